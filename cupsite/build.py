@@ -1,0 +1,43 @@
+"""The pipeline, end to end: config → load → link → score → plan → render → write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import SiteConfig, load_config
+from .errors import Problems
+from .link import Site, link
+from .load import load_content
+from .plan import Page, plan
+from .render import render_pages
+from .score import Tables, score
+from .write import check_output_dir, write_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    tables: Tables
+    pages: list[Page]
+    files: int
+    output: Path
+
+
+def prepare(config: SiteConfig, drafts: bool = False) -> tuple[Site, Tables]:
+    """Load, link and score: every content problem is raised together as ContentErrors."""
+    problems = Problems(config.root)
+    content = load_content(config, problems)
+    site = link(content, config, problems, drafts=drafts)
+    problems.raise_if_any()
+    return site, score(site)
+
+
+def build(config_path: Path, output: Path | None = None, drafts: bool = False) -> BuildResult:
+    config = load_config(config_path)
+    output = check_output_dir(output if output is not None else config.root / "output", config)
+    site, tables = prepare(config, drafts=drafts)
+    pages = plan(site, tables)
+    files = render_pages(pages, site, tables)
+    count = write_site(files, output, config)
+    return BuildResult(site, tables, pages, count, output)

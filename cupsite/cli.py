@@ -1,0 +1,46 @@
+"""The `cupsite` command: thin wrappers that parse options and call the pipeline."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from .build import build as build_site
+from .errors import ContentErrors
+
+EXIT_OK, EXIT_CONTENT = 0, 1
+
+
+@click.group()
+@click.version_option(package_name="cupsite")
+def main() -> None:
+    """cupsite: the newsroom and the results office of a racing series, as one static site."""
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site [default: output/ beside the configuration].")
+@click.option("--drafts", is_flag=True, help="Include stories marked `draft: true`.")
+def build(config_path: Path, output: Path | None, drafts: bool) -> None:
+    """Build the site of the current folder into output/."""
+    started = time.perf_counter()
+    try:
+        result = build_site(config_path, output, drafts=drafts)
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    elapsed = time.perf_counter() - started
+    click.echo(f"Built {len(result.pages)} pages ({result.files} files) into {result.output} "
+               f"in {elapsed:.2f} s.")
+
+
+def report(failure: ContentErrors) -> None:
+    count = len(failure.errors)
+    for error in failure.errors:
+        click.echo(error.format(), err=True)
+    click.echo(f"\n{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)

@@ -1,0 +1,205 @@
+"""Read and validate cupsite.toml into a typed, frozen SiteConfig."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ContentError, ContentErrors
+from .model import SESSION_TYPES
+from .slugs import slugify
+
+_COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True)
+class CarClass:
+    code: str
+    name: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class PointsSystem:
+    tables: dict  # session type -> tuple of points by class position
+
+    def points(self, session_type: str, class_position: int) -> float:
+        table = self.tables.get(session_type, ())
+        return table[class_position - 1] if 0 < class_position <= len(table) else 0
+
+
+@dataclass(frozen=True)
+class Championship:
+    slug: str
+    name: str
+    short_name: str
+    classes: tuple[CarClass, ...]
+    points: PointsSystem
+    team_cars_per_race: int = 0
+    rookie_classes: tuple[str, ...] = ()
+
+    def car_class(self, code: str) -> CarClass | None:
+        return next((c for c in self.classes if c.code == code), None)
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    path: Path
+    title: str
+    base_url: str
+    language: str
+    timezone: str
+    description: str
+    articles_per_page: int
+    championships: tuple[Championship, ...]
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.root / "templates"
+
+    @property
+    def static_dir(self) -> Path:
+        return self.root / "static"
+
+    def championship(self, slug: str) -> Championship | None:
+        return next((c for c in self.championships if c.slug == slug), None)
+
+
+class _Reader:
+    """Reads typed values out of the TOML tables, recording every problem."""
+
+    def __init__(self, path: Path, shown: str):
+        self.path = path
+        self.shown = shown
+        self.errors: list[ContentError] = []
+
+    def error(self, key: str, message: str, hint: str = "") -> None:
+        self.errors.append(ContentError(self.shown, None, f"[{key}] {message}", hint))
+
+    def get(self, table: dict, key: str, where: str, kind, default=None, required=False):
+        if key not in table:
+            if required:
+                self.error(f"{where}.{key}", "is missing", f"add `{key} = ...` under [{where}]")
+            return default
+        value = table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
+            self.error(f"{where}.{key}", f"should be a {names}, not {value!r}")
+            return default
+        return value
+
+
+def load_config(path: Path) -> SiteConfig:
+    path = Path(path)
+    shown = path.name
+    if not path.is_file():
+        raise ContentErrors([ContentError(shown, None, "configuration file not found",
+                                          "run cupsite in the site's folder or pass --config PATH")])
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise ContentErrors([ContentError(shown, None, "is not UTF-8 text", "save the file as UTF-8")]) from None
+    except tomllib.TOMLDecodeError as error:
+        match = re.search(r"at line (\d+)", str(error))
+        line = int(match.group(1)) if match else None
+        raise ContentErrors([ContentError(shown, line, f"invalid TOML: {error}",
+                                          "check quotes, brackets and `key = value` syntax")]) from None
+    read = _Reader(path, shown)
+    site = read.get(data, "site", "", dict, {}, required=True)
+    timezone = read.get(site, "timezone", "site", str, "UTC")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        read.error("site.timezone", f"unknown time zone {timezone!r}", "use an IANA name such as America/New_York")
+        timezone = "UTC"
+    base_url = read.get(site, "base_url", "site", str, "https://example.org/", required=True)
+    if not base_url.endswith("/"):
+        base_url += "/"
+    per_page = read.get(site, "articles_per_page", "site", int, 10)
+    if per_page < 1:
+        read.error("site.articles_per_page", "must be at least 1")
+        per_page = 10
+    championships = tuple(
+        _championship(read, table, index)
+        for index, table in enumerate(read.get(data, "championships", "", list, [], required=True))
+    )
+    slugs = [c.slug for c in championships]
+    for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
+        read.error("championships", f"the slug {slug!r} is used twice", "give each championship its own slug")
+    if read.errors:
+        raise ContentErrors(read.errors)
+    return SiteConfig(
+        root=path.parent.resolve(),
+        path=path,
+        title=read.get(site, "title", "site", str, "", required=True),
+        base_url=base_url,
+        language=read.get(site, "language", "site", str, "en"),
+        timezone=timezone,
+        description=read.get(site, "description", "site", str, ""),
+        articles_per_page=per_page,
+        championships=championships,
+    )
+
+
+def _championship(read: _Reader, table, index: int) -> Championship:
+    where = f"championships[{index}]"
+    if not isinstance(table, dict):
+        read.error(where, "should be a table", "write it as [[championships]]")
+        table = {}
+    name = read.get(table, "name", where, str, f"Championship {index + 1}", required=True)
+    slug = read.get(table, "slug", where, str, slugify(name))
+    if slug != slugify(slug):
+        read.error(f"{where}.slug", f"{slug!r} is not a slug", f"use {slugify(slug)!r}")
+    classes = []
+    for class_index, item in enumerate(read.get(table, "classes", where, list, [], required=True)):
+        class_where = f"{where}.classes[{class_index}]"
+        if not isinstance(item, dict):
+            read.error(class_where, "should be a table", "write it as [[championships.classes]]")
+            continue
+        code = read.get(item, "code", class_where, str, "?", required=True)
+        colour = read.get(item, "colour", class_where, str, "#888888", required=True)
+        if not _COLOUR.match(colour):
+            read.error(f"{class_where}.colour", f"{colour!r} is not a colour", "write it as #rrggbb")
+            colour = "#888888"
+        classes.append(CarClass(code, read.get(item, "name", class_where, str, code), colour))
+    codes = [c.code for c in classes]
+    for code in sorted({c for c in codes if codes.count(c) > 1}):
+        read.error(f"{where}.classes", f"the class code {code!r} is used twice")
+    if not classes:
+        read.error(f"{where}.classes", "no classes are defined", "add at least one [[championships.classes]]")
+    points_table = read.get(table, "points", where, dict, {})
+    tables = {}
+    for session_type, values in points_table.items():
+        if session_type not in SESSION_TYPES:
+            read.error(f"{where}.points.{session_type}", "is not a session type",
+                       f"use one of: {', '.join(SESSION_TYPES)}")
+        elif not isinstance(values, list) or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in values
+        ):
+            read.error(f"{where}.points.{session_type}", "should be a list of points by position, e.g. [25, 20, 18]")
+        else:
+            tables[session_type] = tuple(values)
+    rookie_classes = tuple(read.get(table, "rookie_classes", where, list, codes))
+    for code in rookie_classes:
+        if code not in codes:
+            read.error(f"{where}.rookie_classes", f"unknown class code {code!r}", f"use one of: {', '.join(codes)}")
+    cars = read.get(table, "team_cars_per_race", where, int, 0)
+    if cars < 0:
+        read.error(f"{where}.team_cars_per_race", "cannot be negative", "use 0 to count every car")
+    return Championship(
+        slug=slug,
+        name=name,
+        short_name=read.get(table, "short_name", where, str, name),
+        classes=tuple(classes),
+        points=PointsSystem(tables),
+        team_cars_per_race=max(cars, 0),
+        rookie_classes=rookie_classes,
+    )

@@ -1,0 +1,52 @@
+"""Content problems as values: gathered across a whole build, reported together."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class ContentError:
+    path: str
+    line: int | None
+    message: str
+    hint: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+class ContentErrors(Exception):
+    """Raised at a stage boundary when the content cannot be built."""
+
+    def __init__(self, errors: list[ContentError]):
+        super().__init__(f"{len(errors)} content problem(s)")
+        self.errors = sorted(errors)
+
+
+class Problems:
+    """Collects problems while a stage runs, with paths shown relative to the site root."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.items: list[ContentError] = []
+
+    def relative(self, path: Path | str) -> str:
+        path = Path(path)
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def add(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        self.items.append(ContentError(self.relative(path), line, message, hint))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ContentErrors(self.items)

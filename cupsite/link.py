@@ -1,0 +1,215 @@
+"""The link stage: resolve every reference by slug and build the back-references."""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .config import SiteConfig
+from .errors import Problems
+from .model import Article, Content, Entry, Event, Profile, Season, SessionResult
+from .slugs import slugify
+
+
+@dataclass(frozen=True)
+class Person:
+    """A driver, team or track as the site knows it: a slug, a name, maybe a profile."""
+
+    kind: str
+    slug: str
+    name: str
+    profile: Profile | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    articles: tuple[Article, ...]  # published, newest first
+    seasons: tuple[Season, ...]  # by championship order, then year
+    events: dict  # event key -> Event
+    results: dict  # (event key, session slug) -> SessionResult
+    drivers: dict  # slug -> Person
+    teams: dict
+    tracks: dict
+    article_event: dict = field(default_factory=dict)  # article slug -> event key
+    article_drivers: dict = field(default_factory=dict)  # article slug -> driver slugs
+    article_teams: dict = field(default_factory=dict)
+    related: dict = field(default_factory=dict)  # article slug -> related article slugs
+    driver_articles: dict = field(default_factory=dict)  # driver slug -> article slugs, newest first
+    team_articles: dict = field(default_factory=dict)
+    event_articles: dict = field(default_factory=dict)
+    track_articles: dict = field(default_factory=dict)
+    track_events: dict = field(default_factory=dict)  # track slug -> event keys
+    driver_entries: dict = field(default_factory=dict)  # driver slug -> ((season, entry), ...)
+    team_entries: dict = field(default_factory=dict)
+    tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
+
+    @property
+    def article_by_slug(self) -> dict:
+        return {a.slug: a for a in self.articles}
+
+
+def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool = False) -> Site:
+    drivers = _people("driver", content.drivers, content.names)
+    teams = _people("team", content.teams, content.names)
+    tracks = _people("track", content.tracks, content.names)
+    order = {c.slug: i for i, c in enumerate(config.championships)}
+    seasons = tuple(sorted(content.seasons, key=lambda s: (order.get(s.championship, 0), s.year)))
+    events = {e.key: e for s in seasons for e in s.events}
+    results = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.results}
+
+    articles = [a for a in content.articles if drafts or not a.draft]
+    _unique_slugs(articles, problems)
+    articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
+
+    article_event, article_drivers, article_teams = {}, {}, {}
+    for article in articles:
+        if article.event_ref:
+            key = _resolve_event(article, events, problems)
+            if key:
+                article_event[article.slug] = key
+        article_drivers[article.slug] = _resolve_all(article, "drivers", article.driver_refs, drivers, problems)
+        article_teams[article.slug] = _resolve_all(article, "teams", article.team_refs, teams, problems)
+
+    driver_articles, team_articles = defaultdict(list), defaultdict(list)
+    event_articles, track_articles = defaultdict(list), defaultdict(list)
+    tags: dict = {}
+    for article in articles:  # newest first, so every back-reference list is newest first
+        for slug in article_drivers[article.slug]:
+            driver_articles[slug].append(article.slug)
+        for slug in article_teams[article.slug]:
+            team_articles[slug].append(article.slug)
+        key = article_event.get(article.slug)
+        if key:
+            event_articles[key].append(article.slug)
+            track_articles[events[key].track].append(article.slug)
+        for tag in article.tags:
+            name, slugs = tags.setdefault(slugify(tag), (tag, []))
+            slugs.append(article.slug)
+
+    track_events = defaultdict(list)
+    for event in sorted(events.values(), key=lambda e: (e.start, e.key)):
+        track_events[event.track].append(event.key)
+    driver_entries, team_entries = defaultdict(list), defaultdict(list)
+    for season in seasons:
+        for entry in season.entries:
+            for slug in entry.drivers:
+                driver_entries[slug].append((season, entry))
+            team_entries[entry.team].append((season, entry))
+
+    return Site(
+        config=config,
+        articles=tuple(articles),
+        seasons=seasons,
+        events=events,
+        results=results,
+        drivers=drivers,
+        teams=teams,
+        tracks=tracks,
+        article_event=article_event,
+        article_drivers=article_drivers,
+        article_teams=article_teams,
+        related=_related(articles, article_event, article_drivers, article_teams),
+        driver_articles=_freeze(driver_articles),
+        team_articles=_freeze(team_articles),
+        event_articles=_freeze(event_articles),
+        track_articles=_freeze(track_articles),
+        track_events=_freeze(track_events),
+        driver_entries=_freeze(driver_entries),
+        team_entries=_freeze(team_entries),
+        tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(tags.items())},
+    )
+
+
+def _freeze(mapping: dict) -> dict:
+    return {key: tuple(values) for key, values in sorted(mapping.items())}
+
+
+def _people(kind: str, profiles: tuple[Profile, ...], names: dict) -> dict:
+    people = {slug: Person(kind, slug, name) for (k, slug), name in names.items() if k == kind}
+    for profile in profiles:
+        people[profile.slug] = Person(kind, profile.slug, profile.name, profile)
+    return dict(sorted(people.items()))
+
+
+def _unique_slugs(articles: list[Article], problems: Problems) -> None:
+    seen: dict[str, Article] = {}
+    for article in sorted(articles, key=lambda a: a.source.path):
+        if article.slug in seen:
+            problems.add(article.source.path, None, f"duplicate article slug {article.slug!r}",
+                         f"{seen[article.slug].source.path} has the same slug; rename one file or set `slug:`")
+        else:
+            seen[article.slug] = article
+
+
+def _suggest(name: str, known: dict) -> str:
+    names = {person.name: slug for slug, person in known.items()}
+    close = difflib.get_close_matches(name, list(names) + list(known), n=1, cutoff=0.75)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+def _resolve_all(article: Article, what: str, refs: tuple[str, ...], known: dict, problems: Problems):
+    slugs = []
+    for ref in refs:
+        slug = slugify(ref)
+        if slug in known:
+            if slug not in slugs:
+                slugs.append(slug)
+            continue
+        hint = _suggest(ref, known) or f"add a profile in content/{what}/ or check the spelling"
+        problems.add(article.source.path, _line(article, what), f"unknown {what[:-1]} {ref!r}", hint)
+    return tuple(slugs)
+
+
+def _line(article: Article, key: str):
+    return article.lines.get(key, article.source.line)
+
+
+def _resolve_event(article: Article, events: dict, problems: Problems) -> str | None:
+    wanted = [part for part in article.event_ref.strip("/").split("/") if part]
+    matches = [key for key in events if key.split("/")[-len(wanted):] == wanted] if wanted else []
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        close = difflib.get_close_matches(article.event_ref, list(events), n=1, cutoff=0.5)
+        hint = f"did you mean {close[0]!r}?" if close else "write it as <season>/<round slug>, e.g. 2025/indianapolis"
+        problems.add(article.source.path, _line(article, "event"), f"unknown event {article.event_ref!r}", hint)
+    else:
+        problems.add(article.source.path, _line(article, "event"), f"the event {article.event_ref!r} is ambiguous",
+                     f"write one of: {', '.join(sorted(matches))}")
+    return None
+
+
+def _related(articles, article_event, article_drivers, article_teams, limit: int = 3) -> dict:
+    """Stories that share the event, drivers, teams or tags, best match first, then newest."""
+    by_driver, by_team, by_event, by_tag = (defaultdict(set) for _ in range(4))
+    for a in articles:
+        for d in article_drivers[a.slug]:
+            by_driver[d].add(a.slug)
+        for t in article_teams[a.slug]:
+            by_team[t].add(a.slug)
+        if a.slug in article_event:
+            by_event[article_event[a.slug]].add(a.slug)
+        for tag in a.tags:
+            by_tag[slugify(tag)].add(a.slug)
+    rank = {a.slug: i for i, a in enumerate(articles)}
+    related = {}
+    for a in articles:
+        scores: dict[str, int] = defaultdict(int)
+        for d in article_drivers[a.slug]:
+            for other in by_driver[d]:
+                scores[other] += 2
+        for t in article_teams[a.slug]:
+            for other in by_team[t]:
+                scores[other] += 1
+        if a.slug in article_event:
+            for other in by_event[article_event[a.slug]]:
+                scores[other] += 3
+        for tag in a.tags:
+            for other in by_tag[slugify(tag)]:
+                scores[other] += 1
+        scores.pop(a.slug, None)
+        best = sorted(scores, key=lambda s: (-scores[s], rank[s]))[:limit]
+        related[a.slug] = tuple(best)
+    return related

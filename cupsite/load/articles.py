@@ -1,0 +1,76 @@
+"""Stories: content/articles/*.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..errors import Problems
+from ..markdown_html import MarkdownRenderer, first_paragraph_text
+from ..model import Article, Source
+from ..slugs import slugify
+from .documents import read_document
+from .fields import Fields
+
+ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
+                  "image", "draft", "slug", "updated")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+def load_articles(folder: Path, problems: Problems, renderer: MarkdownRenderer) -> list[Article]:
+    articles = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        article = load_article(path, problems, renderer)
+        if article is not None:
+            articles.append(article)
+    return articles
+
+
+def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> Article | None:
+    document = read_document(path, problems)
+    if document is None:
+        return None
+    fields = Fields(problems, path, document.meta, "the front matter", ARTICLE_FIELDS)
+    title = fields.text("title", required=True, hint="add `title: ...` to the front matter")
+    date = fields.datetime("date", required=True)
+    slug = fields.text("slug") or _DATE_PREFIX.sub("", path.stem)
+    if slug != slugify(slug):
+        fields.error("slug" if fields.has("slug") else "title",
+                     f"{slug!r} is not a valid slug", f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
+        slug = slugify(slug)
+    image = fields.text("image")
+    if image and not _safe_link(image):
+        fields.error("image", f"the image path {image!r} leaves the site",
+                     "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
+        image = ""
+    tags = tuple(dict.fromkeys(t for t in fields.names("tags")))
+    for tag in tags:
+        if not slugify(tag):
+            fields.error("tags", f"the tag {tag!r} has no letters or digits")
+    body_html, headings = renderer.convert(document.body)
+    if title is None or date is None or not slug:
+        return None
+    return Article(
+        slug=slug,
+        title=title,
+        date=date,
+        body_html=body_html,
+        summary=fields.text("summary") or first_paragraph_text(body_html),
+        source=Source(problems.relative(path), document.meta.line),
+        author=fields.text("author"),
+        tags=tuple(t for t in tags if slugify(t)),
+        event_ref=fields.text("event"),
+        driver_refs=fields.names("drivers"),
+        team_refs=fields.names("teams"),
+        image=image,
+        draft=fields.boolean("draft"),
+        updated=fields.datetime("updated") if fields.has("updated") else None,
+        toc=headings,
+        lines=dict(document.meta.key_lines),
+    )
+
+
+def _safe_link(link: str) -> bool:
+    if link.startswith(("https://", "http://")):
+        return True
+    return ".." not in link.split("/") and "\\" not in link and ":" not in link

@@ -1,0 +1,67 @@
+"""Markdown files with YAML front matter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import frontmatter
+
+from ..errors import Problems
+from ..yamlio import LineDict, YamlError, load_yaml
+
+_HANDLER = frontmatter.YAMLHandler()
+
+
+@dataclass
+class Document:
+    path: Path
+    meta: LineDict
+    body: str
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        problems.add(path, None, f"cannot be read: {error.strerror}")
+        return None
+    if b"\x00" in data:
+        problems.add(path, None, "is a binary file, not text", "move it out of content/ (images go in static/)")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        problems.add(path, line, "is not UTF-8 text", "save the file as UTF-8")
+        return None
+
+
+def read_document(path: Path, problems: Problems) -> Document | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    text = text.replace("\r\n", "\n")
+    if not _HANDLER.detect(text):
+        problems.add(path, 1, "has no front matter",
+                     "start the file with a line `---`, the YAML fields, and another `---`")
+        return None
+    try:
+        raw_meta, body = _HANDLER.split(text)
+    except ValueError:
+        problems.add(path, 1, "the front matter is not closed", "end the front matter with a line `---`")
+        return None
+    try:
+        meta = load_yaml(raw_meta, first_line=2)
+    except YamlError as error:
+        problems.add(path, error.line, f"malformed front matter: {error.message}",
+                     "check indentation, colons and quotes (quote values that contain ': ')")
+        return None
+    if meta is None:
+        meta = LineDict()
+        meta.line = 1
+    if not isinstance(meta, dict):
+        problems.add(path, 2, "the front matter should be a set of `key: value` fields")
+        return None
+    return Document(path, meta, body)
+

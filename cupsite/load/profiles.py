@@ -1,0 +1,51 @@
+"""Profiles: content/drivers/, content/teams/, content/tracks/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problems
+from ..markdown_html import MarkdownRenderer
+from ..model import Profile, Source
+from ..slugs import slugify
+from .documents import read_document
+from .fields import Fields
+
+PROFILE_FIELDS = {
+    "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
+    "team": ("name", "base", "founded", "principal", "website", "image", "aliases"),
+    "track": ("name", "location", "country", "length_miles", "length_km", "turns", "map", "image",
+              "aliases", "lap_record", "timezone", "website"),
+}
+
+
+def load_profiles(folder: Path, kind: str, problems: Problems, renderer: MarkdownRenderer) -> list[Profile]:
+    profiles = []
+    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
+        document = read_document(path, problems)
+        if document is None:
+            continue
+        fields = Fields(problems, path, document.meta, f"the {kind} profile", PROFILE_FIELDS[kind])
+        name = fields.text("name", required=True)
+        if not name:
+            continue
+        if path.stem != slugify(name):
+            problems.add(path, fields.line_of("name"),
+                         f"the file name does not match the name {name!r}",
+                         f"rename the file to {slugify(name)}.md")
+            continue
+        extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
+                 if key not in ("name", "aliases") and document.meta.get(key) is not None}
+        if kind == "track" and "lap_record" in extra:
+            record = Fields(problems, path, extra["lap_record"], "lap_record",
+                            ("time", "driver", "team", "year", "car"))
+            extra["lap_record"] = {
+                "time": record.text("time", required=True),
+                "driver": record.text("driver", required=True),
+                "team": record.text("team"),
+                "year": record.integer("year"),
+            }
+        body_html, _ = renderer.convert(document.body)
+        profiles.append(Profile(kind, path.stem, name, body_html, extra,
+                                Source(problems.relative(path), 1), fields.names("aliases")))
+    return profiles

@@ -1,0 +1,146 @@
+"""The content model: plain frozen data passed between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+SESSION_TYPES = ("practice", "qualifying", "warmup", "sprint", "race")
+SCORING_STATUSES = ("classified",)
+STATUSES = ("classified", "nc", "dnf", "dns", "dsq")
+STATUS_LABELS = {
+    "classified": "Classified",
+    "nc": "Not classified",
+    "dnf": "Retired",
+    "dns": "Did not start",
+    "dsq": "Disqualified",
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a piece of content came from, for error messages."""
+
+    path: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    slug: str
+    title: str
+    date: datetime
+    body_html: str
+    summary: str
+    source: Source
+    author: str = ""
+    tags: tuple[str, ...] = ()
+    event_ref: str = ""
+    driver_refs: tuple[str, ...] = ()
+    team_refs: tuple[str, ...] = ()
+    image: str = ""
+    draft: bool = False
+    updated: datetime | None = None
+    toc: tuple = ()
+    lines: dict = field(default_factory=dict, compare=False)  # front matter key -> line
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A driver, team or track profile: its front matter and biography."""
+
+    kind: str  # "driver" | "team" | "track"
+    slug: str
+    name: str
+    body_html: str
+    fields: dict
+    source: Source
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    slug: str
+    name: str
+    type: str
+    start: datetime  # naive local time at the track
+    duration: int | None = None
+    points_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class Event:
+    championship: str
+    season: str
+    round: int
+    slug: str
+    name: str
+    track: str  # slug
+    start: date
+    end: date
+    timezone: str
+    sessions: tuple[SessionInfo, ...]
+    source: Source
+    broadcast: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.championship}/{self.season}/{self.slug}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    number: int
+    car_class: str
+    team: str  # slug
+    drivers: tuple[str, ...]  # slugs
+    rookie: bool
+    source: Source
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    position: int
+    car: int
+    status: str = "classified"
+    laps: int | None = None
+    time: str = ""
+    gap: str = ""
+    best: str = ""
+    best_lap: int | None = None
+    note: str = ""
+    drivers: tuple[str, ...] = ()  # who drove, when the file names them; else the entry's crew
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    championship: str
+    season: str
+    event: str  # slug
+    session: str  # slug
+    rows: tuple[ResultRow, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Season:
+    championship: str
+    year: str
+    name: str
+    events: tuple[Event, ...]
+    entries: tuple[Entry, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read from content/, before references are resolved."""
+
+    articles: tuple[Article, ...] = ()
+    seasons: tuple[Season, ...] = ()
+    results: tuple[SessionResult, ...] = ()
+    drivers: tuple[Profile, ...] = ()
+    teams: tuple[Profile, ...] = ()
+    tracks: tuple[Profile, ...] = ()
+    names: dict = field(default_factory=dict)  # slug -> display name seen in entry lists

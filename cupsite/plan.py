@@ -1,0 +1,255 @@
+"""The plan stage: decide every page — its path, template and ready-made context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from . import urls
+from .link import Site
+from .model import Event
+from .score import RACES, ScoredSession, Tables
+
+HOME_STORIES = 6
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    template: str
+    context: dict = field(default_factory=dict)
+    in_sitemap: bool = True
+
+
+@dataclass(frozen=True)
+class ScheduledSession:
+    """A session of an event as the schedule shows it: local time at the track, and its result."""
+
+    info: object
+    local_start: datetime
+    zone: str
+    result: ScoredSession | None
+
+
+def plan(site: Site, tables: Tables) -> list[Page]:
+    pages = [_home(site, tables)]
+    pages += _news(site)
+    pages += _tags(site)
+    pages += [Page(urls.article(a.slug), "article.html", _article_context(site, a)) for a in site.articles]
+    pages += _results(site, tables)
+    pages += _people(site, tables)
+    pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, in_sitemap=False))
+    pages.append(Page(urls.FEED, "feed.xml", {"articles": site.articles[:20]}, in_sitemap=False))
+    sitemap = [p.path for p in pages if p.in_sitemap]
+    pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": sorted(sitemap)}, in_sitemap=False))
+    return pages
+
+
+# --- home and news -------------------------------------------------------
+
+def _home(site: Site, tables: Tables) -> Page:
+    current = _current_season(site, tables)
+    leaders, latest = (), None
+    if current is not None:
+        season_tables = tables.season(current.championship, current.year)
+        if season_tables.final:
+            leaders = tuple((code, rows[:3]) for code, rows in season_tables.final.drivers if rows)
+        if season_tables.races:
+            latest = season_tables.sessions[season_tables.races[-1]]
+    return Page(urls.HOME, "home.html", {
+        "title": site.config.title,
+        "stories": site.articles[:HOME_STORIES],
+        "next_event": _next_event(site, tables),
+        "current_season": current,
+        "leaders": leaders,
+        "latest_result": latest,
+        "latest_event": site.events[latest.event] if latest else None,
+    })
+
+
+def _current_season(site: Site, tables: Tables):
+    """The newest season that has results (the one the title fight is about)."""
+    with_results = [s for s in site.seasons if tables.season(s.championship, s.year).races]
+    return max(with_results, key=lambda s: (s.year, s.championship)) if with_results else None
+
+
+def _next_event(site: Site, tables: Tables) -> Event | None:
+    """The first round after the latest round with results. Decided from the content, not the
+    clock, so that building the same content always gives the same site."""
+    done = [site.events[key] for t in tables.seasons.values() for key, _ in t.sessions]
+    if not done:
+        upcoming = sorted(site.events.values(), key=lambda e: (e.start, e.key))
+        return upcoming[0] if upcoming else None
+    last = max(e.end for e in done)
+    upcoming = sorted((e for e in site.events.values() if e.start > last), key=lambda e: (e.start, e.key))
+    return upcoming[0] if upcoming else None
+
+
+def _news(site: Site) -> list[Page]:
+    per_page = site.config.articles_per_page
+    chunks = [site.articles[i:i + per_page] for i in range(0, len(site.articles), per_page)] or [()]
+    pages = []
+    for number, chunk in enumerate(chunks, start=1):
+        pages.append(Page(urls.news_page(number), "news.html", {
+            "title": "News" if number == 1 else f"News, page {number}",
+            "articles": chunk,
+            "page_number": number,
+            "page_count": len(chunks),
+            "previous_page": urls.news_page(number - 1) if number > 1 else None,
+            "next_page": urls.news_page(number + 1) if number < len(chunks) else None,
+        }))
+    return pages
+
+
+def _tags(site: Site) -> list[Page]:
+    by_slug = site.article_by_slug
+    pages = [Page(urls.TAGS, "tags.html", {
+        "title": "Tags",
+        "tags": tuple((name, urls.tag(name), len(slugs)) for name, slugs in site.tags.values()),
+    })]
+    for name, slugs in site.tags.values():
+        pages.append(Page(urls.tag(name), "tag.html", {
+            "title": f"Stories tagged “{name}”",
+            "tag": name,
+            "articles": tuple(by_slug[s] for s in slugs),
+        }))
+    return pages
+
+
+def _article_context(site: Site, article) -> dict:
+    by_slug = site.article_by_slug
+    event_key = site.article_event.get(article.slug)
+    return {
+        "title": article.title,
+        "article": article,
+        "event": site.events[event_key] if event_key else None,
+        "article_drivers": tuple(site.drivers[d] for d in site.article_drivers[article.slug]),
+        "article_teams": tuple(site.teams[t] for t in site.article_teams[article.slug]),
+        "related": tuple(by_slug[s] for s in site.related[article.slug]),
+        "description": article.summary,
+    }
+
+
+# --- results ----------------------------------------------------------------
+
+def _results(site: Site, tables: Tables) -> list[Page]:
+    pages = []
+    by_championship = {}
+    for season in site.seasons:
+        by_championship.setdefault(season.championship, []).append(season)
+    for championship in site.config.championships:
+        seasons = by_championship.get(championship.slug, [])
+        pages.append(Page(urls.championship(championship.slug), "championship.html", {
+            "title": championship.name,
+            "championship": championship,
+            "seasons": tuple(reversed(seasons)),
+        }))
+        for season in seasons:
+            season_tables = tables.season(season.championship, season.year)
+            pages.append(Page(urls.season(season.championship, season.year), "calendar.html", {
+                "title": f"{championship.short_name} {season.year} calendar",
+                "championship": championship,
+                "season": season,
+                "season_tables": season_tables,
+                "rounds": tuple(_round_summary(site, season_tables, e) for e in season.events),
+            }))
+            pages.append(Page(urls.standings(season.championship, season.year), "standings.html", {
+                "title": f"{championship.short_name} {season.year} standings",
+                "championship": championship,
+                "season": season,
+                "season_tables": season_tables,
+                "standings": season_tables.final,
+                "races": tuple((site.events[e], s) for e, s in season_tables.races),
+            }))
+            events = season.events
+            for index, event in enumerate(events):
+                pages.append(Page(urls.event(event.key), "event.html", _event_context(
+                    site, tables, championship, season, event,
+                    events[index - 1] if index > 0 else None,
+                    events[index + 1] if index + 1 < len(events) else None)))
+    return pages
+
+
+def _round_summary(site: Site, season_tables, event: Event) -> dict:
+    races = tuple(season_tables.sessions[(event.key, s.slug)] for s in event.sessions
+                  if s.type in RACES and (event.key, s.slug) in season_tables.sessions)
+    return {"event": event, "track": site.tracks.get(event.track), "races": races}
+
+
+def _event_context(site: Site, tables: Tables, championship, season, event: Event, previous, following) -> dict:
+    season_tables = tables.season(season.championship, season.year)
+    zone = ZoneInfo(event.timezone)
+    schedule = tuple(
+        ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
+                         season_tables.sessions.get((event.key, info.slug)))
+        for info in event.sessions
+    )
+    cars = {row.car for s in schedule if s.result for row in s.result.rows}
+    by_slug = site.article_by_slug
+    track = site.tracks.get(event.track)
+    return {
+        "title": f"{event.name} {season.year}",
+        "championship": championship,
+        "season": season,
+        "event": event,
+        "track": track,
+        "lap_record": (track.profile.fields.get("lap_record") if track and track.profile else None),
+        "schedule": schedule,
+        "entry_count": len(cars) or len(season.entries),
+        "articles": tuple(by_slug[s] for s in site.event_articles.get(event.key, ())),
+        "previous_event": previous,
+        "next_event": following,
+    }
+
+
+# --- drivers, teams, tracks ---------------------------------------------------
+
+def _people(site: Site, tables: Tables) -> list[Page]:
+    by_slug = site.article_by_slug
+    pages = [
+        Page(urls.DRIVERS, "drivers.html", {"title": "Drivers", "people": tuple(site.drivers.values()),
+                                            "latest": _latest_records(tables.driver_seasons)}),
+        Page(urls.TEAMS, "teams.html", {"title": "Teams", "people": tuple(site.teams.values()),
+                                        "latest": _latest_records(tables.team_seasons)}),
+        Page(urls.TRACKS, "tracks.html", {"title": "Tracks", "people": tuple(site.tracks.values())}),
+    ]
+    for slug, person in site.drivers.items():
+        pages.append(Page(urls.driver(slug), "driver.html", {
+            "title": person.name,
+            "person": person,
+            "records": tables.driver_seasons.get(slug, ()),
+            "career": tables.driver_career.get(slug),
+            "articles": tuple(by_slug[s] for s in site.driver_articles.get(slug, ())),
+        }))
+    for slug, person in site.teams.items():
+        records = tables.team_seasons.get(slug, ())
+        pages.append(Page(urls.team(slug), "team.html", {
+            "title": person.name,
+            "person": person,
+            "records": records,
+            "career": tables.team_career.get(slug),
+            "line_ups": tuple((season, tuple(e for _, e in entries))
+                              for season, entries in _entries_by_season(site.team_entries.get(slug, ()))),
+            "articles": tuple(by_slug[s] for s in site.team_articles.get(slug, ())),
+        }))
+    for slug, person in site.tracks.items():
+        pages.append(Page(urls.track(slug), "track.html", {
+            "title": person.name,
+            "person": person,
+            "lap_record": person.profile.fields.get("lap_record") if person.profile else None,
+            "events": tuple(site.events[k] for k in reversed(site.track_events.get(slug, ()))),
+            "articles": tuple(by_slug[s] for s in site.track_articles.get(slug, ())),
+        }))
+    return pages
+
+
+def _latest_records(records_by_slug: dict) -> dict:
+    return {slug: records[0] for slug, records in records_by_slug.items() if records}
+
+
+def _entries_by_season(pairs):
+    grouped = {}
+    for season, entry in pairs:
+        grouped.setdefault((season.year, season.championship), (season, []))[1].append((season, entry))
+    return [grouped[k] for k in sorted(grouped, reverse=True)]

@@ -1,0 +1,156 @@
+"""The render stage: the Jinja environment, presentation filters, and pages to bytes."""
+
+from __future__ import annotations
+
+import traceback
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from . import urls
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors
+from .link import Site
+from .model import STATUS_LABELS
+from .plan import Page
+from .score import Tables
+from .timing import format_time, parse_time
+
+THEME = Path(__file__).parent / "theme"
+
+
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    loaders = []
+    if config.templates_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(THEME / "templates")))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    zone = ZoneInfo(config.timezone)
+    env.filters.update({
+        "date": format_date,
+        "datetime": format_datetime,
+        "clock": lambda value: value.strftime("%H:%M"),
+        "weekday": lambda value: value.strftime("%a"),
+        "isodate": lambda value: _aware(value, zone).isoformat(),
+        "points": format_points,
+        "ordinal": ordinal,
+        "laptime": format_laptime,
+        "status": lambda status: STATUS_LABELS.get(status, status),
+    })
+    return env
+
+
+def _aware(value, zone: ZoneInfo) -> datetime:
+    if not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    return value if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def format_date(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime)):
+        return f"{value.day} {value:%B %Y}"
+    return str(value)
+
+
+def format_datetime(value: datetime) -> str:
+    return f"{format_date(value)}, {value:%H:%M}"
+
+
+def format_points(value) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def ordinal(number: int) -> str:
+    if number is None:
+        return ""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def format_laptime(text: str) -> str:
+    seconds = parse_time(text) if text else None
+    return format_time(seconds) if seconds is not None else (text or "")
+
+
+class Linker:
+    """`url(thing)` in templates: a relative link from the page being rendered."""
+
+    def __init__(self, page_path: str):
+        self.page_path = page_path
+
+    def __call__(self, target, anchor: str = "") -> str:
+        if isinstance(target, str) and urls.is_external(target):
+            return target
+        path = target if isinstance(target, str) else urls.path_for(target)
+        if isinstance(target, str) and target.startswith("/"):
+            path = target.lstrip("/")
+        return urls.relative(self.page_path, path, anchor)
+
+
+def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, bytes]:
+    env = make_environment(site.config)
+    env.globals.update(_globals(site, tables))
+    output, errors = {}, []
+    templates = {}
+    for page in pages:
+        try:
+            template = templates.get(page.template) or env.get_template(page.template)
+            templates[page.template] = template
+            linker = Linker(urls.NOT_FOUND if page.path == urls.NOT_FOUND else page.path)
+            html = template.render(page.context, page=page, url=linker,
+                                   canonical=urls.absolute(site.config.base_url, page.path))
+            output[urls.output_file(page.path)] = html.encode("utf-8")
+        except Exception as error:  # a template bug must not become a traceback
+            errors.append(_template_error(error, page))
+            if isinstance(error, jinja2.TemplateSyntaxError) or len(errors) > 20:
+                break
+    if errors:
+        raise ContentErrors(list(dict.fromkeys(errors)))
+    return output
+
+
+def _template_error(error: Exception, page: Page) -> ContentError:
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        return ContentError(error.filename or error.name or page.template, error.lineno,
+                            f"template syntax error: {error.message}", "fix the template")
+    if isinstance(error, jinja2.TemplateNotFound):
+        return ContentError(page.template, None, f"template not found: {error.name}",
+                            "add it to templates/ or remove the reference")
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.endswith((".html", ".xml"))]
+    where = frames[-1] if frames else None
+    return ContentError(where.filename if where else page.template, where.lineno if where else None,
+                        f"template error while rendering {page.path or 'the home page'}: "
+                        f"{type(error).__name__}: {error}",
+                        "check the variables the template uses (docs/templates.md)")
+
+
+def _globals(site: Site, tables: Tables) -> dict:
+    config = site.config
+    classes = {(c.slug, k.code): k for c in config.championships for k in c.classes}
+    current = max(site.seasons, key=lambda s: (bool(tables.season(s.championship, s.year).races), s.year),
+                  default=None)
+    return {
+        "site": config,
+        "drivers": site.drivers,
+        "teams": site.teams,
+        "tracks": site.tracks,
+        "events": site.events,
+        "classes": classes,
+        "championships": {c.slug: c for c in config.championships},
+        "urls": urls,
+        "nav_season": current,
+        "article_event": site.article_event,
+    }

@@ -1,0 +1,15 @@
+"""Identity: one slug per name, derived once, Unicode-aware."""
+
+import re
+import unicodedata
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+# Letters NFKD does not decompose into an ASCII base letter.
+_EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "œ": "oe"})
+
+
+def slugify(name: str) -> str:
+    """'Sabré Cook' -> 'sabre-cook'; 'Pro-Am' -> 'pro-am'."""
+    text = unicodedata.normalize("NFKD", str(name).lower().translate(_EXTRA))
+    ascii_text = text.encode("ascii", "ignore").decode("ascii")
+    return _NOT_SLUG.sub("-", ascii_text).strip("-")

@@ -1,0 +1,107 @@
+"""The one place that knows URLs. Pages live at site paths such as 'drivers/riley-dickinson/';
+links between pages are written relative to the linking page and point at the file itself
+(…/index.html), so the site works at a domain root, under a sub-path and opened from disk."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .link import Person
+from .model import Article, Event, Season
+from .slugs import slugify
+
+HOME = ""
+NEWS = "news/"
+TAGS = "tags/"
+DRIVERS = "drivers/"
+TEAMS = "teams/"
+TRACKS = "tracks/"
+FEED = "feed.xml"
+SITEMAP = "sitemap.xml"
+NOT_FOUND = "404.html"
+RESERVED = {"news", "tags", "drivers", "teams", "tracks", "static", "feed.xml", "sitemap.xml", "404.html", "data"}
+
+
+def news_page(number: int) -> str:
+    return NEWS if number == 1 else f"{NEWS}page/{number}/"
+
+
+def article(slug: str) -> str:
+    return f"{NEWS}{slug}/"
+
+
+def tag(name: str) -> str:
+    return f"{TAGS}{slugify(name)}/"
+
+
+def driver(slug: str) -> str:
+    return f"{DRIVERS}{slug}/"
+
+
+def team(slug: str) -> str:
+    return f"{TEAMS}{slug}/"
+
+
+def track(slug: str) -> str:
+    return f"{TRACKS}{slug}/"
+
+
+def championship(slug: str) -> str:
+    return f"{slug}/"
+
+
+def season(championship_slug: str, year: str) -> str:
+    return f"{championship_slug}/{year}/"
+
+
+def standings(championship_slug: str, year: str) -> str:
+    return f"{championship_slug}/{year}/standings/"
+
+
+def event(key: str) -> str:
+    return f"{key}/"
+
+
+def session_anchor(session_slug: str, class_code: str = "") -> str:
+    return f"{session_slug}-{slugify(class_code)}" if class_code else session_slug
+
+
+def static(path: str) -> str:
+    return "static/" + path.lstrip("/").removeprefix("static/")
+
+
+_PEOPLE = {"driver": driver, "team": team, "track": track}
+
+
+def path_for(thing) -> str:
+    """The site path of a model object."""
+    if isinstance(thing, Article):
+        return article(thing.slug)
+    if isinstance(thing, Person):
+        return _PEOPLE[thing.kind](thing.slug)
+    if isinstance(thing, Event):
+        return event(thing.key)
+    if isinstance(thing, Season):
+        return season(thing.championship, thing.year)
+    raise TypeError(f"no URL for {type(thing).__name__}")
+
+
+def output_file(path: str) -> str:
+    """The file a site path is written to: 'news/' -> 'news/index.html'."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def relative(from_path: str, to_path: str, anchor: str = "") -> str:
+    """A link from the page at from_path to to_path, relative, pointing at the file."""
+    target = output_file(to_path)
+    base = posixpath.dirname(output_file(from_path))
+    link = posixpath.relpath(target, base or ".")
+    return link + (f"#{anchor}" if anchor else "")
+
+
+def absolute(base_url: str, path: str) -> str:
+    return base_url + path
+
+
+def is_external(link: str) -> bool:
+    return link.startswith(("http://", "https://", "mailto:", "//"))

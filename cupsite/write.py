@@ -1,0 +1,73 @@
+"""The write stage: build the site in a fresh sibling folder, then swap it into place,
+so an error or an interrupt never leaves a half-written site behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import ContentError, ContentErrors
+from .render import THEME
+
+
+def check_output_dir(output: Path, config: SiteConfig) -> Path:
+    output = output.resolve()
+    root = config.root.resolve()
+    if output == Path(output.anchor) or output == root or output in root.parents:
+        raise ContentErrors([ContentError(str(output), None, "refusing to use this folder as the output",
+                                          "choose an output folder inside the site, e.g. output/")])
+    if (output / "content").exists() or (output / "cupsite.toml").exists():
+        raise ContentErrors([ContentError(str(output), None, "the output folder holds a site's sources",
+                                          "choose an empty folder or the default output/")])
+    if output == config.content_dir.resolve() or config.content_dir.resolve() in output.parents:
+        raise ContentErrors([ContentError(str(output), None, "the output folder is inside content/",
+                                          "choose a folder outside content/, e.g. output/")])
+    return output
+
+
+def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int:
+    """Write every file, copy the static files, swap the result into `output`; return the file count."""
+    output = check_output_dir(output, config)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
+    try:
+        for relative, data in sorted(files.items()):
+            target = staging / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        count = len(files)
+        count += _copy_static(THEME / "static", staging / "static", files)
+        count += _copy_static(config.static_dir, staging / "static", files)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return count
+
+
+def _copy_static(source: Path, target: Path, pages: dict) -> int:
+    if not source.is_dir():
+        return 0
+    count = 0
+    for path in sorted(source.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            destination = target / path.relative_to(source)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+            count += 1
+    return count
+
+
+def _swap(staging: Path, output: Path) -> None:
+    os.chmod(staging, 0o755)
+    if not output.exists():
+        os.rename(staging, output)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
+    os.rmdir(retired)
+    os.rename(output, retired)
+    os.rename(staging, output)
+    shutil.rmtree(retired, ignore_errors=True)

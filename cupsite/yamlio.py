@@ -1,0 +1,112 @@
+"""Safe YAML loading that remembers the line of every mapping.
+
+Times such as 1:26.123 are kept as text: YAML 1.1 would read them as
+base-60 numbers (86.123), which silently corrupts lap times.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+try:  # the C parser is several times faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _SafeLoader
+
+
+class LineDict(dict):
+    """A mapping from YAML with the 1-based line of its first key (and of each key)."""
+
+    line: int | None = None
+    key_lines: dict
+
+    def line_of(self, key: str) -> int | None:
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+_NUMBER_TAGS = {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"}
+
+
+class _LineLoader(_SafeLoader):
+    pass
+
+
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _NUMBER_TAGS]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+}
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0o?[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+_LineLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(
+        r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?"
+        r"|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+0123456789."),
+)
+
+
+def _construct_mapping(loader, node):
+    loader.flatten_mapping(node)
+    mapping = LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain value", key_node.start_mark
+            ) from None
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+class YamlError(Exception):
+    def __init__(self, message: str, line: int | None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+def load_yaml(text: str, first_line: int = 1):
+    """Parse YAML text; raise YamlError with a 1-based line (offset by first_line - 1)."""
+    try:
+        value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = error.problem or "malformed YAML"
+        if error.context:
+            problem = f"{error.context}: {problem}"
+        raise YamlError(problem, line) from None
+    except yaml.YAMLError as error:
+        raise YamlError(str(error), None) from None
+    except RecursionError:
+        raise YamlError("the YAML is nested too deeply", None) from None
+    return shift_lines(value, first_line - 1) if first_line != 1 else value
+
+
+def shift_lines(value, offset: int):
+    """Move every recorded line by offset (front matter starts below the opening ---)."""
+    if isinstance(value, LineDict):
+        if value.line is not None:
+            value.line += offset
+        value.key_lines = {k: v + offset for k, v in value.key_lines.items()}
+        for item in value.values():
+            shift_lines(item, offset)
+    elif isinstance(value, list):
+        for item in value:
+            shift_lines(item, offset)
+    return value
