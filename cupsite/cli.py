@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import click
 from .build import build as build_site
 from .errors import ContentErrors
 
-EXIT_OK, EXIT_CONTENT = 0, 1
+EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 @click.group()
@@ -34,6 +35,16 @@ def build(config_path: Path, output: Path | None, drafts: bool) -> None:
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)
+    except KeyboardInterrupt:
+        click.echo("Interrupted; the previous output is unchanged.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except Exception as error:  # a bug in cupsite, not in the content: say so plainly
+        if os.environ.get("CUPSITE_DEBUG"):
+            raise
+        click.echo(f"cupsite failed unexpectedly: {type(error).__name__}: {error}\n"
+                   "    hint: this is a bug in cupsite; run again with CUPSITE_DEBUG=1 for details and "
+                   "report it. The previous output is unchanged.", err=True)
+        sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
     click.echo(f"Built {len(result.pages)} pages ({result.files} files) into {result.output} "
                f"in {elapsed:.2f} s.")

@@ -6,13 +6,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class ContentError:
     path: str
     line: int | None
     message: str
     hint: str = ""
     severity: str = "error"
+
+    def sort_key(self):
+        return (self.path, self.line or 0, self.message)
 
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
@@ -27,7 +30,7 @@ class ContentErrors(Exception):
 
     def __init__(self, errors: list[ContentError]):
         super().__init__(f"{len(errors)} content problem(s)")
-        self.errors = sorted(errors)
+        self.errors = sorted(dict.fromkeys(errors), key=ContentError.sort_key)
 
 
 class Problems:

@@ -70,7 +70,16 @@ def _construct_mapping(loader, node):
     return mapping
 
 
+def _construct_timestamp(loader, node):
+    """An impossible date such as 2024-13-45 stays text, for the field check to report with its line."""
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlError(Exception):
@@ -85,7 +94,7 @@ def load_yaml(text: str, first_line: int = 1):
     try:
         value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        mark = error.context_mark or error.problem_mark  # where the broken construct began
         line = mark.line + first_line if mark is not None else None
         problem = error.problem or "malformed YAML"
         if error.context:

@@ -52,7 +52,7 @@ def read_document(path: Path, problems: Problems) -> Document | None:
         problems.add(path, 1, "the front matter is not closed", "end the front matter with a line `---`")
         return None
     try:
-        meta = load_yaml(raw_meta, first_line=2)
+        meta = load_yaml(raw_meta, first_line=text[: text.index(raw_meta)].count("\n") + 1)
     except YamlError as error:
         problems.add(path, error.line, f"malformed front matter: {error.message}",
                      "check indentation, colons and quotes (quote values that contain ': ')")

@@ -171,7 +171,6 @@ def _load_entries(path: Path, championship: Championship, problems: Problems, na
         if car_class and car_class not in codes:
             fields.error("class", f"unknown class {car_class!r} for {championship.name}",
                          f"use one of: {', '.join(codes)}")
-            car_class = ""
         team = fields.text("team", required=True)
         drivers = fields.names("drivers") or fields.names("driver")
         if not drivers:
@@ -268,7 +267,6 @@ def _load_row(path, item, cars: dict, problems: Problems, names: dict) -> Result
     car = fields.integer("car", required=True, minimum=0)
     if car is not None and car not in cars:
         fields.error("car", f"car #{car} is not in the entry list", "add it to entries.yaml or fix the number")
-        car = None
     status = fields.text("status", default="classified").lower()
     status = _STATUS_ALIASES.get(status, status)
     if status not in STATUSES:
@@ -284,7 +282,7 @@ def _load_row(path, item, cars: dict, problems: Problems, names: dict) -> Result
         fields.error("gap", f"'gap' is not a gap: {gap!r}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
         gap = ""
     drivers = fields.names("drivers")
-    if drivers and car is not None:
+    if drivers and car in cars:
         crew = cars[car].drivers
         for name in drivers:
             if slugify(name) not in crew:

@@ -1,0 +1,40 @@
+"""Shared fixtures: sites built once per test session into temporary folders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from cupsite.build import build
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def copy_site(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", ".venv", ".git", "tests", "bench",
+                                                                   "cupsite", "*.egg-info", "__pycache__"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def mini_site(tmp_path_factory) -> Path:
+    """The small test site, built; returns its output folder."""
+    output = tmp_path_factory.mktemp("mini") / "output"
+    build(SITES / "mini" / "cupsite.toml", output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The repository's own demo site, built into a temporary folder; returns the BuildResult."""
+    output = tmp_path_factory.mktemp("demo") / "output"
+    return build(ROOT / "cupsite.toml", output)
+
+
+@pytest.fixture(scope="session")
+def demo_site(demo_build) -> Path:
+    return demo_build.output

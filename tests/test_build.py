@@ -1,0 +1,133 @@
+"""End-to-end builds of the mini site: page kinds, links between stories and results,
+determinism and atomic output."""
+
+from __future__ import annotations
+
+import hashlib
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from cupsite.build import build
+
+from .conftest import SITES, copy_site
+
+
+def page(output: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((output / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def digest(folder: Path) -> dict:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_article_page_links_drivers_teams_event_and_related(mini_site):
+    soup = page(mini_site, "news/able-wins/index.html")
+    assert soup.h1.get_text() == "Able wins the opener at Alpha & more"
+    links = {a.get_text(): a["href"] for a in soup.select(".article-links a")}
+    assert links["Ann Able"] == "../../drivers/ann-able/index.html"
+    assert links["Bob Baker"] == "../../drivers/bob-baker/index.html"
+    assert links["Red Team"] == "../../teams/red-team/index.html"
+    assert links["Round 1, Alpha 2024"] == "../../cup/2024/alpha/index.html"
+    related = [a.get_text() for a in soup.select(".related a")]
+    assert related[0] == "Baker hits back in race 2"  # same event and driver
+    body = soup.select_one(".body")
+    assert body.find("table") is not None
+    assert body.find("h2", id="the-start") is not None
+    assert body.select_one(".footnote") is not None
+
+
+def test_back_references_list_stories_newest_first(mini_site):
+    baker = page(mini_site, "drivers/bob-baker/index.html")
+    stories = [a.get_text() for a in baker.select("#driver-stories ~ ul a")]
+    assert stories == ["Baker hits back in race 2", "Able wins the opener at Alpha & more"]
+    event = page(mini_site, "cup/2024/alpha/index.html")
+    assert [a.get_text() for a in event.select("#event-stories ~ ul a")] == stories
+    track = page(mini_site, "tracks/beta-ring/index.html")
+    assert "Cole wins a shortened race at Beta" in track.get_text()
+
+
+def test_drafts_are_left_out(mini_site):
+    assert not (mini_site / "news" / "draft").exists()
+    assert "A draft" not in (mini_site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_news_is_paginated_and_tagged(mini_site):
+    first = page(mini_site, "news/index.html")
+    assert len(first.select(".story")) == 2
+    assert first.select_one("a[rel=next]")["href"] == "page/2/index.html"
+    second = page(mini_site, "news/page/2/index.html")
+    assert [a.get_text() for a in second.select(".story h3 a")] == ["Able wins the opener at Alpha & more"]
+    tag = page(mini_site, "tags/race-report/index.html")
+    assert len(tag.select(".story")) == 3
+
+
+def test_event_page_shows_schedule_in_local_time_and_classes(mini_site):
+    soup = page(mini_site, "cup/2024/beta/index.html")
+    schedule = soup.select_one("table.schedule tbody tr").get_text(" ", strip=True)
+    assert "15:00 CEST" in schedule  # Beta is in Europe/Berlin, in May
+    race = soup.select_one("section#race-1")
+    assert [h.get_text(" ", strip=True) for h in race.select("h4")] == ["A Class A", "B Class B"]
+    assert "points × 0.5" in race.get_text()
+    assert "Lap record" not in soup.get_text()
+    alpha = page(mini_site, "cup/2024/alpha/index.html")
+    assert alpha.select_one(".lap-record").get_text() == "Lap record: 1:29.900, Ann Able, 2023"
+
+
+def test_driver_page_statistics(mini_site):
+    soup = page(mini_site, "drivers/bob-baker/index.html")
+    stats = {dt.get_text(): dd.get_text() for dt, dd in zip(soup.select(".stats dt"), soup.select(".stats dd"))}
+    assert stats["Starts"] == "3" and stats["Wins"] == "1" and stats["Poles"] == "1"
+    assert stats["Points"] == "20" and stats["Best finish"] == "1st"
+
+
+def test_feed_and_sitemap(mini_site):
+    feed = ET.parse(mini_site / "feed.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    titles = [e.findtext("a:title", namespaces=ns) for e in feed.findall("a:entry", ns)]
+    assert titles[0] == "Cole wins a shortened race at Beta"
+    assert "Able wins the opener at Alpha & more" in titles
+    link = feed.find("a:entry/a:link", ns).get("href")
+    assert link == "https://mini.example.org/cup/news/beta-report/"
+    sitemap = ET.parse(mini_site / "sitemap.xml").getroot()
+    locs = [u.findtext("{http://www.sitemaps.org/schemas/sitemap/0.9}loc") for u in sitemap]
+    assert "https://mini.example.org/cup/drivers/ann-able/" in locs
+    assert all(loc.startswith("https://mini.example.org/cup/") for loc in locs)
+
+
+def test_driver_named_only_in_the_entry_list_gets_a_page(mini_site):
+    soup = page(mini_site, "drivers/dee-dunn/index.html")
+    assert soup.h1.get_text() == "Dee Dunn"
+
+
+def test_building_twice_gives_identical_bytes(tmp_path):
+    first = build(SITES / "mini" / "cupsite.toml", tmp_path / "one").output
+    second = build(SITES / "mini" / "cupsite.toml", tmp_path / "two").output
+    assert digest(first) == digest(second)
+
+
+def test_a_failing_build_leaves_the_previous_output_and_no_debris(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    build(site / "cupsite.toml")
+    before = digest(site / "output")
+    (site / "templates").mkdir()
+    (site / "templates" / "driver.html").write_text("{% extends 'base.html' %}{% block content %}{{ nope.x }}"
+                                                    "{% endblock %}", encoding="utf-8")
+    try:
+        build(site / "cupsite.toml")
+        raise AssertionError("the build should fail")
+    except Exception as error:  # ContentErrors
+        assert "driver.html" in str(getattr(error, "errors", error))
+    assert digest(site / "output") == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_site_templates_override_the_theme(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (site / "templates").mkdir()
+    (site / "templates" / "404.html").write_text(
+        "{% extends 'base.html' %}{% block content %}<h1>Lost in the gravel</h1>{% endblock %}", encoding="utf-8")
+    output = build(site / "cupsite.toml").output
+    assert page(output, "404.html").h1.get_text() == "Lost in the gravel"

@@ -1,0 +1,87 @@
+"""Unit tests of the small pieces: slugs, YAML, times and gaps, URLs, config."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cupsite import urls
+from cupsite.slugs import slugify
+from cupsite.timing import format_time, parse_gap, parse_time
+from cupsite.yamlio import YamlError, load_yaml
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Sabré Cook", "sabre-cook"), ("JDX Racing", "jdx-racing"), ("Pro-Am", "pro-am"),
+    ("José Fábregas", "jose-fabregas"), ("  Łukasz  Żyła ", "lukasz-zyla"), ("Müller & Söhne", "muller-sohne"),
+    ("Circuit of the Americas", "circuit-of-the-americas"), ("JP Martinez", "jp-martinez"),
+])
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+@given(st.text())
+def test_slugs_are_always_url_safe(name):
+    slug = slugify(name)
+    assert all(c.isascii() and (c.isalnum() or c == "-") for c in slug)
+    assert not slug.startswith("-") and not slug.endswith("-")
+
+
+def test_yaml_keeps_lap_times_as_text_and_remembers_lines():
+    data = load_yaml("results:\n  - pos: 1\n    best: 1:26.384\n  - pos: 2\n    best: 1:27.000\n")
+    assert data["results"][0]["best"] == "1:26.384"  # YAML 1.1 would read 86.384
+    assert data["results"][1].line == 4
+    assert data.line_of("results") == 1
+
+
+def test_yaml_errors_carry_the_line():
+    with pytest.raises(YamlError) as caught:
+        load_yaml("a: 1\nb: [1, 2\nc: 3\n")
+    assert caught.value.line == 2
+
+
+def test_yaml_refuses_object_tags():
+    with pytest.raises(YamlError):
+        load_yaml("a: !!python/object/apply:os.system ['true']\n")
+
+
+def test_yaml_impossible_date_stays_text():
+    assert load_yaml("d: 2024-13-45\n")["d"] == "2024-13-45"
+
+
+@pytest.mark.parametrize("text, seconds", [
+    ("1:25.015", 85.015), ("1'58.056", 118.056), ("45:57.575", 2757.575), ("2:02:06.175", 7326.175),
+    ("5:44'41.101", 5 * 3600 + 44 * 60 + 41.101), ("59.9", 59.9),
+])
+def test_parse_time(text, seconds):
+    assert parse_time(text) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("text", ["1:75.000", "abc", "1:2:3:4", "", "1,25.015"])
+def test_parse_time_rejects(text):
+    assert parse_time(text) is None
+
+
+@pytest.mark.parametrize("text, gap", [
+    ("-", (0, 0.0)), ("+0.179", (0, 0.179)), ("+1 Lap", (1, 0.0)), ("+3 Laps", (3, 0.0)), ("+1:02.500", (0, 62.5)),
+])
+def test_parse_gap(text, gap):
+    assert parse_gap(text) == gap
+
+
+@given(st.integers(min_value=0, max_value=10 * 3600 * 1000))
+def test_time_round_trip(millis):
+    seconds = millis / 1000
+    assert parse_time(format_time(seconds)) == pytest.approx(seconds)
+
+
+@pytest.mark.parametrize("page, target, link", [
+    ("", "drivers/riley-dickinson/", "drivers/riley-dickinson/index.html"),
+    ("news/some-story/", "drivers/riley-dickinson/", "../../drivers/riley-dickinson/index.html"),
+    ("news/page/2/", "news/", "../../index.html"),
+    ("carrera-cup/2025/indianapolis/", "feed.xml", "../../../feed.xml"),
+    ("404.html", "", "index.html"),
+])
+def test_relative_links(page, target, link):
+    assert urls.relative(page, target) == link
