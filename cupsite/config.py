@@ -12,6 +12,7 @@ from .errors import ContentError, ContentErrors
 from .model import SESSION_TYPES
 from .slugs import slugify
 
+RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
@@ -158,6 +159,8 @@ def _championship(read: _Reader, table, index: int) -> Championship:
     slug = read.get(table, "slug", where, str, slugify(name))
     if slug != slugify(slug):
         read.error(f"{where}.slug", f"{slug!r} is not a slug", f"use {slugify(slug)!r}")
+    if slug in RESERVED_SLUGS:
+        read.error(f"{where}.slug", f"{slug!r} is the name of a section of the site", "choose another slug")
     classes = []
     for class_index, item in enumerate(read.get(table, "classes", where, list, [], required=True)):
         class_where = f"{where}.classes[{class_index}]"

@@ -51,9 +51,9 @@ class Site:
 
 
 def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool = False) -> Site:
-    drivers = _people("driver", content.drivers, content.names)
-    teams = _people("team", content.teams, content.names)
-    tracks = _people("track", content.tracks, content.names)
+    drivers = _people("driver", content.drivers, content.names, problems)
+    teams = _people("team", content.teams, content.names, problems)
+    tracks = _people("track", content.tracks, content.names, problems)
     order = {c.slug: i for i, c in enumerate(config.championships)}
     seasons = tuple(sorted(content.seasons, key=lambda s: (order.get(s.championship, 0), s.year)))
     events = {e.key: e for s in seasons for e in s.events}
@@ -126,9 +126,14 @@ def _freeze(mapping: dict) -> dict:
     return {key: tuple(values) for key, values in sorted(mapping.items())}
 
 
-def _people(kind: str, profiles: tuple[Profile, ...], names: dict) -> dict:
+def _people(kind: str, profiles: tuple[Profile, ...], names: dict, problems: Problems) -> dict:
     people = {slug: Person(kind, slug, name) for (k, slug), name in names.items() if k == kind}
     for profile in profiles:
+        known = people.get(profile.slug)
+        if known is not None and known.name != profile.name:
+            problems.add(profile.source.path, profile.source.line,
+                         f"the profile names {profile.name!r}, the results name {known.name!r}",
+                         "two spellings give the same slug: write the name the same way in both")
         people[profile.slug] = Person(kind, profile.slug, profile.name, profile)
     return dict(sorted(people.items()))
 

@@ -25,7 +25,9 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
-    loaders.append(jinja2.FileSystemLoader(str(THEME / "templates")))
+    theme = jinja2.FileSystemLoader(str(THEME / "templates"))
+    # "theme/base.html" always names the built-in template, so an override can extend it
+    loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(["html", "xml"]),

@@ -19,7 +19,6 @@ TRACKS = "tracks/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 NOT_FOUND = "404.html"
-RESERVED = {"news", "tags", "drivers", "teams", "tracks", "static", "feed.xml", "sitemap.xml", "404.html", "data"}
 
 
 def news_page(number: int) -> str:

@@ -172,3 +172,43 @@ def test_object_constructing_yaml_tags_are_refused(site):
     result = run_build(site)
     assert result.exit_code == 1
     assert "malformed front matter" in result.output
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("{pos: 4, car: 7, laps: 19,", "{pos: 4, car: 7, laps: 21,", "has more laps (21) than car #8"),
+    ('{pos: 3, car: 8, laps: 20, gap: "+20.000"', '{pos: 3, car: 8, laps: 20, gap: "+0.100"',
+     "has a smaller gap (+0.100) than car #2"),
+    ("{pos: 4, car: 7, laps: 19, gap: \"+1 Lap\"", "{pos: 4, car: 7, laps: 19, gap: \"+1 Lap\", status: dnf",
+     "car #3 is classified at P5 below car #7"),
+], ids=["more laps behind", "shrinking gap", "finisher below a retirement"])
+def test_impossible_race_results_are_caught(site, old, new, words):
+    replace(site, RACE_1, old, new)
+    if "status: dnf" in new:  # make car 3 a finisher so it sits below a retirement
+        replace(site, RACE_1, "status: dnf, note: Gearbox", "note: Gearbox")
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert words in result.output, result.output
+
+
+def test_one_driver_in_two_cars_of_a_session_is_caught(site):
+    replace(site, "content/results/cup/2024/alpha/race-2.yaml", "drivers: [Eve Ernst]", "drivers: [Eve Ernst]")
+    replace(site, ENTRIES, "{number: 8, class: B, team: Green Team, driver: José Fábregas}",
+            "{number: 8, class: B, team: Green Team, drivers: [José Fábregas, Eve Ernst]}")
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "eve-ernst drives car #8 and car #7 in the same session" in result.output or \
+           "eve-ernst drives car #7 and car #8 in the same session" in result.output, result.output
+
+
+def test_unicode_names_that_collide_are_an_error(site):
+    write(site, "content/drivers/jose-fabregas.md", "---\nname: Jose Fabregas\n---\nBio.\n")
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "the profile names 'Jose Fabregas', the results name 'José Fábregas'" in result.output
+
+
+def test_reserved_names_are_refused(site):
+    replace(site, "cupsite.toml", 'slug = "cup"', 'slug = "news"')
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "'news' is the name of a section of the site" in result.output

@@ -22,6 +22,7 @@ ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "best", "best_lap",
 _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "disqualified": "dsq", "did not start": "dns",
                    "finished": "classified", "running": "classified"}
 _YEAR = re.compile(r"^\d{4}$")
+RESERVED_ROUND_SLUGS = {"standings"}
 
 
 def read_yaml_file(path: Path, problems: Problems):
@@ -97,6 +98,9 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     slug = fields.text("slug") or slugify(name or "")
     if slug and slug != slugify(slug):
         fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+    if slug in RESERVED_ROUND_SLUGS:
+        fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {slug!r}",
+                     "that name is taken by a page of the season; choose another slug")
     track = fields.text("track", required=True)
     if track:
         names.setdefault(("track", slugify(track)), track)
@@ -254,8 +258,44 @@ def _load_classification(path, event: Event, session: str, cars: dict, problems:
     if missing and len(positions) == len(rows):
         problems.add(path, None, f"positions are missing: {', '.join(map(str, missing))}",
                      f"number the {len(rows)} rows 1 to {len(rows)} without gaps")
-    return SessionResult(event.championship, event.season, event.slug, session,
-                         tuple(sorted(rows, key=lambda r: r.position)), Source(problems.relative(path)))
+    ordered = tuple(sorted(rows, key=lambda r: r.position))
+    session_type = next(s.type for s in event.sessions if s.slug == session)
+    if session_type in ("race", "sprint"):
+        _check_race_order(path, ordered, problems)
+    _check_drivers_once(path, ordered, cars, problems)
+    return SessionResult(event.championship, event.season, event.slug, session, ordered,
+                         Source(problems.relative(path)))
+
+
+def _check_race_order(path, rows, problems: Problems) -> None:
+    """A race classification that cannot have happened: finishers below retirements, a car
+    ahead on the road with fewer laps, or gaps that shrink down the order."""
+    for above, below in zip(rows, rows[1:]):
+        if above.status != "classified" and below.status == "classified":
+            problems.add(path, below.line, f"car #{below.car} is classified at P{below.position} below "
+                         f"car #{above.car}, which is not ({above.status})",
+                         "list every classified car first, then the cars that were not classified")
+        elif above.status == below.status == "classified":
+            if above.laps is not None and below.laps is not None and below.laps > above.laps:
+                problems.add(path, below.line, f"car #{below.car} at P{below.position} has more laps "
+                             f"({below.laps}) than car #{above.car} ahead of it ({above.laps})",
+                             "check the positions and the laps")
+            gaps = [parse_gap(r.gap) if r.gap else None for r in (above, below)]
+            if None not in gaps and gaps[0][0] == gaps[1][0] == 0 and gaps[1][1] < gaps[0][1]:
+                problems.add(path, below.line, f"car #{below.car} at P{below.position} has a smaller gap "
+                             f"({below.gap}) than car #{above.car} ahead of it ({above.gap})",
+                             "check the positions and the gaps")
+
+
+def _check_drivers_once(path, rows, cars: dict, problems: Problems) -> None:
+    seen = {}
+    for row in rows:
+        crew = row.drivers or (cars[row.car].drivers if row.car in cars else ())
+        for driver in crew:
+            if driver in seen:
+                problems.add(path, row.line, f"{driver} drives car #{row.car} and car #{seen[driver]} "
+                             "in the same session", "name who drove each car with `drivers:` on the row")
+            seen[driver] = row.car
 
 
 def _load_row(path, item, cars: dict, problems: Problems, names: dict) -> ResultRow | None:

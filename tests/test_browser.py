@@ -1,0 +1,374 @@
+"""The built sites in a real browser: Debian's Chromium driven by Playwright (sync API).
+
+The sites are served over HTTP from 127.0.0.1 (a ThreadingHTTPServer on a free port that, like
+static hosts do, answers a missing file with 404.html and status 404), and the mini site is also
+opened from disk (file://). One browser per module.
+
+Without Chromium (or Playwright) the module is skipped — except in CI (the environment variable CI
+is set), where a missing browser is a failure: the browser tests must not silently vanish there.
+
+Full-page screenshots go to test-artifacts/screenshots/<site>-<kind>-<width>.png (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import threading
+from contextlib import contextmanager
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from cupsite.config import load_config
+
+from .linkcheck import page_kinds
+
+try:
+    from playwright.sync_api import expect, sync_playwright
+except ImportError:  # handled by the `browser` fixture: skip locally, fail in CI
+    expect = sync_playwright = None
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
+CONFIGS = {"mini": ROOT / "tests" / "sites" / "mini" / "cupsite.toml", "demo": ROOT / "cupsite.toml"}
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+TIMEOUT_MS = 10_000
+#: the event each site's journey opens from the calendar
+JOURNEY_EVENT = {"mini": "Alpha", "demo": "Indianapolis"}
+#: a URL that does not exist: the server answers with 404.html (at the site root, where its relative links hold)
+MISSING_PAGE = "no-such-page.html"
+
+
+def in_ci() -> bool:
+    value = os.environ.get("CI")
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no")
+
+
+def find_chromium() -> str | None:
+    if os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    return shutil.which("chromium")
+
+
+def unavailable(reason: str):
+    if in_ci():
+        pytest.fail(f"{reason}. Browser tests may not be skipped in CI (CI={os.environ.get('CI')!r}); "
+                    "install it: apt-get install chromium", pytrace=False)
+    pytest.skip(reason)
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        unavailable(f"Debian's chromium is not installed (neither {CHROMIUM} nor `chromium` on PATH)")
+    if sync_playwright is None:
+        unavailable("the Python package playwright is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class SiteHandler(SimpleHTTPRequestHandler):
+    """Serves a folder; a missing file gets the site's 404.html with status 404, like static hosts."""
+
+    def log_message(self, format, *args):  # keep the test output clean
+        pass
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / "404.html"
+        if code != HTTPStatus.NOT_FOUND or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(code)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(folder: Path):
+    """Serve `folder` on 127.0.0.1 (a free port); yields the base URL, ending in '/'."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(folder)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name=f"serve {folder}", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def mini_url(mini_site):
+    with serve(Path(mini_site)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def demo_url(demo_site):
+    with serve(Path(demo_site)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(viewport) -> (page, watch); every context is closed after the test."""
+    contexts = []
+
+    def opener(viewport=DESKTOP, allowed_404: str | None = None):
+        context = browser.new_context(viewport=viewport, color_scheme="light")
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        page = context.new_page()
+        return page, Watch(page, allowed_404)
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+class Watch:
+    """Collects what went wrong while a page was open: console errors, uncaught exceptions,
+    failed requests and HTTP errors (except the one 404 a test asks for on purpose)."""
+
+    def __init__(self, page, allowed_404: str | None = None):
+        self.allowed_404 = allowed_404
+        self.problems: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught exception on {page.url}: {error}"))
+        page.on("requestfailed", lambda request: self.problems.append(
+            f"request failed: {request.url} ({request.failure})"))
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type != "error":
+            return
+        where = (message.location or {}).get("url", "")
+        if self.allowed_404 and where == self.allowed_404 and "404" in message.text:
+            return  # Chromium logs the deliberately requested 404 page as a failed resource
+        self.problems.append(f"console error: {message.text} (at {where or '?'})")
+
+    def _response(self, response):
+        if response.status >= 400 and not (response.status == 404 and response.url == self.allowed_404):
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def _problems(title: str, problems: list[str]) -> str:
+    return title + "".join(f"\n  {p}" for p in problems)
+
+
+def site_classes(name: str, championship: str | None = None):
+    """[(code, name)] of the championship's classes, in display order."""
+    config = load_config(CONFIGS[name])
+    chosen = config.championship(championship) if championship else config.championships[0]
+    assert chosen is not None, f"{name}: no championship {championship!r} in {CONFIGS[name]}"
+    return [(c.code, c.name) for c in chosen.classes]
+
+
+# --- a reader's journey ---------------------------------------------------------------------------
+
+def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
+    heading = page.get_by_role("heading", level=1)
+    main_nav = page.get_by_role("navigation", name="Main")
+
+    # Home: the first story under "Latest stories".
+    page.goto(base_url + "index.html")
+    latest = page.get_by_role("region", name="Latest stories")
+    expect(latest).to_be_visible()
+    story = latest.get_by_role("heading", level=3).first.get_by_role("link")
+    title = story.inner_text().strip()
+    assert title, f"{site}: the first story under 'Latest stories' has no title"
+    story.click()
+    expect(page).to_have_url(re.compile(r"/news/[^/]+/index\.html$"))
+    expect(heading).to_have_text(title)
+
+    # Article: a driver of its "Drivers:" line.
+    drivers_line = page.locator("footer.article-links p").filter(has_text="Drivers:")
+    expect(drivers_line, f"{site}: the article {title!r} has no 'Drivers:' line").to_have_count(1)
+    driver = drivers_line.get_by_role("link").first
+    driver_name = driver.inner_text().strip()
+    driver.click()
+    expect(page).to_have_url(re.compile(r"/drivers/[^/]+/index\.html$"))
+    expect(heading).to_have_text(driver_name)
+
+    # Driver page: one of the driver's teams.
+    team = page.locator("main section.season-record a[href*='teams/']").first
+    expect(team, f"{site}: the driver page of {driver_name} links to no team").to_have_count(1)
+    team_name = team.inner_text().strip()
+    team.click()
+    expect(page).to_have_url(re.compile(r"/teams/[^/]+/index\.html$"))
+    expect(heading).to_have_text(team_name)
+
+    # Standings, from the main navigation: a table per class.
+    main_nav.get_by_role("link", name="Standings", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/([a-z0-9-]+)/(\d{4})/standings/index\.html$"))
+    expect(heading).to_contain_text("standings")
+    championship = re.search(r"/([a-z0-9-]+)/\d{4}/standings/index\.html$", page.url).group(1)
+    classes = site_classes(site, championship)
+    problems = []
+    for code, name in classes:
+        block = page.locator(f"section#class-{code.lower()}")
+        if block.count() != 1:
+            problems.append(f"no section #class-{code.lower()} for class {code} ({name})")
+            continue
+        if name not in block.get_by_role("heading", level=2).inner_text():
+            problems.append(f"the #class-{code.lower()} heading does not name the class {name!r}")
+        rows = block.locator("table.standings tbody tr").count()
+        if rows == 0:
+            problems.append(f"class {code}: no standings table, or an empty one")
+    assert not problems, _problems(f"{site}: standings page {page.url}:", problems)
+    # The in-page class navigation jumps to the last class's table.
+    code, name = classes[-1]
+    page.get_by_role("navigation", name="Tables").get_by_role("link", name=re.compile(re.escape(name))).click()
+    expect(page).to_have_url(re.compile(rf"#class-{re.escape(code.lower())}$"))
+    expect(page.locator(f"section#class-{code.lower()}")).to_be_in_viewport()
+
+    # Calendar, from the main navigation, then the event.
+    main_nav.get_by_role("link", name="Calendar", exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/{championship}/\d{{4}}/index\.html$"))
+    page.locator("table.calendar").get_by_role("link", name=event_name, exact=True).click()
+    expect(page).to_have_url(re.compile(rf"/{championship}/\d{{4}}/[a-z0-9-]+/index\.html$"))
+    expect(heading).to_contain_text(event_name)
+
+    # The event's "Race 2" section shows a classification table per class.
+    race2 = page.get_by_role("region", name="Race 2", exact=True)
+    expect(race2, f"{site}: the {event_name} page has no 'Race 2' section").to_have_count(1)
+    problems = []
+    for code, name in classes:
+        block = race2.locator(f"section#race-2-{code.lower()}")
+        if block.count() != 1:
+            problems.append(f"no class table #race-2-{code.lower()} for class {code} ({name})")
+            continue
+        if name not in block.get_by_role("heading", level=4).inner_text():
+            problems.append(f"the #race-2-{code.lower()} heading does not name the class {name!r}")
+        if block.locator("table.results tbody tr").count() == 0:
+            problems.append(f"class {code}: the Race 2 table is empty")
+    assert not problems, _problems(f"{site}: event page {page.url}, Race 2:", problems)
+    # The schedule's "Classification" link of Race 2 jumps to that section.
+    page.get_by_role("row", name=re.compile(r"\bRace 2\b")).get_by_role("link", name="Classification").click()
+    expect(page).to_have_url(re.compile(r"#race-2$"))
+    expect(race2).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("site", ["mini", "demo"])
+def test_reader_journey(site, request, open_page):
+    base_url = request.getfixturevalue(f"{site}_url")
+    page, watch = open_page(DESKTOP)
+    reader_journey(page, base_url, site, JOURNEY_EVENT[site])
+    assert not watch.problems, _problems(f"{site}: problems during the journey:", watch.problems)
+
+
+# --- every page kind: no errors, no overflow on a phone, screenshots --------------------------------
+
+KINDS = ("home", "news", "article", "calendar", "event", "standings", "driver", "team", "track", "tags", "404")
+
+OVERFLOW_JS = """() => {
+  const width = window.innerWidth, scrollWidth = document.documentElement.scrollWidth;
+  if (scrollWidth <= width) return null;
+  const clipped = el => { for (let p = el.parentElement; p; p = p.parentElement) {
+      const o = getComputedStyle(p).overflowX; if (o !== 'visible' && p !== document.body && p !== document.documentElement) return true; }
+    return false; };
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+    (el.classList.length ? '.' + [...el.classList].join('.') : '');
+  const culprits = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const right = el.getBoundingClientRect().right;
+    if (right > width + 0.5 && !clipped(el) && !(el.parentElement && el.parentElement.getBoundingClientRect().right > width + 0.5))
+      culprits.push(name(el) + ' (right edge at ' + Math.round(right) + 'px): ' + (el.textContent || '').trim().slice(0, 60));
+  }
+  return {scrollWidth, width, culprits: culprits.slice(0, 10)};
+}"""
+
+
+def sample_path(output: Path, site: str, kind: str) -> str:
+    """The page to open for a kind: a fixed one, or the largest of its kind (the most content to fit)."""
+    fixed = {"home": "index.html", "news": "news/index.html", "tags": "tags/index.html", "404": MISSING_PAGE}
+    if kind in fixed:
+        return fixed[kind]
+    slugs = [c.slug for c in load_config(CONFIGS[site]).championships]
+    files = page_kinds(output, slugs)[kind]
+    assert files, f"{site}: the build produced no {kind} page"
+    return max(files, key=lambda f: ((output / f).stat().st_size, f))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("site", ["mini", "demo"])
+def test_page_kind_in_browser(site, kind, request, open_page, screenshots):
+    output = Path(request.getfixturevalue(f"{site}_site"))
+    base_url = request.getfixturevalue(f"{site}_url")
+    url = base_url + sample_path(output, site, kind)
+    problems = []
+    for viewport in (PHONE, DESKTOP):
+        page, watch = open_page(viewport, allowed_404=url if kind == "404" else None)
+        response = page.goto(url, wait_until="load")
+        expected_status = 404 if kind == "404" else 200
+        if response is None or response.status != expected_status:
+            problems.append(f"{viewport['width']}px: {url} answered {response.status if response else 'nothing'}, "
+                            f"expected {expected_status}")
+        if kind == "404":
+            expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+        if viewport is PHONE:
+            overflow = page.evaluate(OVERFLOW_JS)
+            if overflow:
+                problems.append(f"{viewport['width']}px: the page is {overflow['scrollWidth']}px wide, wider than "
+                                f"the {overflow['width']}px viewport; sticking out:"
+                                + "".join(f"\n      {c}" for c in overflow["culprits"]))
+        page.screenshot(path=str(screenshots / f"{site}-{kind}-{viewport['width']}.png"), full_page=True)
+        problems += [f"{viewport['width']}px: {p}" for p in watch.problems]
+    assert not problems, _problems(f"{site} {kind} page {url}:", problems)
+
+
+# --- opened from disk -------------------------------------------------------------------------------
+
+def test_mini_site_works_from_disk(mini_site, open_page):
+    """file:// URLs: relative links to files work without a server (and the stylesheet loads)."""
+    page, watch = open_page(DESKTOP)
+    heading = page.get_by_role("heading", level=1)
+    main_nav = page.get_by_role("navigation", name="Main")
+    stylesheet_applied = "() => getComputedStyle(document.body).marginTop === '0px'"  # the browser default is 8px
+
+    page.goto((Path(mini_site) / "index.html").as_uri())
+    assert page.evaluate(stylesheet_applied), "the stylesheet did not load on the home page opened from disk"
+
+    main_nav.get_by_role("link", name="Drivers", exact=True).click()
+    expect(page).to_have_url(re.compile(r"^file://.*/drivers/index\.html$"))
+    page.locator("main").get_by_role("link", name="Ann Able", exact=True).click()
+    expect(page).to_have_url(re.compile(r"^file://.*/drivers/ann-able/index\.html$"))
+    expect(heading).to_have_text("Ann Able")
+    assert page.evaluate(stylesheet_applied), "the stylesheet did not load on the driver page opened from disk"
+
+    main_nav.get_by_role("link", name="Standings", exact=True).click()
+    expect(page).to_have_url(re.compile(r"^file://.*/cup/2024/standings/index\.html$"))
+    expect(heading).to_have_text("Mini Cup 2024 standings")
+    expect(page.locator("section#class-a table.standings tbody tr").first).to_be_visible()
+    assert page.evaluate(stylesheet_applied), "the stylesheet did not load on the standings page opened from disk"
+
+    assert not watch.problems, _problems("mini site from disk:", watch.problems)
