@@ -160,7 +160,8 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                 "season": season,
                 "season_tables": season_tables,
                 "standings": season_tables.final,
-                "races": tuple((site.events[e], s) for e, s in season_tables.races),
+                "races": _race_columns(site, season_tables),
+                "grids": _results_grids(season_tables, championship),
             }))
             events = season.events
             for index, event in enumerate(events):
@@ -169,6 +170,46 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                     events[index - 1] if index > 0 else None,
                     events[index + 1] if index + 1 < len(events) else None)))
     return pages
+
+
+@dataclass(frozen=True)
+class RaceColumn:
+    event: Event
+    session: str
+    label: str  # short header such as "IND 2"
+    title: str  # "Indianapolis, Race 2"
+
+
+def _race_columns(site: Site, season_tables) -> tuple[RaceColumn, ...]:
+    columns = []
+    for key, slug in season_tables.races:
+        event = site.events[key]
+        session = season_tables.sessions[(key, slug)].info
+        races_of_event = [s for s in event.sessions if s.type in RACES]
+        number = races_of_event.index(session) + 1 if len(races_of_event) > 1 else ""
+        columns.append(RaceColumn(event, slug, f"{event.name[:3].upper()} {number}".strip(),
+                                  f"{event.name}, {session.name}"))
+    return tuple(columns)
+
+
+def _results_grids(season_tables, championship) -> dict:
+    """Per class: each driver's finishes as (label, style) cells for the season grid."""
+    if season_tables.final is None:
+        return {}
+    scoring_places = len(championship.points.tables.get("race", ()))
+    grids = {}
+    for code, rows in season_tables.final.drivers:
+        grids[code] = tuple((row, tuple((label, _cell_style(label, scoring_places)) for label in row.finishes))
+                            for row in rows)
+    return grids
+
+
+def _cell_style(label: str, scoring_places: int) -> str:
+    if label in ("1", "2", "3"):
+        return f"p{label}"
+    if label.isdigit():
+        return "points" if int(label) <= scoring_places else "finish"
+    return "out" if label else "absent"
 
 
 def _round_summary(site: Site, season_tables, event: Event) -> dict:
