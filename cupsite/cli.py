@@ -55,3 +55,38 @@ def report(failure: ContentErrors) -> None:
     for error in failure.errors:
         click.echo(error.format(), err=True)
     click.echo(f"\n{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the preview is built [default: output/ beside the configuration].")
+def serve(config_path: Path, port: int, output: Path | None) -> None:
+    """Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading on every change.
+
+    Drafts are shown. When a change breaks the content, the problems are printed here and the
+    last good build stays in the browser."""
+    from livereload import Server
+
+    root = config_path.resolve().parent
+    output = (output or root / "output").resolve()
+
+    def rebuild() -> None:
+        started = time.perf_counter()
+        try:
+            result = build_site(config_path, output, drafts=True)
+        except ContentErrors as failure:
+            report(failure)
+            return
+        click.echo(f"Rebuilt {len(result.pages)} pages in {time.perf_counter() - started:.2f} s.")
+
+    rebuild()
+    if not output.is_dir():
+        sys.exit(EXIT_CONTENT)
+    server = Server()
+    for watched in (config_path.resolve(), root / "content", root / "templates", root / "static"):
+        if watched.exists():
+            server.watch(str(watched), rebuild)
+    server.serve(host="127.0.0.1", port=port, root=str(output), open_url_delay=None)
