@@ -25,7 +25,7 @@ class ScoredRow:
     drivers: tuple[str, ...]
     status: str
     laps: int | None
-    time: str
+    time: str  # total race time: as given, or worked out from the leader's time and the gap
     gap: str
     class_gap: str
     best: str
@@ -181,6 +181,7 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
         by_class[cars[row.car].car_class].append(row)
     timed = info.type in TIMED_SESSIONS
     overall_best = _best_time(rows)
+    winner_time = parse_time(rows[0].time) if rows and rows[0].time else None
     scored_by_class = {}
     for code, class_rows in by_class.items():
         class_best = _best_time(class_rows)
@@ -201,7 +202,7 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
             scored.append(ScoredRow(
                 position=row.position, class_position=class_position, car=row.car, car_class=code,
                 team=entry.team, drivers=row.drivers or entry.drivers, status=row.status, laps=row.laps,
-                time=row.time, gap=gap, class_gap=class_gap, best=row.best, best_lap=row.best_lap,
+                time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best, best_lap=row.best_lap,
                 fastest_in_class=lap is not None and lap == class_best, points=points, rookie=entry.rookie,
                 note=row.note,
             ))
@@ -209,6 +210,13 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
     overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))
     ordered = tuple((c.code, scored_by_class[c.code]) for c in championship.classes if c.code in scored_by_class)
     return ScoredSession(event.key, info, overall, ordered)
+
+
+def _total_time(row, winner_time: float | None) -> str:
+    if winner_time is None or row.status not in SCORING_STATUSES:
+        return ""
+    behind = _seconds_behind(row)
+    return format_time(winner_time + behind) if behind is not None else ""
 
 
 def _best_time(rows) -> float | None:

@@ -88,3 +88,9 @@ def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert [(r.key, r.points, r.position, r.tied) for r in rows] == [
         ("d3", 24, 1, False), ("d2", 18, 2, False), ("d1", 18, 3, False)]
+
+
+def test_class_winner_total_time_is_worked_out_from_the_gap():
+    race = dict(tables().sessions[("cup/2024/alpha", "race-1")].classes)
+    assert race["B"][0].time == "30:30.000"  # the winner's 30:10.000 plus the gap of 20.000
+    assert race["A"][2].time == ""  # retired: no time

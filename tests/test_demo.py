@@ -1,0 +1,216 @@
+"""The demo season against the facts of the domain brief (../shared/domain.md): the built
+pages and the computed tables must tell the story the published coverage told."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from cupsite.build import build
+from cupsite.timing import parse_time
+
+from .conftest import ROOT
+
+SEASON = ("carrera-cup", "2025")
+INDY = "carrera-cup/2025/indianapolis"
+ORANGE, GREEN, YELLOW = "#f28c28", "#2e9e4f", "#f2c500"
+
+
+def soup(output: Path, path: str) -> BeautifulSoup:
+    return BeautifulSoup((output / path).read_text(encoding="utf-8"), "html.parser")
+
+
+def class_blocks(output: Path, session: str):
+    """(class code, colour, [(class position, drivers' names, row text)]) per class, in page order."""
+    section = soup(output, f"{INDY}/index.html").select_one(f"section#{session}")
+    assert section is not None, f"no section for {session} on the Indianapolis page"
+    blocks = []
+    for block in section.select(".class-block"):
+        colour = re.search(r"--class-colour:\s*(#[0-9a-fA-F]+)", block["style"]).group(1).lower()
+        code = block.select_one("h4 .chip").get_text(strip=True)
+        rows = []
+        for tr in block.select("tbody tr"):
+            cells = tr.find_all("td")
+            crew = " / ".join(a.get_text(strip=True) for a in cells[3].find_all("a"))
+            rows.append((cells[0].get_text(strip=True), crew, tr))
+        blocks.append((code, colour, rows))
+    return blocks
+
+
+def cell(row, index: int) -> str:
+    """The visible text of a cell, without the words kept for screen readers."""
+    td = BeautifulSoup(str(row[2].find_all("td")[index]), "html.parser")
+    for hidden in td.select(".visually-hidden"):
+        hidden.decompose()
+    return td.get_text(strip=True)
+
+
+def names(rows, count):
+    return [drivers for _, drivers, _ in rows[:count]]
+
+
+def standings(demo_build, after_round):
+    return demo_build.tables.season(*SEASON).by_round[after_round]
+
+
+def points_of(rows):
+    return {row.key: row.points for row in rows}
+
+
+def test_race_2_class_winners_in_class_order_and_colours(demo_site):
+    blocks = class_blocks(demo_site, "race-2")
+    assert [(code, colour) for code, colour, _ in blocks] == [("PRO", ORANGE), ("PROAM", GREEN), ("MASTERS", YELLOW)]
+    assert [names(rows, 1)[0] for _, _, rows in blocks] == ["Aaron Jeansonne", "James Sofronas", "Scott Blind"]
+    pro, proam, masters = (rows for _, _, rows in blocks)
+    assert names(pro, 3) == ["Aaron Jeansonne", "Ryan Yardley", "Zachary Vanier"]
+    assert names(proam, 3) == ["James Sofronas", "JP Martinez", "Marco Cirone"]
+    assert names(masters, 3) == ["Scott Blind", "Richard Edge", "Michael Auriemma"]
+    metni = [position for position, drivers, _ in proam if drivers == "Alan Metni"]
+    assert metni == ["6"]  # the pole sitter's penalty dropped him to sixth
+
+
+def test_race_1_classes(demo_site):
+    pro, proam, masters = (rows for _, _, rows in class_blocks(demo_site, "race-1"))
+    assert names(pro, 4) == ["Zachary Vanier", "Ryan Yardley", "Aaron Jeansonne", "Riley Dickinson"]
+    assert names(proam, 3) == ["Patrick Mulcahy", "James Sofronas", "Marco Cirone"]
+    assert names(masters, 3) == ["Scott Blind", "Michael Auriemma", "Chris Bellomo"]
+    out = {drivers: position for position, drivers, _ in proam}
+    assert out["JP Martinez"] == "DNF" and out["Alan Metni"] == "DNF"
+
+
+def test_qualifying(demo_site):
+    pro, proam, masters = (rows for _, _, rows in class_blocks(demo_site, "qualifying"))
+    assert names(pro, 3) == ["Aaron Jeansonne", "Ryan Yardley", "Zachary Vanier"]
+    best = lambda row: parse_time(cell(row, 5))  # noqa: E731
+    gap = lambda row: cell(row, 6)  # noqa: E731
+    assert best(pro[0]) == pytest.approx(85.015)
+    assert gap(pro[1]).startswith("+0.2")
+    assert sum(1 for row in pro if best(row) - 85.015 < 1.0) >= 11  # top 11 Pro within a second
+    assert names(proam, 3) == ["Alan Metni", "JP Martinez", "James Sofronas"]
+    assert best(proam[0]) == pytest.approx(86.364)
+    assert names(masters, 3) == ["Scott Blind", "Chris Bellomo", "Richard Edge"]
+    assert best(masters[0]) == pytest.approx(86.698)
+    assert [gap(masters[1]), gap(masters[2])] == ["+0.179", "+0.509"]
+
+
+def test_practice(demo_site):
+    first = [(names(rows, 1)[0], cell(rows[0], 5))
+             for _, _, rows in class_blocks(demo_site, "practice-1")]
+    assert first == [("Ryan Yardley", "1:26.384"), ("Alan Metni", "1:27.786"), ("Chris Bellomo", "1:28.172")]
+    second = [(names(rows, 1)[0], cell(rows[0], 5))
+              for _, _, rows in class_blocks(demo_site, "practice-2")]
+    assert second[0] == ("Riley Dickinson", "1:26.876")
+    assert second[1] == ("Patrick Mulcahy", "1:27.792")  # 0.006 s slower than Metni's morning time
+    assert second[2][0] == "Scott Blind"
+
+
+def test_standings_before_indianapolis(demo_build):
+    table = standings(demo_build, 5)
+    drivers = dict(table.drivers)
+    pro = drivers["PRO"]
+    assert [r.key for r in pro[:3]] == ["riley-dickinson", "ryan-yardley", "zachary-vanier"]
+    assert pro[0].points - pro[1].points == 2
+    assert pro[0].points - pro[2].points == 40
+    assert pro[0].wins == 4
+    proam = drivers["PROAM"]
+    assert [r.key for r in proam[:2]] == ["jp-martinez", "alan-metni"]
+    assert proam[0].points - proam[1].points == 35 and proam[0].wins == 6
+    masters = drivers["MASTERS"]
+    assert [r.key for r in masters[:2]] == ["scott-blind", "todd-parriott"]
+    assert masters[0].points - masters[1].points == 73
+    teams = table.teams
+    assert [r.key for r in teams[:2]] == ["topp-racing", "kellymoss"]
+    assert teams[0].points - teams[1].points == 11
+
+
+def test_pro_winners_before_indianapolis(demo_build):
+    pro = dict(standings(demo_build, 5).drivers)["PRO"]
+    wins = {row.key: row.wins for row in pro if row.wins}
+    assert wins == {"riley-dickinson": 4, "yves-baltas": 2, "ryan-yardley": 1, "zachary-vanier": 1,
+                    "jimmy-llibre": 1, "tyler-maxson": 1}
+
+
+def test_yardley_leads_after_indianapolis(demo_build):
+    pro = dict(standings(demo_build, 6).drivers)["PRO"]
+    assert pro[0].key == "ryan-yardley"
+    assert pro[0].points - pro[1].points == 10
+    assert pro[1].key == "riley-dickinson"
+    winners = {row.key for row in pro if row.wins}
+    assert len(winners) == 7 and "aaron-jeansonne" in winners  # a record seventh different winner
+    proam = {row.key: row.wins for row in dict(standings(demo_build, 6).drivers)["PROAM"]}
+    assert proam["james-sofronas"] == 3
+    masters = {row.key: row.wins for row in dict(standings(demo_build, 6).drivers)["MASTERS"]}
+    assert masters["scott-blind"] == 9  # eight before race 2, then race 2
+
+
+def test_blind_clinches_the_masters_title_in_race_2(demo_build):
+    """After race 2 no other Masters driver can catch him with the points still to race for;
+    after race 1 someone still could."""
+    from cupsite.score import standings_after
+
+    season = demo_build.tables.season(*SEASON)
+    championship = demo_build.site.config.championship("carrera-cup")
+    most_per_race = max(championship.points.tables["race"])
+    races_in_season = sum(1 for e in _season(demo_build).events for s in e.sessions if s.type == "race")
+    race_2 = season.races.index((INDY, "race-2"))
+    for done, clinched in ((race_2, False), (race_2 + 1, True)):
+        scored = [season.sessions[key] for key in season.races[:done]]
+        masters = dict(standings_after(6, scored, _season(demo_build), championship).drivers)["MASTERS"]
+        still_to_win = (races_in_season - done) * most_per_race
+        assert masters[0].key == "scott-blind"
+        assert (masters[0].points - masters[1].points > still_to_win) is clinched, (done, masters[:2])
+
+
+def _season(demo_build):
+    return next(s for s in demo_build.site.seasons if (s.championship, s.year) == SEASON)
+
+
+def test_event_page_facts(demo_site):
+    page = soup(demo_site, f"{INDY}/index.html")
+    facts = page.select_one(".event-facts").get_text(" ", strip=True)
+    assert "Round 6 of 8" in facts and "29 entries" in facts and "Indianapolis Motor Speedway" in facts
+    assert page.select_one(".lap-record").get_text(" ", strip=True).replace(" ,", ",") == \
+        "Lap record: 1:24.953, Riley Dickinson (Kellymoss), 2023"
+    schedule = [tr.get_text(" ", strip=True) for tr in page.select("table.schedule tbody tr")]
+    assert len(schedule) == 5 and all(" EDT " in row for row in schedule)
+    assert page.select("#event-stories ~ ul li")  # stories about the weekend are listed
+
+
+def test_every_page_kind_is_built(demo_site):
+    for path in ["index.html", "news/index.html", "news/page/2/index.html", "tags/index.html", "404.html",
+                 "feed.xml", "sitemap.xml", "carrera-cup/index.html", "carrera-cup/2025/index.html",
+                 "carrera-cup/2025/standings/index.html", f"{INDY}/index.html", "carrera-cup/2026/index.html",
+                 "drivers/index.html", "drivers/scott-blind/index.html", "teams/index.html",
+                 "teams/kellymoss/index.html", "tracks/index.html", "tracks/indianapolis-motor-speedway/index.html",
+                 "static/cupsite.css", "static/logo.svg"]:
+        assert (demo_site / path).is_file(), path
+    articles = list((demo_site / "news").glob("*/index.html"))
+    assert len(articles) >= 12
+
+
+def test_home_page(demo_site):
+    page = soup(demo_site, "index.html")
+    assert len(page.select(".home-news .story")) >= 5
+    assert "Sebring" in page.select_one(".next-event").get_text()  # the 2026 opener follows the 2025 finale
+    leaders = page.select(".leaders")
+    assert len(leaders) == 3
+
+
+def test_drafts_stay_out_of_the_demo(demo_site):
+    drafts = [p for p in (ROOT / "content" / "articles").glob("*.md") if "draft: true" in p.read_text()]
+    assert drafts, "the demo should show a draft being left out"
+    feed = (demo_site / "feed.xml").read_text(encoding="utf-8")
+    for draft in drafts:
+        title = re.search(r"^title: (.*)$", draft.read_text(), re.M).group(1).strip("'\"")
+        assert title not in feed
+
+
+def test_demo_builds_byte_identical_twice(demo_site, tmp_path):
+    again = build(ROOT / "cupsite.toml", tmp_path / "again").output
+    digest = lambda folder: {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+                             for p in sorted(folder.rglob("*")) if p.is_file()}
+    assert digest(demo_site) == digest(again)
