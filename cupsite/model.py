@@ -82,6 +82,7 @@ class Event:
     sessions: tuple[SessionInfo, ...]
     source: Source
     broadcast: str = ""
+    short_name: str = ""  # a few letters for narrow table headers, e.g. "IMS"
 
     @property
     def key(self) -> str:

@@ -187,8 +187,8 @@ def _race_columns(site: Site, season_tables) -> tuple[RaceColumn, ...]:
         session = season_tables.sessions[(key, slug)].info
         races_of_event = [s for s in event.sessions if s.type in RACES]
         number = races_of_event.index(session) + 1 if len(races_of_event) > 1 else ""
-        columns.append(RaceColumn(event, slug, f"{event.name[:3].upper()} {number}".strip(),
-                                  f"{event.name}, {session.name}"))
+        columns.append(RaceColumn(event, slug, f"{event.short_name or f'R{event.round}'} {number}".strip(),
+                                  f"Round {event.round}, {event.name}, {session.name}"))
     return tuple(columns)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from urllib.parse import urlsplit
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -88,10 +89,13 @@ def format_laptime(text: str) -> str:
 
 
 class Linker:
-    """`url(thing)` in templates: a relative link from the page being rendered."""
+    """`url(thing)` in templates: a relative link from the page being rendered, or, with
+    `root` set, a link from the site's root path (for the 404 page, which a host serves at
+    any address, so relative links could not know where they start)."""
 
-    def __init__(self, page_path: str):
+    def __init__(self, page_path: str, root: str | None = None):
         self.page_path = page_path
+        self.root = root
 
     def __call__(self, target, anchor: str = "") -> str:
         if isinstance(target, str) and urls.is_external(target):
@@ -99,6 +103,8 @@ class Linker:
         path = target if isinstance(target, str) else urls.path_for(target)
         if isinstance(target, str) and target.startswith("/"):
             path = target.lstrip("/")
+        if self.root is not None:
+            return self.root + urls.output_file(path) + (f"#{anchor}" if anchor else "")
         return urls.relative(self.page_path, path, anchor)
 
 
@@ -111,7 +117,8 @@ def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, byt
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template
-            linker = Linker(urls.NOT_FOUND if page.path == urls.NOT_FOUND else page.path)
+            root = urlsplit(site.config.base_url).path if page.path == urls.NOT_FOUND else None
+            linker = Linker(page.path, root)
             html = template.render(page.context, page=page, url=linker,
                                    canonical=urls.absolute(site.config.base_url, page.path))
             output[urls.output_file(page.path)] = html.encode("utf-8")

@@ -133,8 +133,10 @@ def _fragment_found(fragment: str, ids: frozenset[str]) -> bool:
     return fragment in ids or unquote(fragment) in ids
 
 
-def check_link(link: Link, site: Path, web_root: Path, own_ids: frozenset[str]) -> str | None:
-    """The problem with one internal link, or None if it is fine."""
+def check_link(link: Link, site: Path, web_root: Path, own_ids: frozenset[str],
+               base_path: str | None = None) -> str | None:
+    """The problem with one internal link, or None if it is fine. With `base_path` (the path of
+    the site's base URL, e.g. "/cup/"), root-absolute links under it resolve inside `site`."""
     value = link.value.strip()
     where = f"{link.source}: "
     if value == "":
@@ -150,7 +152,9 @@ def check_link(link: Link, site: Path, web_root: Path, own_ids: frozenset[str]) 
             return f"{where}broken anchor {link.value} (no id {parts.fragment!r} in this page)"
         return None
     path = unquote(parts.path)
-    if path.startswith("/"):
+    if base_path and path.startswith(base_path):
+        base, relative = site, path[len(base_path):]
+    elif path.startswith("/"):
         base, relative = web_root, path.lstrip("/")
     else:
         base, relative = site / posixpath.dirname(link.source), path
@@ -175,9 +179,10 @@ def check_link(link: Link, site: Path, web_root: Path, own_ids: frozenset[str]) 
     return None
 
 
-def check_site(site: Path, web_root: Path | None = None) -> Report:
+def check_site(site: Path, web_root: Path | None = None, base_path: str | None = None) -> Report:
     """Check every link of every HTML page under `site`.
 
+    `base_path` is the path the site is published at (from its base URL); see check_link.
     `web_root` is the folder "/" stands for (default: `site`); it must be `site` or one of its parents.
     """
     site = Path(site).resolve()
@@ -200,7 +205,7 @@ def check_site(site: Path, web_root: Path | None = None) -> Report:
                 continue
             if link.value.strip().startswith("/"):
                 report.absolute.append(link)
-            problem = check_link(link, site, web_root, own_ids)
+            problem = check_link(link, site, web_root, own_ids, base_path)
             if problem:
                 report.problems.append(problem)
     if not report.pages:

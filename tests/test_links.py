@@ -10,8 +10,10 @@ import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 
 from cupsite.config import SiteConfig, load_config
 from .linkcheck import PAGE_KINDS, check_site, duplicate_ids, page_kinds
@@ -50,7 +52,7 @@ def site(request) -> BuiltSite:
 
 @pytest.fixture(scope="module")
 def report(site):
-    return check_site(site.output)
+    return check_site(site.output, base_path=urlsplit(site.config.base_url).path)
 
 
 def _listing(items) -> str:
@@ -66,11 +68,21 @@ def test_no_broken_links_or_anchors(site, report):
 
 
 def test_internal_links_are_relative(site, report):
-    absolute = [str(link) for link in report.links
-                if link.value.strip().startswith("/") and not link.value.strip().startswith("//")]
+    absolute = [str(link) for link in report.links if link.source != "404.html"
+                and link.value.strip().startswith("/") and not link.value.strip().startswith("//")]
     file_scheme = [str(link) for link in report.links if link.value.strip().lower().startswith("file:")]
     assert not absolute, f"{site.name}: {len(absolute)} root-absolute internal link(s):{_listing(absolute)}"
     assert not file_scheme, f"{site.name}: {len(file_scheme)} file: link(s):{_listing(file_scheme)}"
+
+
+def test_the_404_page_links_from_the_base_path(site, report):
+    """A host serves 404.html at any missing address, so its links cannot be relative: they start
+    from the path of the base URL (and resolve, which test_no_broken_links_or_anchors checks)."""
+    base_path = urlsplit(site.config.base_url).path
+    links = [link for link in report.internal if link.source == "404.html" and not link.value.startswith("#")]
+    assert links, "the 404 page has no internal links"
+    wrong = [str(link) for link in links if not link.value.startswith(base_path)]
+    assert not wrong, f"{site.name}: 404 links not under {base_path}:{_listing(wrong)}"
 
 
 def test_internal_links_point_at_files(site, report):
@@ -90,9 +102,21 @@ def test_site_works_under_a_sub_path(site, report, tmp_path):
     """Published at https://example.org/sub/path/ (or opened from any folder) the links still resolve."""
     sub = tmp_path / "sub" / "path"
     shutil.copytree(site.output, sub)
-    moved = check_site(sub, web_root=tmp_path)
+    moved = check_site(sub, web_root=tmp_path, base_path=urlsplit(site.config.base_url).path)
     assert len(moved.links) == len(report.links), "the copy should have the same links as the original"
     assert not moved.problems, moved.summary()
+
+
+def test_pages_declare_an_icon(site):
+    """Without <link rel="icon"> browsers fetch /favicon.ico on their own: a 404 and a console error on
+    every page view (and, under a sub-path, a request outside the site). The link checker checks the href."""
+    missing = []
+    for path in sorted(site.output.rglob("*.html")):
+        soup = BeautifulSoup(path.read_bytes(), "html.parser")
+        if not any("icon" in (link.get("rel") or []) for link in soup.find_all("link")):
+            missing.append(path.relative_to(site.output).as_posix())
+    assert not missing, f"{site.name}: {len(missing)} page(s) declare no icon (<link rel=\"icon\">):{_listing(missing[:10])}" + (
+        f"\n  … and {len(missing) - 10} more" if len(missing) > 10 else "")
 
 
 # --- the pages the build produced ---------------------------------------------------------------

@@ -15,7 +15,8 @@ from ..yamlio import YamlError, load_yaml
 from .documents import read_text
 from .fields import Fields
 
-ROUND_FIELDS = ("round", "slug", "name", "track", "start", "end", "timezone", "broadcast", "sessions")
+ROUND_FIELDS = ("round", "slug", "name", "short_name", "track", "start", "end", "timezone", "broadcast",
+                "sessions")
 SESSION_FIELDS = ("slug", "name", "type", "start", "duration", "points_factor")
 ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie")
 ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "best", "best_lap", "note", "drivers")
@@ -130,7 +131,8 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     if None in (number, name, track, start, end) or not slug:
         return None
     return Event(championship, year, number, slug, name, slugify(track), start, end, timezone,
-                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast"))
+                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast"),
+                 fields.text("short_name"))
 
 
 def _load_session_info(path, raw, problems) -> SessionInfo | None:
