@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .config import SiteConfig
 from .errors import Problems
-from .model import Article, Content, Entry, Event, Profile, Season, SessionResult
+from .model import Article, Content, Profile, Season
 from .slugs import slugify
 
 

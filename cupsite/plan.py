@@ -62,6 +62,7 @@ def _home(site: Site, tables: Tables) -> Page:
         "stories": site.articles[:HOME_STORIES],
         "next_event": _next_event(site, tables),
         "current_season": current,
+        "season_complete": bool(current) and tables.season(current.championship, current.year).complete,
         "leaders": leaders,
         "latest_result": latest,
         "latest_event": site.events[latest.event] if latest else None,
@@ -259,7 +260,7 @@ def _people(site: Site, tables: Tables) -> list[Page]:
         pages.append(Page(urls.driver(slug), "driver.html", {
             "title": person.name,
             "person": person,
-            "records": tables.driver_seasons.get(slug, ()),
+            "records": tuple((record, _weekends(site, record)) for record in tables.driver_seasons.get(slug, ())),
             "career": tables.driver_career.get(slug),
             "articles": tuple(by_slug[s] for s in site.driver_articles.get(slug, ())),
         }))
@@ -283,6 +284,23 @@ def _people(site: Site, tables: Tables) -> list[Page]:
             "articles": tuple(by_slug[s] for s in site.track_articles.get(slug, ())),
         }))
     return pages
+
+
+@dataclass(frozen=True)
+class Weekend:
+    """One driver's round: each session's result and the points it brought."""
+
+    event: Event
+    sessions: tuple  # (ScoredSession, ScoredRow) in running order
+    points: float
+
+
+def _weekends(site: Site, record) -> tuple[Weekend, ...]:
+    grouped: dict[str, list] = {}
+    for event_key, session, row in record.results:
+        grouped.setdefault(event_key, []).append((session, row))
+    return tuple(Weekend(site.events[key], tuple(rows), sum(row.points for _, row in rows))
+                 for key, rows in grouped.items())
 
 
 def _latest_records(records_by_slug: dict) -> dict:

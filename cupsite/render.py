@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import traceback
-from urllib.parse import urlsplit
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2

@@ -202,7 +202,8 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
             scored.append(ScoredRow(
                 position=row.position, class_position=class_position, car=row.car, car_class=code,
                 team=entry.team, drivers=row.drivers or entry.drivers, status=row.status, laps=row.laps,
-                time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best, best_lap=row.best_lap,
+                time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best,
+                best_lap=row.best_lap,
                 fastest_in_class=lap is not None and lap == class_best, points=points, rookie=entry.rookie,
                 note=row.note,
             ))
@@ -275,7 +276,9 @@ def _countback_equal(a, b) -> bool:
     points_a, counts_a = a
     points_b, counts_b = b
     depth = max(len(counts_a), len(counts_b))
-    return points_a == points_b and counts_a + (0,) * (depth - len(counts_a)) == counts_b + (0,) * (depth - len(counts_b))
+    padded_a = counts_a + (0,) * (depth - len(counts_a))
+    padded_b = counts_b + (0,) * (depth - len(counts_b))
+    return points_a == points_b and padded_a == padded_b
 
 
 def standings_after(number: int, scoring: list[ScoredSession], season: Season,
@@ -347,7 +350,7 @@ def _records(site: Site, seasons: dict):
     """Each driver's and team's seasons: what they entered, scored and achieved."""
     driver_rows, team_rows = defaultdict(list), defaultdict(list)
     for (championship, year), tables in seasons.items():
-        for key, session in sorted(tables.sessions.items(), key=lambda kv: _running_order(site, kv[1])):
+        for session in sorted(tables.sessions.values(), key=lambda s: _running_order(site, s)):
             for row in session.rows:
                 for driver in row.drivers:
                     driver_rows[(driver, championship, year, row.car_class)].append((session.event, session, row))

@@ -75,7 +75,8 @@ class Report:
 
     def summary(self) -> str:
         """Every problem on its own line, for assertion messages."""
-        head = f"{len(self.problems)} link problem(s) in {self.site} ({len(self.pages)} pages, {len(self.links)} links):"
+        head = (f"{len(self.problems)} link problem(s) in {self.site} "
+                f"({len(self.pages)} pages, {len(self.links)} links):")
         return "\n  ".join([head, *self.problems])
 
 

@@ -370,7 +370,8 @@ OVERFLOW_JS = """() => {
     const parent = el.parentElement;
     // Positioned elements may escape a scrolling ancestor (when none of their ancestors is positioned).
     if (escapes(el)) culprits.push(name(el) + ' (position: ' + style(el).position + ')');
-    else if (!insideScroller(el) && !(parent && sticksOut(parent) && !insideScroller(parent) && parent !== document.body))
+    else if (!insideScroller(el)
+             && !(parent && sticksOut(parent) && !insideScroller(parent) && parent !== document.body))
       culprits.push(name(el));
     else continue;
     culprits[culprits.length - 1] += ' right edge at ' + Math.round(el.getBoundingClientRect().right) + 'px: "' +

@@ -78,7 +78,8 @@ def test_event_page_shows_schedule_in_local_time_and_classes(mini_site):
 
 def test_driver_page_statistics(mini_site):
     soup = page(mini_site, "drivers/bob-baker/index.html")
-    stats = {dt.get_text(): dd.get_text() for dt, dd in zip(soup.select(".stats dt"), soup.select(".stats dd"))}
+    terms, values = soup.select(".stats dt"), soup.select(".stats dd")
+    stats = {dt.get_text(): dd.get_text() for dt, dd in zip(terms, values, strict=True)}
     assert stats["Starts"] == "3" and stats["Wins"] == "1" and stats["Poles"] == "1"
     assert stats["Points"] == "20" and stats["Best finish"] == "1st"
 

@@ -16,6 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cupsite.config import SiteConfig, load_config
+
 from .linkcheck import PAGE_KINDS, check_site, duplicate_ids, page_kinds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -115,8 +116,9 @@ def test_pages_declare_an_icon(site):
         soup = BeautifulSoup(path.read_bytes(), "html.parser")
         if not any("icon" in (link.get("rel") or []) for link in soup.find_all("link")):
             missing.append(path.relative_to(site.output).as_posix())
-    assert not missing, f"{site.name}: {len(missing)} page(s) declare no icon (<link rel=\"icon\">):{_listing(missing[:10])}" + (
-        f"\n  … and {len(missing) - 10} more" if len(missing) > 10 else "")
+    more = f"\n  … and {len(missing) - 10} more" if len(missing) > 10 else ""
+    assert not missing, (f"{site.name}: {len(missing)} page(s) declare no icon (<link rel=\"icon\">):"
+                         f"{_listing(missing[:10])}{more}")
 
 
 # --- the pages the build produced ---------------------------------------------------------------
@@ -257,7 +259,8 @@ def test_linkcheck_finds_every_kind_of_problem(tmp_path):
         "index.html: broken anchor #gone (no id 'gone' in this page)",
         "index.html: link with a file: scheme file:///etc/hosts",
         "index.html: broken link img/x.png",
-        f"index.html: broken link ../../outside.html (points outside the site, at {tmp_path.resolve() / 'outside.html'})",
+        "index.html: broken link ../../outside.html (points outside the site, at "
+        f"{tmp_path.resolve() / 'outside.html'})",
     ]), report.summary()
     assert sorted(link.value for link in report.external) == [
         "//cdn.example.org/x.js", "https://example.org/", "mailto:x@example.org"]

@@ -62,10 +62,11 @@ def test_class_gaps_in_a_race_and_in_qualifying():
 
 
 def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
-    from cupsite.config import Championship, CarClass, PointsSystem
+    from datetime import date, datetime
+
+    from cupsite.config import CarClass, Championship, PointsSystem
     from cupsite.model import Entry, Event, ResultRow, Season, SessionInfo, Source
     from cupsite.score import score_session, standings_after
-    from datetime import date, datetime
 
     cup = Championship("c", "C", "C", (CarClass("A", "A", "#fff"),), PointsSystem({"race": (10, 6, 4)}))
     entries = tuple(Entry(n, "A", "t", (f"d{n}",), False, Source("x")) for n in (1, 2, 3))

@@ -18,6 +18,7 @@ ENTRIES = "content/results/cup/2024/entries.yaml"
 RACE_1 = "content/results/cup/2024/alpha/race-1.yaml"
 SEASON = "content/results/cup/2024/season.yaml"
 ARTICLE = "content/articles/2024-04-05-able-wins.md"
+EXTRA_ENTRY_WITH_NUMBER_2 = "- {number: 2, class: B, team: Green Team, driver: Extra Person}\n"
 
 
 def replace(site: Path, relative: str, old: str, new: str) -> None:
@@ -42,7 +43,8 @@ MISTAKES = [
      ARTICLE, None, "has no 'title'"),
     ("bad date", lambda s: replace(s, ARTICLE, "date: 2024-04-05 17:30", "date: 2024-13-45"),
      ARTICLE, 3, "not a valid date"),
-    ("unknown driver", lambda s: replace(s, ARTICLE, "drivers: [Ann Able, bob-baker]", "drivers: [Ann Abel, bob-baker]"),
+    ("unknown driver",
+     lambda s: replace(s, ARTICLE, "drivers: [Ann Able, bob-baker]", "drivers: [Ann Abel, bob-baker]"),
      ARTICLE, 7, "unknown driver 'Ann Abel'"),
     ("unknown team", lambda s: replace(s, ARTICLE, "teams: [Red Team]", "teams: [Read Team]"),
      ARTICLE, 8, "unknown team 'Read Team'"),
@@ -53,7 +55,8 @@ MISTAKES = [
     ("duplicate article slug", lambda s: write(s, "content/articles/2024-06-01-able-wins.md",
                                                "---\ntitle: Again\ndate: 2024-06-01\n---\nText.\n"),
      "content/articles/2024-06-01-able-wins.md", None, "duplicate article slug 'able-wins'"),
-    ("duplicate car number", lambda s: write(s, ENTRIES, (s / ENTRIES).read_text() + "- {number: 2, class: B, team: Green Team, driver: Extra Person}\n"),
+    ("duplicate car number",
+     lambda s: write(s, ENTRIES, (s / ENTRIES).read_text() + EXTRA_ENTRY_WITH_NUMBER_2),
      ENTRIES, 6, "duplicate car number 2"),
     ("duplicate position", lambda s: replace(s, RACE_1, "{pos: 3, car: 8,", "{pos: 2, car: 8,"),
      RACE_1, 4, "duplicate position 2"),
@@ -94,7 +97,7 @@ def test_each_mistake_is_reported_with_file_and_line(site, name, mutate, path, l
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
     where = f"{path}:{line}:" if line else f"{path}:"
-    matching = [l for l in result.output.splitlines() if l.startswith(where) and words in l]
+    matching = [text for text in result.output.splitlines() if text.startswith(where) and words in text]
     assert matching, f"expected a message at {where} containing {words!r}, got:\n{result.output}"
     assert "hint:" in result.output
 
@@ -108,7 +111,7 @@ def test_all_mistakes_of_a_build_are_reported_together_and_output_is_untouched(s
     assert len(chosen) == 8
     articles = site / "content" / "articles"
     # mistakes that would hide each other in one file go into separate stories
-    for index, (name, mutate, path, line, words) in enumerate(chosen):
+    for index, (name, mutate, path, _line, _words) in enumerate(chosen):
         if path == ARTICLE:
             copy = articles / f"2024-04-0{index}-copy-{index}.md"
             copy.write_text((site / ARTICLE).read_text(encoding="utf-8"), encoding="utf-8")
@@ -117,7 +120,7 @@ def test_all_mistakes_of_a_build_are_reported_together_and_output_is_untouched(s
             mutate(site)
     result = run_build(site)
     assert result.exit_code == 1
-    problems = [l for l in result.output.splitlines() if re.match(r"^\S+:(\d+:)? error:", l)]
+    problems = [text for text in result.output.splitlines() if re.match(r"^\S+:(\d+:)? error:", text)]
     assert len(problems) == 8, result.output
     assert "8 problems found; nothing was written." in result.output
     assert snapshot(site / "output") == before

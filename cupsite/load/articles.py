@@ -36,7 +36,8 @@ def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> 
     slug = fields.text("slug") or _DATE_PREFIX.sub("", path.stem)
     if slug != slugify(slug):
         fields.error("slug" if fields.has("slug") else "title",
-                     f"{slug!r} is not a valid slug", f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
+                     f"{slug!r} is not a valid slug",
+                     f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
         slug = slugify(slug)
     image = fields.text("image")
     if image and not _safe_link(image):

@@ -272,7 +272,7 @@ def _load_classification(path, event: Event, session: str, cars: dict, problems:
 def _check_race_order(path, rows, problems: Problems) -> None:
     """A race classification that cannot have happened: finishers below retirements, a car
     ahead on the road with fewer laps, or gaps that shrink down the order."""
-    for above, below in zip(rows, rows[1:]):
+    for above, below in zip(rows, rows[1:], strict=False):
         if above.status != "classified" and below.status == "classified":
             problems.add(path, below.line, f"car #{below.car} is classified at P{below.position} below "
                          f"car #{above.car}, which is not ({above.status})",
