@@ -214,3 +214,30 @@ def test_demo_builds_byte_identical_twice(demo_site, tmp_path):
     digest = lambda folder: {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
                              for p in sorted(folder.rglob("*")) if p.is_file()}
     assert digest(demo_site) == digest(again)
+
+
+def test_home_shows_the_latest_results_per_class(demo_site):
+    card = soup(demo_site, "index.html").select_one("section[aria-labelledby=latest-results]")
+    assert "Circuit of the Americas · Race 2" in card.get_text(" ", strip=True)
+    chips = [li.select_one(".chip").get_text() for li in card.select(".winners li")]
+    assert chips == ["PRO", "PROAM", "MASTERS"]
+
+
+def test_standings_page_shows_classes_teams_and_rookies(demo_site):
+    """The season's outcome as content/README.md states it (worked out there by a separate script)."""
+    page = soup(demo_site, "carrera-cup/2025/standings/index.html")
+
+    def first_rows(section_id, count=2):
+        rows = page.select(f"section#{section_id} table.standings tbody tr")[:count]
+        return [tuple(td.get_text(" ", strip=True) for td in tr.find_all("td")) for tr in rows]
+
+    pro = first_rows("class-pro")
+    assert pro[0][2] == "Ryan Yardley" and pro[1][2] == "Riley Dickinson"
+    assert pro[1][-1] == "−3"  # Yardley won the title by three points
+    assert first_rows("class-proam")[0][2] == "James Sofronas"
+    assert first_rows("class-masters", 1)[0][2] == "Scott Blind"
+    assert [row[1] for row in first_rows("teams")] == ["Kellymoss", "Topp Racing"]
+    assert all("PRO" in row[4] for row in first_rows("rookies", 3))  # the rookie table runs across Pro
+    assert [row[2] for row in first_rows("rookies")] == ["Aaron Jeansonne", "Tyler Maxson"]
+    grid = page.select("section#grid table.grid")
+    assert len(grid) == 3 and len(grid[0].select("thead th")) == 1 + 16 + 1  # driver, 16 races, points
