@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .config import SiteConfig
 from .errors import Problems
@@ -45,7 +46,7 @@ class Site:
     team_entries: dict = field(default_factory=dict)
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
 
-    @property
+    @cached_property
     def article_by_slug(self) -> dict:
         return {a.slug: a for a in self.articles}
 

@@ -49,7 +49,7 @@ def plan(site: Site, tables: Tables) -> list[Page]:
 # --- home and news -------------------------------------------------------
 
 def _home(site: Site, tables: Tables) -> Page:
-    current = _current_season(site, tables)
+    current = current_season(site, tables)
     leaders, latest = (), None
     if current is not None:
         season_tables = tables.season(current.championship, current.year)
@@ -69,10 +69,10 @@ def _home(site: Site, tables: Tables) -> Page:
     })
 
 
-def _current_season(site: Site, tables: Tables):
-    """The newest season that has results (the one the title fight is about)."""
-    with_results = [s for s in site.seasons if tables.season(s.championship, s.year).races]
-    return max(with_results, key=lambda s: (s.year, s.championship)) if with_results else None
+def current_season(site: Site, tables: Tables):
+    """The newest season that has results (the one the title fight is about), else the newest."""
+    return max(site.seasons, default=None,
+               key=lambda s: (bool(tables.season(s.championship, s.year).races), s.year, s.championship))
 
 
 def _next_event(site: Site, tables: Tables) -> Event | None:

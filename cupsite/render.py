@@ -15,7 +15,7 @@ from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import STATUS_LABELS
-from .plan import Page
+from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time, parse_time
 
@@ -149,8 +149,6 @@ def _template_error(error: Exception, page: Page) -> ContentError:
 def _globals(site: Site, tables: Tables) -> dict:
     config = site.config
     classes = {(c.slug, k.code): k for c in config.championships for k in c.classes}
-    current = max(site.seasons, key=lambda s: (bool(tables.season(s.championship, s.year).races), s.year),
-                  default=None)
     return {
         "site": config,
         "drivers": site.drivers,
@@ -160,6 +158,6 @@ def _globals(site: Site, tables: Tables) -> dict:
         "classes": classes,
         "championships": {c.slug: c for c in config.championships},
         "urls": urls,
-        "nav_season": current,
+        "nav_season": current_season(site, tables),
         "article_event": site.article_event,
     }

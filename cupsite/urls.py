@@ -4,8 +4,6 @@ links between pages are written relative to the linking page and point at the fi
 
 from __future__ import annotations
 
-import posixpath
-
 from .link import Person
 from .model import Article, Event, Season
 from .slugs import slugify
@@ -91,10 +89,15 @@ def output_file(path: str) -> str:
 
 
 def relative(from_path: str, to_path: str, anchor: str = "") -> str:
-    """A link from the page at from_path to to_path, relative, pointing at the file."""
-    target = output_file(to_path)
-    base = posixpath.dirname(output_file(from_path))
-    link = posixpath.relpath(target, base or ".")
+    """A link from the page at from_path to to_path, relative, pointing at the file.
+    (posixpath.relpath gives the same answer but consults the working directory on every
+    call, which made it the costliest step of rendering.)"""
+    folders = output_file(from_path).split("/")[:-1]
+    target = output_file(to_path).split("/")
+    shared = 0
+    while shared < len(folders) and shared < len(target) - 1 and folders[shared] == target[shared]:
+        shared += 1
+    link = "../" * (len(folders) - shared) + "/".join(target[shared:])
     return link + (f"#{anchor}" if anchor else "")
 
 

@@ -39,8 +39,8 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         count = len(files)
-        count += _copy_static(THEME / "static", staging / "static", files)
-        count += _copy_static(config.static_dir, staging / "static", files)
+        count += _copy_static(THEME / "static", staging / "static")
+        count += _copy_static(config.static_dir, staging / "static")
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -48,7 +48,7 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
     return count
 
 
-def _copy_static(source: Path, target: Path, pages: dict) -> int:
+def _copy_static(source: Path, target: Path) -> int:
     if not source.is_dir():
         return 0
     count = 0

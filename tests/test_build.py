@@ -132,3 +132,18 @@ def test_site_templates_override_the_theme(tmp_path):
         "{% extends 'base.html' %}{% block content %}<h1>Lost in the gravel</h1>{% endblock %}", encoding="utf-8")
     output = build(site / "cupsite.toml").output
     assert page(output, "404.html").h1.get_text() == "Lost in the gravel"
+
+
+def test_a_site_with_stories_only_builds(tmp_path):
+    (tmp_path / "content" / "articles").mkdir(parents=True)
+    (tmp_path / "cupsite.toml").write_text(
+        '[site]\ntitle = "Paddock"\nbase_url = "https://example.org"\ntimezone = "UTC"\n'
+        '[[championships]]\nname = "Cup"\n[[championships.classes]]\ncode = "A"\ncolour = "#123456"\n',
+        encoding="utf-8")
+    (tmp_path / "content" / "articles" / "2025-01-01-hello.md").write_text(
+        "---\ntitle: Hello\ndate: 2025-01-01\n---\nFirst story.\n", encoding="utf-8")
+    output = build(tmp_path / "cupsite.toml").output
+    home = page(output, "index.html")
+    assert [a.get_text() for a in home.select(".story h3 a")] == ["Hello"]
+    assert home.select_one(".next-event") is None
+    assert (output / "news" / "hello" / "index.html").is_file()

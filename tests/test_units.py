@@ -85,3 +85,16 @@ def test_time_round_trip(millis):
 ])
 def test_relative_links(page, target, link):
     assert urls.relative(page, target) == link
+
+
+_SEGMENT = st.sampled_from(["news", "a", "b", "drivers", "x-y", "2025", "page"])
+
+
+@given(st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=4), st.booleans())
+def test_relative_links_agree_with_posixpath(from_parts, to_parts, to_file):
+    import posixpath
+
+    from_path = "/".join(from_parts) + "/" if from_parts else ""
+    to_path = "/".join(to_parts) + ("/" if to_parts else "") + ("feed.xml" if to_file else "")
+    expected = posixpath.relpath(urls.output_file(to_path), posixpath.dirname(urls.output_file(from_path)) or ".")
+    assert urls.relative(from_path, to_path) == expected
