@@ -419,6 +419,3 @@ def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
     return Stats(starts, wins, podiums, poles, fastest, dnfs, min(finishes) if finishes else None,
                  standing.points if standing else 0, title)
 
-
-__all__ = ["score", "score_season", "score_session", "standings_after", "Tables", "SeasonTables",
-           "ScoredSession", "ScoredRow", "StandingRow", "Standings", "Stats", "SeasonRecord", "format_time"]

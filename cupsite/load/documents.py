@@ -65,3 +65,14 @@ def read_document(path: Path, problems: Problems) -> Document | None:
         return None
     return Document(path, meta, body)
 
+
+def read_yaml_file(path: Path, problems: Problems):
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text)
+    except YamlError as error:
+        problems.add(path, error.line, f"malformed YAML: {error.message}",
+                     "check indentation, colons and quotes (quote times such as \"1:26.384\")")
+        return None

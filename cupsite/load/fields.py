@@ -137,3 +137,13 @@ class Fields:
             self.error(key, f"{key!r} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
+
+
+def report_duplicates(problems: Problems, path, keyed: list, what: str) -> None:
+    seen = {}
+    for key, line in keyed:
+        if key in seen:
+            problems.add(path, line, f"duplicate {what} {key!r}",
+                         f"it is already used at line {seen[key]}" if seen[key] else "use each only once")
+        else:
+            seen[key] = line
