@@ -12,6 +12,7 @@ from .errors import ContentError, ContentErrors
 from .model import SESSION_TYPES
 from .slugs import slugify
 
+THEME_DIR = Path(__file__).parent / "theme"  # the built-in theme: templates/ and static/
 RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -69,6 +70,13 @@ class SiteConfig:
     @property
     def static_dir(self) -> Path:
         return self.root / "static"
+
+    def static_file(self, name: str) -> Path | None:
+        """The file published as static/<name>: the site's own, else the theme's."""
+        for folder in (self.static_dir, THEME_DIR / "static"):
+            if (folder / name).is_file():
+                return folder / name
+        return None
 
     def championship(self, slug: str) -> Championship | None:
         return next((c for c in self.championships if c.slug == slug), None)

@@ -70,6 +70,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool 
             key = _resolve_event(article, events, problems)
             if key:
                 article_event[article.slug] = key
+        _check_image(article, config, problems)
         article_drivers[article.slug] = _resolve_all(article, "drivers", article.driver_refs, drivers, problems)
         article_teams[article.slug] = _resolve_all(article, "teams", article.team_refs, teams, problems)
 
@@ -121,6 +122,19 @@ def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool 
         team_entries=_freeze(team_entries),
         tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(tags.items())},
     )
+
+
+def _check_image(article: Article, config: SiteConfig, problems: Problems) -> None:
+    image = article.image
+    if not image or image.startswith(("http://", "https://")):
+        return
+    name = image.lstrip("/")
+    if not name.startswith("static/"):
+        problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} is not under static/",
+                     "put the file in the site's static/ folder and write /static/<name>")
+    elif config.static_file(name.removeprefix("static/")) is None:
+        problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} does not exist",
+                     f"add the file {name} to the site, or fix the path")
 
 
 def _freeze(mapping: dict) -> dict:

@@ -39,6 +39,7 @@ class Article:
     driver_refs: tuple[str, ...] = ()
     team_refs: tuple[str, ...] = ()
     image: str = ""
+    image_alt: str = ""
     draft: bool = False
     updated: datetime | None = None
     toc: tuple = ()

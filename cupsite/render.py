@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import traceback
 from datetime import date, datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from . import urls
-from .config import SiteConfig
+from .config import THEME_DIR, SiteConfig
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import STATUS_LABELS
@@ -19,14 +18,12 @@ from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time, parse_time
 
-THEME = Path(__file__).parent / "theme"
-
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
-    theme = jinja2.FileSystemLoader(str(THEME / "templates"))
+    theme = jinja2.FileSystemLoader(str(THEME_DIR / "templates"))
     # "theme/base.html" always names the built-in template, so an override can extend it
     loaders += [theme, jinja2.PrefixLoader({"theme": theme})]
     env = jinja2.Environment(

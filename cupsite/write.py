@@ -8,9 +8,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from .config import SiteConfig
+from .config import THEME_DIR, SiteConfig
 from .errors import ContentError, ContentErrors
-from .render import THEME
 
 
 def check_output_dir(output: Path, config: SiteConfig) -> Path:
@@ -39,7 +38,7 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         count = len(files)
-        count += _copy_static(THEME / "static", staging / "static")
+        count += _copy_static(THEME_DIR / "static", staging / "static")
         count += _copy_static(config.static_dir, staging / "static")
         _swap(staging, output)
     except BaseException:

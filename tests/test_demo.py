@@ -241,3 +241,10 @@ def test_standings_page_shows_classes_teams_and_rookies(demo_site):
     assert [row[2] for row in first_rows("rookies")] == ["Aaron Jeansonne", "Tyler Maxson"]
     grid = page.select("section#grid table.grid")
     assert len(grid) == 3 and len(grid[0].select("thead th")) == 1 + 16 + 1  # driver, 16 races, points
+
+
+def test_article_image_is_published_with_its_description(demo_site):
+    page = soup(demo_site, "news/indianapolis-preview/index.html")
+    image = page.select_one("img.lead-image")
+    assert image["alt"].startswith("A schematic of the Indianapolis road course")
+    assert (demo_site / "news" / "indianapolis-preview" / image["src"]).resolve().is_file()

@@ -215,3 +215,17 @@ def test_reserved_names_are_refused(site):
     result = run_build(site)
     assert result.exit_code == 1
     assert "'news' is the name of a section of the site" in result.output
+
+
+def test_a_missing_image_is_reported(site):
+    replace(site, ARTICLE, "teams: [Red Team]", "teams: [Red Team]\nimage: /static/img/missing.jpg")
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert f"{ARTICLE}:9: error: the image '/static/img/missing.jpg' does not exist" in result.output
+
+
+def test_an_image_path_that_leaves_the_site_is_refused(site):
+    replace(site, ARTICLE, "teams: [Red Team]", "teams: [Red Team]\nimage: ../../etc/passwd")
+    result = run_build(site)
+    assert result.exit_code == 1
+    assert "leaves the site" in result.output

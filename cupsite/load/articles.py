@@ -13,7 +13,7 @@ from .documents import read_document
 from .fields import Fields
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
-                  "image", "draft", "slug", "updated")
+                  "image", "image_alt", "draft", "slug", "updated")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
@@ -64,6 +64,7 @@ def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> 
         driver_refs=fields.names("drivers"),
         team_refs=fields.names("teams"),
         image=image,
+        image_alt=fields.text("image_alt"),
         draft=fields.boolean("draft"),
         updated=fields.datetime("updated") if fields.has("updated") else None,
         toc=headings,
