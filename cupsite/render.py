@@ -37,6 +37,8 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
     zone = ZoneInfo(config.timezone)
     env.filters.update({
         "date": format_date,
+        "shortdate": lambda value: f"{value.day} {value:%b}",
+        "daterange": format_date_range,
         "datetime": format_datetime,
         "clock": lambda value: value.strftime("%H:%M"),
         "weekday": lambda value: value.strftime("%a"),
@@ -61,6 +63,17 @@ def format_date(value) -> str:
     if isinstance(value, (date, datetime)):
         return f"{value.day} {value:%B %Y}"
     return str(value)
+
+
+def format_date_range(start: date, end: date) -> str:
+    """18–20 September 2025; 30 September – 2 October 2025; 30 December 2025 – 1 January 2026."""
+    if start == end:
+        return format_date(start)
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end)}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {format_date(end)}"
+    return f"{format_date(start)} – {format_date(end)}"
 
 
 def format_datetime(value: datetime) -> str:

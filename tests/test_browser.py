@@ -318,7 +318,7 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     # Calendar, from the main navigation, then the event.
     main_nav.get_by_role("link", name="Calendar", exact=True).click()
     expect(page).to_have_url(re.compile(rf"/{championship}/\d{{4}}/index\.html$"))
-    page.locator("table.calendar").get_by_role("link", name=event_name, exact=True).click()
+    page.locator("ol.rounds").get_by_role("link", name=event_name, exact=True).click()
     expect(page).to_have_url(re.compile(rf"/{championship}/\d{{4}}/[a-z0-9-]+/index\.html$"))
     expect(heading).to_contain_text(event_name)
 

@@ -98,3 +98,17 @@ def test_relative_links_agree_with_posixpath(from_parts, to_parts, to_file):
     to_path = "/".join(to_parts) + ("/" if to_parts else "") + ("feed.xml" if to_file else "")
     expected = posixpath.relpath(urls.output_file(to_path), posixpath.dirname(urls.output_file(from_path)) or ".")
     assert urls.relative(from_path, to_path) == expected
+
+
+@pytest.mark.parametrize("start, end, text", [
+    ((2025, 9, 18), (2025, 9, 20), "18–20 September 2025"),
+    ((2026, 9, 30), (2026, 10, 2), "30 September – 2 October 2026"),
+    ((2025, 12, 30), (2026, 1, 1), "30 December 2025 – 1 January 2026"),
+    ((2025, 5, 1), (2025, 5, 1), "1 May 2025"),
+])
+def test_date_ranges(start, end, text):
+    from datetime import date
+
+    from cupsite.render import format_date_range
+
+    assert format_date_range(date(*start), date(*end)) == text
