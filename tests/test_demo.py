@@ -228,17 +228,20 @@ def test_standings_page_shows_classes_teams_and_rookies(demo_site):
     page = soup(demo_site, "carrera-cup/2025/standings/index.html")
 
     def first_rows(section_id, count=2):
-        rows = page.select(f"section#{section_id} table.standings tbody tr")[:count]
-        return [tuple(td.get_text(" ", strip=True) for td in tr.find_all("td")) for tr in rows]
+        """The first rows of a section's table, as {column heading: cell text}."""
+        table = page.select_one(f"section#{section_id} table.standings")
+        headings = [th.get_text(strip=True) for th in table.select("thead th")]
+        return [dict(zip(headings, (td.get_text(" ", strip=True) for td in tr.find_all("td")), strict=True))
+                for tr in table.select("tbody tr")[:count]]
 
     pro = first_rows("class-pro")
-    assert pro[0][2] == "Ryan Yardley" and pro[1][2] == "Riley Dickinson"
-    assert pro[1][-1] == "−3"  # Yardley won the title by three points
-    assert first_rows("class-proam")[0][2] == "James Sofronas"
-    assert first_rows("class-masters", 1)[0][2] == "Scott Blind"
-    assert [row[1] for row in first_rows("teams")] == ["Kellymoss", "Topp Racing"]
-    assert all("PRO" in row[4] for row in first_rows("rookies", 3))  # the rookie table runs across Pro
-    assert [row[2] for row in first_rows("rookies")] == ["Aaron Jeansonne", "Tyler Maxson"]
+    assert [row["Driver"] for row in pro] == ["Ryan Yardley", "Riley Dickinson"]
+    assert pro[1]["Gap"] == "−3"  # Yardley won the title by three points
+    assert first_rows("class-proam")[0]["Driver"] == "James Sofronas"
+    assert first_rows("class-masters", 1)[0]["Driver"] == "Scott Blind"
+    assert [row["Team"] for row in first_rows("teams")] == ["Kellymoss", "Topp Racing"]
+    assert all(row["Class"] == "PRO" for row in first_rows("rookies", 3))  # the rookie table runs across Pro
+    assert [row["Driver"] for row in first_rows("rookies")] == ["Aaron Jeansonne", "Tyler Maxson"]
     grid = page.select("section#grid table.grid")
     assert len(grid) == 3 and len(grid[0].select("thead th")) == 1 + 16 + 1  # driver, 16 races, points
 
