@@ -39,6 +39,7 @@ class Problems:
     def __init__(self, root: Path):
         self.root = root
         self.items: list[ContentError] = []
+        self._unreadable: set[tuple[str, Path]] = set()
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)
@@ -49,6 +50,16 @@ class Problems:
 
     def add(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(ContentError(self.relative(path), line, message, hint))
+
+    # A season's calendar or entry list that could not be read at all: references into it are
+    # not judged, since "unknown driver" in every story would only bury the one error that matters.
+    CALENDAR, ENTRY_LIST = "calendar", "entry list"
+
+    def mark_unreadable(self, kind: str, folder: Path) -> None:
+        self._unreadable.add((kind, Path(folder)))
+
+    def unreadable(self, kind: str, folder: Path | None = None) -> bool:
+        return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
 
     def raise_if_any(self) -> None:
         if self.items:

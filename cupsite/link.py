@@ -178,7 +178,8 @@ def _resolve_all(article: Article, what: str, refs: tuple[str, ...], known: dict
                 slugs.append(slug)
             continue
         hint = _suggest(ref, known) or f"add a profile in content/{what}/ or check the spelling"
-        problems.add(article.source.path, _line(article, what), f"unknown {what[:-1]} {ref!r}", hint)
+        if not problems.unreadable(Problems.ENTRY_LIST):
+            problems.add(article.source.path, _line(article, what), f"unknown {what[:-1]} {ref!r}", hint)
     return tuple(slugs)
 
 
@@ -191,6 +192,8 @@ def _resolve_event(article: Article, events: dict, problems: Problems) -> str | 
     matches = [key for key in events if key.split("/")[-len(wanted):] == wanted] if wanted else []
     if len(matches) == 1:
         return matches[0]
+    if not matches and problems.unreadable(Problems.CALENDAR):
+        return None  # the calendar that may hold it could not be read; that error is reported
     if not matches:
         close = difflib.get_close_matches(article.event_ref, list(events), n=1, cutoff=0.5)
         hint = f"did you mean {close[0]!r}?" if close else "write it as <season>/<round slug>, e.g. 2025/indianapolis"

@@ -229,3 +229,22 @@ def test_an_image_path_that_leaves_the_site_is_refused(site):
     result = run_build(site)
     assert result.exit_code == 1
     assert "leaves the site" in result.output
+
+
+def test_an_unreadable_calendar_does_not_bury_other_mistakes(site):
+    replace(site, SEASON, "  - round: 2", "  - round: 2\n    broadcast: [live")
+    replace(site, RACE_1, "{pos: 4, car: 7,", "{pos: 4, car: 77,")
+    result = run_build(site)
+    errors = [text for text in result.output.splitlines() if " error: " in text]
+    # the broken calendar and the classification's own mistake; no "unknown event" in every story
+    assert len(errors) == 2, result.output
+    assert errors[0].startswith(f"{RACE_1}:5: error: car #77 is not in the entry list")
+    assert errors[1].startswith(f"{SEASON}:15: error: malformed YAML")
+
+
+def test_an_unreadable_entry_list_gives_one_message(site):
+    replace(site, ENTRIES, "- {number: 1,", "- {number: [1,")
+    result = run_build(site)
+    errors = [text for text in result.output.splitlines() if " error: " in text]
+    assert errors == [f"{ENTRIES}:1: error: malformed YAML: while parsing a flow sequence: "
+                      "did not find expected ',' or ']'"], result.output

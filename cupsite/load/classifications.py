@@ -17,12 +17,19 @@ _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "disqualified": "ds
                    "finished": "classified", "running": "classified"}
 
 
-def load_classifications(folder: Path, season: Season, problems: Problems) -> list[SessionResult]:
+def load_classifications(folder: Path, season: Season, problems: Problems,
+                         calendar_read: bool = True) -> list[SessionResult]:
+    """Every classification of a season. When its calendar could not be read, each file is
+    still checked on its own (positions, cars, times) so that its mistakes show up now too."""
     events = {e.slug: e for e in season.events}
     cars = {e.number: e for e in season.entries}
     results = []
     for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         event = events.get(event_dir.name)
+        if not calendar_read:
+            for path in sorted(event_dir.glob("*.y*ml")):
+                _load_classification(path, None, path.stem, cars, problems)
+            continue
         if event is None:
             problems.add(event_dir, None, f"no round with slug {event_dir.name!r} in season.yaml",
                          f"rename the folder to one of: {', '.join(sorted(events))}")
@@ -43,7 +50,8 @@ def load_classifications(folder: Path, season: Season, problems: Problems) -> li
     return results
 
 
-def _load_classification(path, event: Event, session: str, cars: dict, problems: Problems) -> SessionResult | None:
+def _load_classification(path, event: Event | None, session: str, cars: dict,
+                         problems: Problems) -> SessionResult | None:
     data = read_yaml_file(path, problems)
     if data is None:
         return None
@@ -62,10 +70,12 @@ def _load_classification(path, event: Event, session: str, cars: dict, problems:
         problems.add(path, None, f"positions are missing: {', '.join(map(str, missing))}",
                      f"number the {len(rows)} rows 1 to {len(rows)} without gaps")
     ordered = tuple(sorted(rows, key=lambda r: r.position))
+    _check_drivers_once(path, ordered, cars, problems)
+    if event is None:
+        return None
     session_type = next(s.type for s in event.sessions if s.slug == session)
     if session_type in ("race", "sprint"):
         _check_race_order(path, ordered, problems)
-    _check_drivers_once(path, ordered, cars, problems)
     return SessionResult(event.championship, event.season, event.slug, session, ordered,
                          Source(problems.relative(path)))
 

@@ -18,10 +18,10 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
     if not path.is_file():
         return []
     data = read_yaml_file(path, problems)
-    if data is None:
-        return []
     if not isinstance(data, list):
-        problems.add(path, 1, "entries.yaml should be a list of entries (`- number: 1 ...`)")
+        if data is not None:
+            problems.add(path, 1, "entries.yaml should be a list of entries (`- number: 1 ...`)")
+        problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
         return []
     entries = []
     codes = [c.code for c in championship.classes]

@@ -40,9 +40,14 @@ def load_results(config: SiteConfig, problems: Problems, names: dict) -> tuple[l
                 problems.add(season_dir, None, "a season folder must be named by its year, e.g. 2025")
                 continue
             season = _load_season(season_dir, championship, problems, names)
-            if season is not None:
-                seasons.append(season)
-                results.extend(load_classifications(season_dir, season, problems))
+            if season is None:
+                continue
+            seasons.append(season)
+            if not problems.unreadable(Problems.ENTRY_LIST, season_dir):
+                # without the entry list every row would fail as "car not in the entry list",
+                # burying the one error that matters
+                calendar_read = not problems.unreadable(Problems.CALENDAR, season_dir)
+                results.extend(load_classifications(season_dir, season, problems, calendar_read))
     return seasons, results
 
 
@@ -52,14 +57,13 @@ def _load_season(folder: Path, championship: Championship, problems: Problems, n
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")
         return None
     data = read_yaml_file(path, problems)
-    if data is None:
-        return None
     fields = Fields(problems, path, data, "the season", ("name", "rounds"))
-    if not fields.ok:
+    if data is not None and not fields.ok:
         problems.add(path, 1, "season.yaml should hold `name:` and a list `rounds:`")
-        return None
+    if not fields.ok:
+        problems.mark_unreadable(Problems.CALENDAR, folder)
     events = []
-    rounds = data.get("rounds") or []
+    rounds = fields.mapping.get("rounds") or []
     if not isinstance(rounds, list):
         fields.error("rounds", "`rounds:` should be a list of rounds")
         rounds = []
