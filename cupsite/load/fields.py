@@ -72,7 +72,8 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, (dict, list)):
-            self.error(key, f"{key!r} should be text, not a {type(value).__name__}")
+            self.error(key, f"{key!r} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+                       "write it on one line, in quotes if it contains ': ' or starts with [ or {")
             return default
         return str(value).strip()
 

@@ -8,6 +8,7 @@ from ..errors import Problems
 from ..markdown_html import MarkdownRenderer
 from ..model import Profile, Source
 from ..slugs import slugify
+from ..timing import parse_time
 from .documents import read_document
 from .fields import Fields
 
@@ -37,15 +38,23 @@ def load_profiles(folder: Path, kind: str, problems: Problems, renderer: Markdow
         extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
                  if key not in ("name", "aliases") and document.meta.get(key) is not None}
         if kind == "track" and "lap_record" in extra:
-            record = Fields(problems, path, extra["lap_record"], "lap_record",
-                            ("time", "driver", "team", "year", "car"))
-            extra["lap_record"] = {
-                "time": record.text("time", required=True),
-                "driver": record.text("driver", required=True),
-                "team": record.text("team"),
-                "year": record.integer("year"),
-            }
+            extra["lap_record"] = _lap_record(path, fields, problems)
+            if extra["lap_record"] is None:
+                del extra["lap_record"]
         body_html, _ = renderer.convert(document.body)
         profiles.append(Profile(kind, path.stem, name, body_html, extra,
                                 Source(problems.relative(path), 1), fields.names("aliases")))
     return profiles
+
+
+def _lap_record(path: Path, profile: Fields, problems: Problems) -> dict | None:
+    record = Fields(problems, path, profile.mapping["lap_record"], "lap_record", ("time", "driver", "team", "year"))
+    if not record.ok:
+        profile.error("lap_record", "lap_record should be a mapping",
+                      'write it as lap_record: {time: "1:24.953", driver: Name, team: Team, year: 2023}')
+        return None
+    time = record.text("time", required=True)
+    if time and parse_time(time) is None:
+        record.error("time", f"the lap record {time!r} is not a lap time", 'write it as "1:24.953" (in quotes)')
+    return {"time": time, "driver": record.text("driver", required=True), "team": record.text("team"),
+            "year": record.integer("year")}
