@@ -1,0 +1,51 @@
+"""`cupsite serve`: the preview server builds, serves on 127.0.0.1 and rebuilds on a change."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from .conftest import SITES, copy_site
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
+                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        home = fetch(f"http://127.0.0.1:{port}/index.html")
+        assert "Able wins the opener" in home
+        assert "livereload" in home  # the reload script is injected
+        assert "Not yet." in fetch(f"http://127.0.0.1:{port}/news/draft/index.html")  # drafts are shown
+        story = site / "content" / "articles" / "2024-04-05-able-wins.md"
+        story.write_text(story.read_text(encoding="utf-8").replace("Able wins the opener", "Able storms the opener"),
+                         encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while "Able storms the opener" not in fetch(f"http://127.0.0.1:{port}/index.html"):
+            assert time.monotonic() < deadline, "the change was not rebuilt"
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
