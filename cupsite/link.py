@@ -42,8 +42,7 @@ class Site:
     event_articles: dict = field(default_factory=dict)
     track_articles: dict = field(default_factory=dict)
     track_events: dict = field(default_factory=dict)  # track slug -> event keys
-    driver_entries: dict = field(default_factory=dict)  # driver slug -> ((season, entry), ...)
-    team_entries: dict = field(default_factory=dict)
+    team_entries: dict = field(default_factory=dict)  # team slug -> ((season, entry), ...)
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
 
     @cached_property
@@ -93,11 +92,9 @@ def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool 
     track_events = defaultdict(list)
     for event in sorted(events.values(), key=lambda e: (e.start, e.key)):
         track_events[event.track].append(event.key)
-    driver_entries, team_entries = defaultdict(list), defaultdict(list)
+    team_entries = defaultdict(list)
     for season in seasons:
         for entry in season.entries:
-            for slug in entry.drivers:
-                driver_entries[slug].append((season, entry))
             team_entries[entry.team].append((season, entry))
 
     return Site(
@@ -118,7 +115,6 @@ def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool 
         event_articles=_freeze(event_articles),
         track_articles=_freeze(track_articles),
         track_events=_freeze(track_events),
-        driver_entries=_freeze(driver_entries),
         team_entries=_freeze(team_entries),
         tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(tags.items())},
     )
