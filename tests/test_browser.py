@@ -249,6 +249,22 @@ def site_classes(name: str, championship: str | None = None):
 
 # --- a reader's journey ---------------------------------------------------------------------------
 
+def class_table_problems(container, prefix: str, classes, heading_level: int, table: str) -> list[str]:
+    """Each class has its section #<prefix>-<code>, headed by the class name, with a non-empty table."""
+    problems = []
+    for code, name in classes:
+        anchor = f"{prefix}-{code.lower()}"
+        block = container.locator(f"section#{anchor}")
+        if block.count() != 1:
+            problems.append(f"no section #{anchor} for class {code} ({name})")
+            continue
+        if name not in block.get_by_role("heading", level=heading_level).inner_text():
+            problems.append(f"the #{anchor} heading does not name the class {name!r}")
+        if block.locator(f"{table} tbody tr").count() == 0:
+            problems.append(f"class {code}: no table at #{anchor}, or an empty one")
+    return problems
+
+
 def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     heading = page.get_by_role("heading", level=1)
     main_nav = page.get_by_role("navigation", name="Main")
@@ -297,17 +313,7 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     expect(heading).to_contain_text("standings")
     championship = re.search(r"/([a-z0-9-]+)/\d{4}/standings/index\.html$", page.url).group(1)
     classes = site_classes(site, championship)
-    problems = []
-    for code, name in classes:
-        block = page.locator(f"section#class-{code.lower()}")
-        if block.count() != 1:
-            problems.append(f"no section #class-{code.lower()} for class {code} ({name})")
-            continue
-        if name not in block.get_by_role("heading", level=2).inner_text():
-            problems.append(f"the #class-{code.lower()} heading does not name the class {name!r}")
-        rows = block.locator("table.standings tbody tr").count()
-        if rows == 0:
-            problems.append(f"class {code}: no standings table, or an empty one")
+    problems = class_table_problems(page, "class", classes, heading_level=2, table="table.standings")
     assert not problems, _problems(f"{site}: standings page {page.url}:", problems)
     # The in-page class navigation jumps to the last class's table.
     code, name = classes[-1]
@@ -325,16 +331,7 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     # The event's "Race 2" section shows a classification table per class.
     race2 = page.get_by_role("region", name="Race 2", exact=True)
     expect(race2, f"{site}: the {event_name} page has no 'Race 2' section").to_have_count(1)
-    problems = []
-    for code, name in classes:
-        block = race2.locator(f"section#race-2-{code.lower()}")
-        if block.count() != 1:
-            problems.append(f"no class table #race-2-{code.lower()} for class {code} ({name})")
-            continue
-        if name not in block.get_by_role("heading", level=4).inner_text():
-            problems.append(f"the #race-2-{code.lower()} heading does not name the class {name!r}")
-        if block.locator("table.results tbody tr").count() == 0:
-            problems.append(f"class {code}: the Race 2 table is empty")
+    problems = class_table_problems(race2, "race-2", classes, heading_level=4, table="table.results")
     assert not problems, _problems(f"{site}: event page {page.url}, Race 2:", problems)
     # The schedule's "Classification" link of Race 2 jumps to that section.
     page.get_by_role("row", name=re.compile(r"\bRace 2\b")).get_by_role("link", name="Classification").click()
