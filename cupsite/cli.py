@@ -12,7 +12,7 @@ import click
 from .build import build as build_site
 from .errors import ContentErrors
 
-EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
 
 
 @click.group()
@@ -90,3 +90,36 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         if watched.exists():
             server.watch(str(watched), rebuild)
     server.serve(host="127.0.0.1", port=port, root=str(output), open_url_delay=None)
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
+@click.option("--championship", help="Championship slug [default: the one with the newest results].")
+@click.option("--season", help="Season year [default: the newest with results].")
+@click.option("--class", "car_class", help="Only this class (a class code, e.g. PRO).")
+@click.option("--after-round", type=int, help="The table after this round [default: the latest].")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the schema of docs/data.md) instead of text.")
+def standings(config_path: Path, championship: str | None, season: str | None, car_class: str | None,
+              after_round: int | None, as_json: bool) -> None:
+    """Print a championship table, to check it before publishing."""
+    from .build import prepare
+    from .config import load_config
+    from .standings_report import StandingsRequestError, select_standings, text_report
+
+    try:
+        site, tables = prepare(load_config(config_path))
+        season_tables, table = select_standings(site, tables, championship, season, car_class, after_round)
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except StandingsRequestError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if as_json:
+        from .data import dumps, standings_data
+
+        click.echo(dumps(standings_data(site, season_tables, table, car_class), pretty=True).decode("utf-8"),
+                   nl=False)
+    else:
+        click.echo(text_report(site, season_tables, table, car_class))

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .data import data_files
 from .link import Site
 from .model import Event
 from .score import RACES, ScoredSession, Tables
@@ -17,9 +18,10 @@ HOME_STORIES = 6
 @dataclass(frozen=True)
 class Page:
     path: str
-    template: str
+    template: str  # "" for a data file
     context: dict = field(default_factory=dict)
     in_sitemap: bool = True
+    data: object = None  # what a data file holds, written as JSON
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages += _results(site, tables)
     pages += _people(site, tables)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, in_sitemap=False))
+    pages += [Page(path, "", in_sitemap=False, data=value) for path, value in data_files(site, tables).items()]
     pages.append(Page(urls.FEED, "feed.xml", {"articles": site.articles[:20]}, in_sitemap=False))
     sitemap = [p.path for p in pages if p.in_sitemap]
     pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": sorted(sitemap)}, in_sitemap=False))

@@ -11,6 +11,7 @@ import jinja2
 
 from . import urls
 from .config import THEME_DIR, SiteConfig
+from .data import dumps
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import STATUS_LABELS
@@ -124,6 +125,9 @@ def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, byt
     output, errors = {}, []
     templates = {}
     for page in pages:
+        if page.data is not None:
+            output[page.path] = dumps(page.data)
+            continue
         try:
             template = templates.get(page.template) or env.get_template(page.template)
             templates[page.template] = template

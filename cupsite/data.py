@@ -1,0 +1,122 @@
+"""Results, standings and calendars as plain JSON-ready data: what `cupsite standings --json`
+prints and what the build publishes under output/data/ (schema: docs/data.md)."""
+
+from __future__ import annotations
+
+import json
+
+from .link import Site
+from .score import SeasonTables, Standings, StandingRow, Tables
+
+SCHEMA_VERSION = 1
+
+
+def dumps(value, pretty: bool = False) -> bytes:
+    """Deterministic JSON: sorted keys, fixed separators, UTF-8; compact unless pretty."""
+    if pretty:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2)
+    else:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (text + "\n").encode("utf-8")
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def standing_row(row: StandingRow, names: dict) -> dict:
+    data = {
+        "position": row.position,
+        "tied": row.tied,
+        "slug": row.key,
+        "name": names[row.key].name,
+        "points": _number(row.points),
+        "gap": _number(row.gap),
+        "wins": row.wins,
+        "podiums": row.podiums,
+    }
+    if row.car_class:
+        data.update({"class": row.car_class, "numbers": list(row.numbers), "teams": list(row.teams),
+                     "results": list(row.finishes)})
+    return data
+
+
+def standings_data(site: Site, season_tables: SeasonTables, standings: Standings,
+                   only_class: str | None = None) -> dict:
+    championship = site.config.championship(season_tables.championship)
+    return {
+        "schema": SCHEMA_VERSION,
+        "championship": championship.slug,
+        "season": season_tables.year,
+        "after_round": standings.after_round,
+        "final": season_tables.complete and standings is season_tables.final,
+        "races": [{"event": event, "session": session} for event, session in season_tables.races
+                  if site.events[event].round <= standings.after_round],
+        "classes": [
+            {"code": code, "name": championship.car_class(code).name,
+             "standings": [standing_row(r, site.drivers) for r in rows]}
+            for code, rows in standings.drivers if only_class in (None, code)
+        ],
+        "teams": [] if only_class else [standing_row(r, site.teams) for r in standings.teams],
+        "rookies": [standing_row(r, site.drivers) for r in standings.rookies
+                    if only_class in (None, r.car_class)],
+    }
+
+
+def results_data(site: Site, season_tables: SeasonTables) -> dict:
+    sessions = []
+    for (event_key, slug), session in season_tables.sessions.items():
+        sessions.append({
+            "event": event_key,
+            "session": slug,
+            "name": session.info.name,
+            "type": session.info.type,
+            "start_local": session.info.start.isoformat(),
+            "points_factor": _number(session.info.points_factor),
+            "rows": [{
+                "position": r.position, "class": r.car_class, "class_position": r.class_position,
+                "car": r.car, "drivers": list(r.drivers), "team": r.team, "status": r.status,
+                "laps": r.laps, "time": r.time or None, "gap": r.gap or None, "class_gap": r.class_gap or None,
+                "best_lap": r.best or None, "best_lap_number": r.best_lap, "fastest_in_class": r.fastest_in_class,
+                "points": _number(r.points),
+            } for r in session.rows],
+        })
+    return {"schema": SCHEMA_VERSION, "championship": season_tables.championship, "season": season_tables.year,
+            "sessions": sessions}
+
+
+def calendar_data(site: Site, season) -> dict:
+    return {
+        "schema": SCHEMA_VERSION,
+        "championship": season.championship,
+        "season": season.year,
+        "rounds": [{
+            "round": e.round, "slug": e.slug, "name": e.name, "track": e.track,
+            "track_name": site.tracks[e.track].name, "start": e.start.isoformat(), "end": e.end.isoformat(),
+            "timezone": e.timezone, "broadcast": e.broadcast or None,
+            "sessions": [{"slug": s.slug, "name": s.name, "type": s.type, "start_local": s.start.isoformat(),
+                          "duration_minutes": s.duration} for s in e.sessions],
+        } for e in season.events],
+    }
+
+
+def data_files(site: Site, tables: Tables) -> dict[str, object]:
+    """Every JSON file the site publishes under data/, by path."""
+    files: dict[str, object] = {}
+    index = []
+    for season in site.seasons:
+        season_tables = tables.season(season.championship, season.year)
+        base = f"data/{season.championship}/{season.year}/"
+        files[base + "calendar.json"] = calendar_data(site, season)
+        entry = {"championship": season.championship, "season": season.year, "calendar": base + "calendar.json"}
+        if season_tables.final is not None:
+            files[base + "results.json"] = results_data(site, season_tables)
+            files[base + "standings.json"] = {
+                **standings_data(site, season_tables, season_tables.final),
+                "by_round": [standings_data(site, season_tables, standings)
+                             for _, standings in sorted(season_tables.by_round.items())],
+            }
+            entry.update({"results": base + "results.json", "standings": base + "standings.json"})
+        index.append(entry)
+    files["data/index.json"] = {"schema": SCHEMA_VERSION, "site": site.config.title, "seasons": index}
+    return files
