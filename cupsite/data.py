@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from .link import Site
-from .score import SeasonTables, Standings, StandingRow, Tables
+from .score import SeasonTables, StandingRow, Standings, Tables
 
 SCHEMA_VERSION = 1
 

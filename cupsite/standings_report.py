@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .link import Site
 from .render import format_points
-from .score import SeasonTables, Standings, StandingRow, Tables
+from .score import SeasonTables, StandingRow, Standings, Tables
 
 
 class StandingsRequestError(Exception):
