@@ -9,7 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ContentError, ContentErrors
-from .model import SESSION_TYPES
+from .rules import PointsSystem, parse_rules
 from .slugs import slugify
 
 THEME_DIR = Path(__file__).parent / "theme"  # the built-in theme: templates/ and static/
@@ -22,15 +22,6 @@ class CarClass:
     code: str
     name: str
     colour: str
-
-
-@dataclass(frozen=True)
-class PointsSystem:
-    tables: dict  # session type -> tuple of points by class position
-
-    def points(self, session_type: str, class_position: int) -> float:
-        table = self.tables.get(session_type, ())
-        return table[class_position - 1] if 0 < class_position <= len(table) else 0
 
 
 @dataclass(frozen=True)
@@ -186,18 +177,8 @@ def _championship(read: _Reader, table, index: int) -> Championship:
         read.error(f"{where}.classes", f"the class code {code!r} is used twice")
     if not classes:
         read.error(f"{where}.classes", "no classes are defined", "add at least one [[championships.classes]]")
-    points_table = read.get(table, "points", where, dict, {})
-    tables = {}
-    for session_type, values in points_table.items():
-        if session_type not in SESSION_TYPES:
-            read.error(f"{where}.points.{session_type}", "is not a session type",
-                       f"use one of: {', '.join(SESSION_TYPES)}")
-        elif not isinstance(values, list) or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and v >= 0 for v in values
-        ):
-            read.error(f"{where}.points.{session_type}", "should be a list of points by position, e.g. [25, 20, 18]")
-        else:
-            tables[session_type] = tuple(values)
+    points = parse_rules(read.get(table, "points", where, dict, {}),
+                         lambda key, message, hint: read.error(f"{where}.points.{key}", message, hint))
     rookie_classes = tuple(read.get(table, "rookie_classes", where, list, codes))
     for code in rookie_classes:
         if code not in codes:
@@ -210,7 +191,7 @@ def _championship(read: _Reader, table, index: int) -> Championship:
         name=name,
         short_name=read.get(table, "short_name", where, str, name),
         classes=tuple(classes),
-        points=PointsSystem(tables),
+        points=points,
         team_cars_per_race=max(cars, 0),
         rookie_classes=rookie_classes,
     )

@@ -37,7 +37,7 @@ def standing_row(row: StandingRow, names: dict) -> dict:
     }
     if row.car_class:
         data.update({"class": row.car_class, "numbers": list(row.numbers), "teams": list(row.teams),
-                     "results": list(row.finishes)})
+                     "results": list(row.finishes), "dropped": list(row.dropped)})
     return data
 
 
@@ -54,7 +54,9 @@ def standings_data(site: Site, season_tables: SeasonTables, standings: Standings
                   if site.events[event].round <= standings.after_round],
         "classes": [
             {"code": code, "name": championship.car_class(code).name,
-             "standings": [standing_row(r, site.drivers) for r in rows]}
+             "standings": [standing_row(r, site.drivers) for r in rows],
+             "contenders": list(dict(standings.contenders).get(code, ())),
+             "champion": standings.champion(code)}
             for code, rows in standings.drivers if only_class in (None, code)
         ],
         "teams": [] if only_class else [standing_row(r, site.teams) for r in standings.teams],

@@ -98,6 +98,7 @@ class Entry:
     drivers: tuple[str, ...]  # slugs
     rookie: bool
     source: Source
+    guest: bool = False  # takes part but never scores
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class ResultRow:
     note: str = ""
     drivers: tuple[str, ...] = ()  # who drove, when the file names them; else the entry's crew
     line: int | None = None
+    laps_led: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,7 @@ class Season:
     events: tuple[Event, ...]
     entries: tuple[Entry, ...]
     source: Source
+    points_system: object = None  # rules.PointsSystem when season.yaml overrides the championship's
 
 
 @dataclass(frozen=True)

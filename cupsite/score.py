@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from .config import Championship
 from .link import Site
 from .model import SCORING_STATUSES, Entry, Event, Season, SessionInfo
+from .rules import PointsSystem
 from .timing import format_gap, format_time, parse_gap, parse_time
 
 TIMED_SESSIONS = ("practice", "qualifying", "warmup")
@@ -34,6 +35,8 @@ class ScoredRow:
     points: float
     rookie: bool
     note: str
+    guest: bool = False
+    laps_led: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class StandingRow:
     finishes: tuple[str, ...]  # per scoring session: class position, DNF..., or "" (not entered)
     numbers: tuple[int, ...] = ()
     teams: tuple[str, ...] = ()
+    dropped: tuple[int, ...] = ()  # indices of the races whose scores do not count
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,13 @@ class Standings:
     drivers: tuple[tuple[str, tuple[StandingRow, ...]], ...]  # (class code, rows)
     teams: tuple[StandingRow, ...]
     rookies: tuple[StandingRow, ...]
+    contenders: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (class code, drivers who can still win)
+
+    def champion(self, code: str) -> str | None:
+        """The driver who has won the class title, once nobody else can catch them."""
+        alive = dict(self.contenders).get(code, ())
+        rows = dict(self.drivers).get(code, ())
+        return alive[0] if len(alive) == 1 and rows and rows[0].points > 0 else None
 
 
 @dataclass(frozen=True)
@@ -93,12 +104,19 @@ class Stats:
     best_finish: int | None = None
     points: float = 0
     titles: int = 0
+    finishes: int = 0  # classified race finishes
+    finish_total: int = 0  # their class positions added up, for the average
 
-    def __add__(self, other: "Stats") -> "Stats":
-        finishes = [f for f in (self.best_finish, other.best_finish) if f is not None]
+    @property
+    def average_finish(self) -> float | None:
+        return round(self.finish_total / self.finishes, 1) if self.finishes else None
+
+    def __add__(self, other: Stats) -> Stats:
+        best = [f for f in (self.best_finish, other.best_finish) if f is not None]
         return Stats(self.starts + other.starts, self.wins + other.wins, self.podiums + other.podiums,
                      self.poles + other.poles, self.fastest_laps + other.fastest_laps, self.dnfs + other.dnfs,
-                     min(finishes) if finishes else None, self.points + other.points, self.titles + other.titles)
+                     min(best) if best else None, self.points + other.points, self.titles + other.titles,
+                     self.finishes + other.finishes, self.finish_total + other.finish_total)
 
 
 @dataclass(frozen=True)
@@ -150,6 +168,7 @@ def _total(records) -> Stats:
 
 
 def score_season(season: Season, championship: Championship, results: dict) -> SeasonTables:
+    rules = season.points_system or championship.points
     cars = {e.number: e for e in season.entries}
     sessions, scoring = {}, []
     for event in season.events:
@@ -157,14 +176,15 @@ def score_season(season: Season, championship: Championship, results: dict) -> S
             result = results.get((event.key, info.slug))
             if result is None:
                 continue
-            scored = score_session(event, info, result.rows, cars, championship)
+            scored = score_session(event, info, result.rows, cars, championship, rules)
             sessions[scored.key] = scored
-            if info.type in RACES or championship.points.tables.get(info.type):
+            if info.type in RACES or rules.scores(info.type):
                 scoring.append((event, scored))
     races = [(event, session) for event, session in scoring if session.info.type in RACES]
     rounds_with_results = sorted({event.round for event, _ in scoring})
     by_round = {
-        number: standings_after(number, [s for e, s in scoring if e.round <= number], season, championship)
+        number: standings_after(number, [s for e, s in scoring if e.round <= number], season, championship,
+                                _still_to_score(season, rules, number))
         for number in rounds_with_results
     }
     final = by_round[rounds_with_results[-1]] if rounds_with_results else None
@@ -175,7 +195,9 @@ def score_season(season: Season, championship: Championship, results: dict) -> S
                         by_round, complete)
 
 
-def score_session(event: Event, info: SessionInfo, rows, cars: dict, championship: Championship) -> ScoredSession:
+def score_session(event: Event, info: SessionInfo, rows, cars: dict, championship: Championship,
+                  rules: PointsSystem | None = None) -> ScoredSession:
+    rules = rules or championship.points
     by_class = defaultdict(list)
     for row in rows:
         by_class[cars[row.car].car_class].append(row)
@@ -186,6 +208,8 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
     for code, class_rows in by_class.items():
         class_best = _best_time(class_rows)
         leader = class_rows[0]
+        guests = {row.car for row in class_rows if _is_guest(row, cars[row.car], rules)}
+        awarded = _points_by_car(info, class_rows, guests, rules)
         scored = []
         for class_position, row in enumerate(class_rows, start=1):
             entry: Entry = cars[row.car]
@@ -196,21 +220,64 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
             else:
                 gap = row.gap
                 class_gap = _race_class_gap(row, leader) if class_position > 1 else ""
-            points = 0.0
-            if row.status in SCORING_STATUSES:
-                points = championship.points.points(info.type, class_position) * info.points_factor
             scored.append(ScoredRow(
                 position=row.position, class_position=class_position, car=row.car, car_class=code,
                 team=entry.team, drivers=row.drivers or entry.drivers, status=row.status, laps=row.laps,
                 time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best,
                 best_lap=row.best_lap,
-                fastest_in_class=lap is not None and lap == class_best, points=points, rookie=entry.rookie,
-                note=row.note,
+                fastest_in_class=lap is not None and lap == class_best, points=awarded.get(row.car, 0.0),
+                rookie=entry.rookie, note=row.note, guest=row.car in guests, laps_led=row.laps_led,
             ))
         scored_by_class[code] = tuple(scored)
     overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))
     ordered = tuple((c.code, scored_by_class[c.code]) for c in championship.classes if c.code in scored_by_class)
     return ScoredSession(event.key, info, overall, ordered)
+
+
+def _is_guest(row, entry: Entry, rules: PointsSystem) -> bool:
+    return entry.guest or str(row.car) in rules.guests or any(d in rules.guests for d in (row.drivers or entry.drivers))
+
+
+def _points_by_car(info: SessionInfo, class_rows, guests: set, rules: PointsSystem) -> dict[int, float]:
+    """Points of one class in one session: the table by position among the cars that may score
+    (guests make way; classified finishers only, over the minimum distance, where the rules say
+    so), times the session's factor, plus the bonuses the rules award."""
+    points: dict[int, float] = defaultdict(float)
+    scorers = [r for r in class_rows if r.car not in guests]
+    winner_laps = class_rows[0].laps if class_rows else None
+    rank = 0
+    for row in scorers:
+        if rules.classified_only and row.status not in SCORING_STATUSES:
+            continue
+        if rules.min_distance and winner_laps and (row.laps or 0) < rules.min_distance * winner_laps:
+            continue
+        rank += 1
+        points[row.car] += rules.points(info.type, rank) * info.points_factor
+    is_race = info.type in RACES
+    laps = {r.car: parse_time(r.best) for r in scorers if r.best and r.status in SCORING_STATUSES}
+    fastest = min((t for t in laps.values() if t is not None), default=None)
+    most_led = max((r.laps_led or 0 for r in scorers), default=0)
+    for bonus in rules.bonuses:
+        for class_position, row in enumerate(class_rows, start=1):
+            if row.car in guests or (bonus.top and class_position > bonus.top):
+                continue
+            if bonus.award == "pole":
+                earned = info.type == "qualifying" and row is next((r for r in scorers if r.status != "dns"), None)
+            elif not is_race:
+                earned = False
+            elif bonus.award == "fastest_lap":
+                earned = fastest is not None and laps.get(row.car) == fastest
+            elif bonus.award == "led_lap":
+                earned = (row.laps_led or 0) >= 1
+            elif bonus.award == "most_laps_led":
+                earned = most_led > 0 and row.laps_led == most_led
+            elif bonus.award == "participation":
+                earned = row.status != "dns"
+            else:  # "finish"
+                earned = row.status in SCORING_STATUSES
+            if earned:
+                points[row.car] += bonus.points
+    return points
 
 
 def _total_time(row, winner_time: float | None) -> str:
@@ -251,64 +318,75 @@ def _finish_label(row: ScoredRow) -> str:
     return str(row.class_position) if row.status in SCORING_STATUSES else STATUS_SHORT.get(row.status, "")
 
 
-def _ranked(rows_by_key: dict, make_row) -> tuple[StandingRow, ...]:
-    """Order by points, then countback (most wins, most seconds, ...); equal keys share a position."""
+def _ranked(rows_by_key: dict, make_row, latest_first: dict | None = None) -> tuple[StandingRow, ...]:
+    """Order by points, then countback (most wins, then most second places, ...), then, when
+    `latest_first` is given, the better result in the latest race where two differ; keys still
+    equal share a position and are marked tied. rows_by_key: key -> (points, class positions)."""
+    depth = max((max(positions, default=0) for _, positions in rows_by_key.values()), default=0)
 
     def sort_key(key):
-        points, positions = rows_by_key[key][0], rows_by_key[key][1]
-        depth = max(positions, default=0)
+        points, positions = rows_by_key[key]
         countback = tuple(-positions.count(p) for p in range(1, depth + 1))
-        return (-points, countback)
+        return (-points, countback, latest_first[key] if latest_first is not None else ())
 
-    ordered = sorted(rows_by_key, key=lambda k: (sort_key(k), k))
-    ranked = []
+    keys = {key: sort_key(key) for key in rows_by_key}
+    ordered = sorted(rows_by_key, key=lambda k: (keys[k], k))
     leader_points = rows_by_key[ordered[0]][0] if ordered else 0
+    ranked = []
     for index, key in enumerate(ordered):
-        same_as_previous = index > 0 and _countback_equal(sort_key(key), sort_key(ordered[index - 1]))
+        same_as_previous = index > 0 and keys[key] == keys[ordered[index - 1]]
         position = ranked[-1].position if same_as_previous else index + 1
-        tied = same_as_previous or (index + 1 < len(ordered)
-                                    and _countback_equal(sort_key(key), sort_key(ordered[index + 1])))
+        tied = same_as_previous or (index + 1 < len(ordered) and keys[key] == keys[ordered[index + 1]])
         ranked.append(make_row(key, position, tied, leader_points - rows_by_key[key][0]))
     return tuple(ranked)
 
 
-def _countback_equal(a, b) -> bool:
-    points_a, counts_a = a
-    points_b, counts_b = b
-    depth = max(len(counts_a), len(counts_b))
-    padded_a = counts_a + (0,) * (depth - len(counts_a))
-    padded_b = counts_b + (0,) * (depth - len(counts_b))
-    return points_a == points_b and padded_a == padded_b
+def _still_to_score(season: Season, rules: PointsSystem, after_round: int) -> tuple[tuple[bool, float], ...]:
+    """The most one car can still score in each session after a round: (is a race, points)."""
+    return tuple((info.type in RACES, rules.max_points(info.type, info.points_factor))
+                 for event in season.events if event.round > after_round for info in event.sessions
+                 if info.type in RACES or rules.scores(info.type))
 
 
-def standings_after(number: int, scoring: list[ScoredSession], season: Season,
-                    championship: Championship) -> Standings:
-    """The tables after round `number`, from its scoring sessions: points from every one,
-    wins, podiums, countback and the results grid from races only."""
-    driver_points = defaultdict(float)
+_NO_RESULT = 10_000  # ranks behind any class position in the latest-result tie-break
+
+
+def standings_after(number: int, scoring: list[ScoredSession], season: Season, championship: Championship,
+                    still_to_score: tuple[tuple[bool, float], ...] = ()) -> Standings:
+    """The tables after round `number`, from its scoring sessions: points from every one (a
+    driver's worst race scores dropped where the rules say so); wins, podiums, countback and the
+    results grid from races only; who can still win each class with what is left to score."""
+    rules = season.points_system or championship.points
+    races = [s for s in scoring if s.info.type in RACES]
+    race_index = {id(s): i for i, s in enumerate(races)}
+    race_total = sum(1 for e in season.events for s in e.sessions if s.type in RACES)
+    other_points = defaultdict(float)  # points from sessions that are not races: never dropped
+    race_points = defaultdict(dict)  # key -> {race index: points}
     driver_positions = defaultdict(list)
     driver_finishes = defaultdict(dict)
     driver_numbers, driver_teams = defaultdict(set), defaultdict(set)
     team_points, team_positions = defaultdict(float), defaultdict(list)
     rookies = set()
-    race_index = {id(s): i for i, s in enumerate(s for s in scoring if s.info.type in RACES)}
     for session in scoring:
         index = race_index.get(id(session))
         by_team = defaultdict(list)
         for row in session.rows:
+            if row.guest:
+                continue
+            by_team[row.team].append(row)
             for driver in row.drivers:
                 key = (row.car_class, driver)
-                driver_points[key] += row.points
                 driver_numbers[key].add(row.car)
                 driver_teams[key].add(row.team)
                 if row.rookie and row.car_class in championship.rookie_classes:
                     rookies.add(key)
                 if index is None:
+                    other_points[key] += row.points
                     continue
+                race_points[key][index] = race_points[key].get(index, 0) + row.points
                 if row.status in SCORING_STATUSES:
                     driver_positions[key].append(row.class_position)
                 driver_finishes[key][index] = _finish_label(row)
-            by_team[row.team].append(row)
         for team, rows in by_team.items():
             counted = sorted(rows, key=lambda r: (-r.points, r.position))
             if championship.team_cars_per_race:
@@ -317,25 +395,40 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season,
             if index is not None:
                 team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
     for entry in season.entries:  # entered cars appear in the tables before they score
+        if entry.guest:
+            continue
         for driver in entry.drivers:
-            driver_points[(entry.car_class, driver)] += 0
+            other_points[(entry.car_class, driver)] += 0
             if entry.rookie and entry.car_class in championship.rookie_classes:
                 rookies.add((entry.car_class, driver))
         team_points[entry.team] += 0
 
+    counted = rules.counted(race_total)
+    keys = set(other_points) | set(race_points)
+    dropped = {key: _dropped(race_points[key], counted) for key in keys}
+    totals = {key: other_points[key] + sum(p for i, p in race_points[key].items() if i not in dropped[key])
+              for key in keys}
+    latest_first = None
+    if rules.tie_break == "latest_result":
+        latest_first = {key: tuple(_latest_rank(driver_finishes[key].get(i, "")) for i in reversed(range(len(races))))
+                        for key in keys}
+
     def driver_row(key, position, tied, gap):
         code, slug = key
         positions = driver_positions[key]
-        return StandingRow(position, tied, slug, code, driver_points[key], gap, positions.count(1),
+        return StandingRow(position, tied, slug, code, totals[key], gap, positions.count(1),
                            sum(1 for p in positions if p <= 3),
-                           tuple(driver_finishes[key].get(i, "") for i in range(len(race_index))),
-                           tuple(sorted(driver_numbers[key])), tuple(sorted(driver_teams[key])))
+                           tuple(driver_finishes[key].get(i, "") for i in range(len(races))),
+                           tuple(sorted(driver_numbers[key])), tuple(sorted(driver_teams[key])),
+                           tuple(sorted(dropped[key])))
 
-    tables = []
+    tables, contenders = [], []
     for car_class in championship.classes:
-        keys = {k: (driver_points[k], driver_positions[k]) for k in driver_points if k[0] == car_class.code}
-        tables.append((car_class.code, _ranked(keys, driver_row)))
-    rookie_keys = {k: (driver_points[k], driver_positions[k]) for k in rookies}
+        class_keys = {k: (totals[k], driver_positions[k]) for k in keys if k[0] == car_class.code}
+        rows = _ranked(class_keys, driver_row, latest_first)
+        tables.append((car_class.code, rows))
+        contenders.append((car_class.code, _contenders(rows, race_points, other_points, counted, still_to_score)))
+    rookie_keys = {k: (totals[k], driver_positions[k]) for k in rookies}
 
     def team_row(team, position, tied, gap):
         positions = team_positions[team]
@@ -343,7 +436,40 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season,
                            sum(1 for p in positions if p <= 3), ())
 
     teams = _ranked({t: (team_points[t], team_positions[t]) for t in team_points}, team_row)
-    return Standings(number, tuple(tables), teams, _ranked(rookie_keys, driver_row))
+    return Standings(number, tuple(tables), teams, _ranked(rookie_keys, driver_row, latest_first),
+                     tuple(contenders))
+
+
+def _dropped(scores: dict[int, float], counted: int | None) -> frozenset[int]:
+    """The race indices whose scores do not count: all but the best `counted` (earlier races
+    dropped first among equal scores, so that a later result is the one that stands)."""
+    if counted is None or len(scores) <= counted:
+        return frozenset()
+    best = sorted(scores, key=lambda i: (-scores[i], -i))[:counted]
+    return frozenset(scores) - frozenset(best)
+
+
+def _latest_rank(label: str) -> int:
+    return int(label) if label.isdigit() else _NO_RESULT
+
+
+def _contenders(rows, race_points, other_points, counted, still_to_score) -> tuple[str, ...]:
+    """Drivers who can still reach the leader's total with the points still to score (a tie
+    counts: countback may go their way). Where results are dropped, a future result can only
+    replace a weaker one, which the best-of computation accounts for."""
+    if not rows:
+        return ()
+    leader_points = rows[0].points
+    future_races = [points for is_race, points in still_to_score if is_race]
+    future_other = sum(points for is_race, points in still_to_score if not is_race)
+    alive = []
+    for row in rows:
+        key = (row.car_class, row.key)
+        scores = sorted(list(race_points[key].values()) + future_races, reverse=True)
+        best = scores[:counted] if counted is not None else scores
+        if other_points[key] + future_other + sum(best) >= leader_points:
+            alive.append(row.key)
+    return tuple(alive)
 
 
 def _records(site: Site, seasons: dict):
@@ -417,5 +543,5 @@ def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
         fastest += row.fastest_in_class
     title = int(complete and standing is not None and standing.position == 1 and standing.points > 0)
     return Stats(starts, wins, podiums, poles, fastest, dnfs, min(finishes) if finishes else None,
-                 standing.points if standing else 0, title)
+                 standing.points if standing else 0, title, len(finishes), sum(finishes))
 

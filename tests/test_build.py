@@ -71,7 +71,8 @@ def test_event_page_shows_schedule_in_local_time_and_classes(mini_site):
     race = soup.select_one("section#race-1")
     assert [h.get_text(" ", strip=True) for h in race.select("h4")] == ["A Class A", "B Class B"]
     assert "points × 0.5" in race.get_text()
-    assert "Lap record" not in soup.get_text()
+    # Béta Ring has no profile: its record is this race's fastest lap (more in test_records.py)
+    assert soup.select_one(".lap-record").get_text() == "Lap record: 1:35.000, Cyd Cole (Red Team), 2024"
     alpha = page(mini_site, "cup/2024/alpha/index.html")
     assert alpha.select_one(".lap-record").get_text() == "Lap record: 1:29.900, Ann Able, 2023"
 
@@ -147,3 +148,15 @@ def test_a_site_with_stories_only_builds(tmp_path):
     assert [a.get_text() for a in home.select(".story h3 a")] == ["Hello"]
     assert home.select_one(".next-event") is None
     assert (output / "news" / "hello" / "index.html").is_file()
+
+
+def test_driver_statistics_per_season_and_career(mini_site):
+    soup = page(mini_site, "drivers/ann-able/index.html")
+    stats = {dt.get_text(): dd.get_text() for dt, dd in zip(soup.select(".stats dt"), soup.select(".stats dd"),
+                                                             strict=True)}
+    # Able: 1st and 2nd at Alpha, 3rd at Beta: average 2.0; no retirements; 18 points
+    assert (stats["Average finish"], stats["DNFs"], stats["Points"], stats["Fastest laps"]) == ("2.0", "0", "18", "0")
+    cole = page(mini_site, "drivers/cyd-cole/index.html")
+    cole_stats = {dt.get_text(): dd.get_text() for dt, dd in zip(cole.select(".stats dt"), cole.select(".stats dd"),
+                                                                 strict=True)}
+    assert (cole_stats["DNFs"], cole_stats["Average finish"]) == ("1", "2.0")  # retired at Alpha; 3rd, 1st

@@ -251,3 +251,14 @@ def test_article_image_is_published_with_its_description(demo_site):
     image = page.select_one("img.lead-image")
     assert image["alt"].startswith("A schematic of the Indianapolis road course")
     assert (demo_site / "news" / "indianapolis-preview" / image["src"]).resolve().is_file()
+
+
+def test_title_maths_after_every_round(demo_build):
+    """Blind clinches the Masters title at Indianapolis (round 6), not before; the Pro and Pro-Am
+    titles stay open until the final round (content/README.md)."""
+    by_round = demo_build.tables.season(*SEASON).by_round
+    assert by_round[5].champion("MASTERS") is None
+    assert by_round[6].champion("MASTERS") == "scott-blind"
+    assert by_round[7].champion("PRO") is None and by_round[7].champion("PROAM") is None
+    assert "riley-dickinson" in dict(by_round[7].contenders)["PRO"]
+    assert (by_round[8].champion("PRO"), by_round[8].champion("PROAM")) == ("ryan-yardley", "james-sofronas")

@@ -64,7 +64,8 @@ def test_class_gaps_in_a_race_and_in_qualifying():
 def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
     from datetime import date, datetime
 
-    from cupsite.config import CarClass, Championship, PointsSystem
+    from cupsite.config import CarClass, Championship
+    from cupsite.rules import PointsSystem
     from cupsite.model import Entry, Event, ResultRow, Season, SessionInfo, Source
     from cupsite.score import score_session, standings_after
 

@@ -12,7 +12,7 @@ from ..timing import parse_gap, parse_time
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 
-ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "best", "best_lap", "note", "drivers")
+ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "best", "best_lap", "note", "drivers", "laps_led")
 _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "disqualified": "dsq", "did not start": "dns",
                    "finished": "classified", "running": "classified"}
 
@@ -145,4 +145,4 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
         return None
     return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gap,
                      texts["best"], fields.integer("best_lap", minimum=1), fields.text("note"),
-                     tuple(slugify(d) for d in drivers), fields.line)
+                     tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0))

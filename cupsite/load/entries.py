@@ -11,7 +11,7 @@ from ..slugs import slugify
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 
-ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie")
+ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest")
 
 
 def load_entries(path: Path, championship: Championship, problems: Problems, names: dict) -> list[Entry]:
@@ -48,7 +48,8 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
             remember_name(names, "team", team, problems, path, fields.line)
         if number is not None and car_class and team and drivers:
             entries.append(Entry(number, car_class, slugify(team), tuple(slugify(d) for d in drivers),
-                                 fields.boolean("rookie"), Source(problems.relative(path), fields.line)))
+                                 fields.boolean("rookie"), Source(problems.relative(path), fields.line),
+                                 fields.boolean("guest")))
     report_duplicates(problems, path, [(e.number, e.source.line) for e in entries], "car number")
     return entries
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from ..config import Championship, SiteConfig
 from ..errors import Problems
 from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionResult, Source
+from ..rules import parse_rules
 from ..slugs import slugify
 from .classifications import load_classifications
 from .documents import read_yaml_file
@@ -57,7 +58,7 @@ def _load_season(folder: Path, championship: Championship, problems: Problems, n
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")
         return None
     data = read_yaml_file(path, problems)
-    fields = Fields(problems, path, data, "the season", ("name", "rounds"))
+    fields = Fields(problems, path, data, "the season", ("name", "rounds", "points"))
     if data is not None and not fields.ok:
         problems.add(path, 1, "season.yaml should hold `name:` and a list `rounds:`")
     if not fields.ok:
@@ -74,8 +75,24 @@ def _load_season(folder: Path, championship: Championship, problems: Problems, n
     report_duplicates(problems, path, [(e.slug, e.source.line) for e in events], "round slug")
     report_duplicates(problems, path, [(e.round, e.source.line) for e in events], "round number")
     entries = load_entries(folder / "entries.yaml", championship, problems, names)
+    points_system = None
+    if fields.has("points"):
+        if isinstance(data["points"], dict):
+            points_system = parse_rules(data["points"], _rule_reporter(problems, path, data["points"]),
+                                        base=championship.points)
+        else:
+            fields.error("points", "`points:` should be a mapping of rules", "see docs/rules.md")
     return Season(championship.slug, folder.name, fields.text("name") or f"{folder.name} season",
-                  tuple(sorted(events, key=lambda e: e.round)), tuple(entries), Source(problems.relative(path)))
+                  tuple(sorted(events, key=lambda e: e.round)), tuple(entries), Source(problems.relative(path)),
+                  points_system)
+
+
+def _rule_reporter(problems: Problems, path: Path, mapping):
+    def report(key: str, message: str, hint: str) -> None:
+        line = mapping.line_of(key) if hasattr(mapping, "line_of") else None
+        problems.add(path, line, f"points: {message}", hint)
+
+    return report
 
 
 def _load_event(path, item, championship, year, problems, names) -> Event | None:
