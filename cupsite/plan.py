@@ -7,9 +7,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .charts import progression_charts
 from .data import data_files
 from .link import Site
 from .model import Event
+from .records import track_records
 from .score import RACES, ScoredSession, Tables
 
 HOME_STORIES = 6
@@ -166,6 +168,11 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                 "standings": season_tables.final,
                 "races": _race_columns(site, season_tables),
                 "grids": _results_grids(season_tables, championship),
+                "charts": progression_charts(
+                    season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions),
+                    [c.label for c in _race_columns(site, season_tables)],
+                    {slug: person.name for slug, person in site.drivers.items()},
+                    {k.code: k.name for k in championship.classes}),
             }))
             events = season.events
             for index, event in enumerate(events):
@@ -233,13 +240,15 @@ def _event_context(site: Site, tables: Tables, championship, season, event: Even
     cars = {row.car for s in schedule if s.result for row in s.result.rows}
     by_slug = site.article_by_slug
     track = site.tracks.get(event.track)
+    records = track_records(site, tables, event.track)
     return {
         "title": f"{event.name} {season.year}",
         "championship": championship,
         "season": season,
         "event": event,
         "track": track,
-        "lap_record": (track.profile.fields.get("lap_record") if track and track.profile else None),
+        "lap_record": records.current,  # the track's record after all the data
+        "new_lap_records": {r.session: r for r in records.history if r.event == event.key},  # by session slug
         "schedule": schedule,
         "entry_count": len(cars) or len(season.entries),
         "articles": tuple(by_slug[s] for s in site.event_articles.get(event.key, ())),
@@ -279,10 +288,14 @@ def _people(site: Site, tables: Tables) -> list[Page]:
             "articles": tuple(by_slug[s] for s in site.team_articles.get(slug, ())),
         }))
     for slug, person in site.tracks.items():
+        records = track_records(site, tables, slug)
         pages.append(Page(urls.track(slug), "track.html", {
             "title": person.name,
             "person": person,
-            "lap_record": person.profile.fields.get("lap_record") if person.profile else None,
+            "lap_record": records.current,
+            "lap_record_history": tuple(  # (record, event, session info), newest first
+                (r, site.events[r.event], next(s for s in site.events[r.event].sessions if s.slug == r.session))
+                for r in reversed(records.history)),
             "events": tuple(site.events[k] for k in reversed(site.track_events.get(slug, ()))),
             "articles": tuple(by_slug[s] for s in site.track_articles.get(slug, ())),
         }))

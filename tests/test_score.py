@@ -65,8 +65,8 @@ def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
     from datetime import date, datetime
 
     from cupsite.config import CarClass, Championship
-    from cupsite.rules import PointsSystem
     from cupsite.model import Entry, Event, ResultRow, Season, SessionInfo, Source
+    from cupsite.rules import PointsSystem
     from cupsite.score import score_session, standings_after
 
     cup = Championship("c", "C", "C", (CarClass("A", "A", "#fff"),), PointsSystem({"race": (10, 6, 4)}))
