@@ -160,20 +160,8 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                 "season_tables": season_tables,
                 "rounds": tuple(_round_summary(site, season_tables, e) for e in season.events),
             }))
-            pages.append(Page(urls.standings(season.championship, season.year), "standings.html", {
-                "title": f"{championship.short_name} {season.year} standings",
-                "championship": championship,
-                "season": season,
-                "season_tables": season_tables,
-                "standings": season_tables.final,
-                "races": _race_columns(site, season_tables),
-                "grids": _results_grids(season_tables, championship),
-                "charts": progression_charts(
-                    season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions),
-                    [c.label for c in _race_columns(site, season_tables)],
-                    {slug: person.name for slug, person in site.drivers.items()},
-                    {k.code: k.name for k in championship.classes}),
-            }))
+            pages.append(Page(urls.standings(season.championship, season.year), "standings.html",
+                              _standings_context(site, championship, season, season_tables)))
             events = season.events
             for index, event in enumerate(events):
                 pages.append(Page(urls.event(event.key), "event.html", _event_context(
@@ -181,6 +169,49 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                     events[index - 1] if index > 0 else None,
                     events[index + 1] if index + 1 < len(events) else None)))
     return pages
+
+
+@dataclass(frozen=True)
+class TitleStatus:
+    """Where a class title stands: its champion and the round that decided it, or who can still win."""
+
+    car_class: str
+    champion: str | None
+    decided_after_round: int | None
+    contenders: tuple[str, ...]
+
+
+def _standings_context(site: Site, championship, season, season_tables) -> dict:
+    rules = season.points_system or championship.points
+    columns = _race_columns(site, season_tables)
+    race_total = sum(1 for e in season.events for s in e.sessions if s.type in RACES)
+    return {
+        "title": f"{championship.short_name} {season.year} standings",
+        "championship": championship,
+        "season": season,
+        "season_tables": season_tables,
+        "standings": season_tables.final,
+        "races": columns,
+        "grids": _results_grids(season_tables, championship),
+        "titles": _title_status(season_tables),
+        "rules": rules,
+        "charts": progression_charts(
+            season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions), [c.label for c in columns],
+            {slug: person.name for slug, person in site.drivers.items()},
+            {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total)),
+    }
+
+
+def _title_status(season_tables) -> dict:
+    if season_tables.final is None:
+        return {}
+    status = {}
+    for code, _ in season_tables.final.drivers:
+        decided = next((number for number, table in sorted(season_tables.by_round.items())
+                        if table.champion(code)), None)
+        status[code] = TitleStatus(code, season_tables.final.champion(code), decided,
+                                   dict(season_tables.final.contenders).get(code, ()))
+    return status
 
 
 @dataclass(frozen=True)
@@ -210,9 +241,16 @@ def _results_grids(season_tables, championship) -> dict:
     scoring_places = len(championship.points.tables.get("race", ()))
     grids = {}
     for code, rows in season_tables.final.drivers:
-        grids[code] = tuple((row, tuple((label, _cell_style(label, scoring_places)) for label in row.finishes))
+        grids[code] = tuple((row, tuple(_cell(label, scoring_places, index in row.dropped)
+                                        for index, label in enumerate(row.finishes)))
                             for row in rows)
     return grids
+
+
+def _cell(label: str, scoring_places: int, dropped: bool) -> tuple[str, str]:
+    """A grid cell: its text, and its style; a dropped result is shown in brackets."""
+    style = _cell_style(label, scoring_places)
+    return (f"({label})", style + " dropped") if dropped else (label, style)
 
 
 def _cell_style(label: str, scoring_places: int) -> str:

@@ -160,3 +160,24 @@ def test_driver_statistics_per_season_and_career(mini_site):
     cole_stats = {dt.get_text(): dd.get_text() for dt, dd in zip(cole.select(".stats dt"), cole.select(".stats dd"),
                                                                  strict=True)}
     assert (cole_stats["DNFs"], cole_stats["Average finish"]) == ("1", "2.0")  # retired at Alpha; 3rd, 1st
+
+
+def test_standings_page_says_who_can_still_win(mini_site):
+    status = [p.get_text(" ", strip=True) for p in page(mini_site, "cup/2024/standings/index.html")
+              .select(".title-status")]
+    # one race of at most 10 points is left: Cole (9) cannot reach Baker (20); Dunn (6) cannot reach 22
+    assert status == ["Can still win the title: Bob Baker , Ann Able",
+                      "Can still win the title: José Fábregas , Eve Ernst"]
+
+
+def test_dropped_results_are_bracketed_in_the_season_grid(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    config = site / "cupsite.toml"
+    rules = config.read_text(encoding="utf-8").replace("qualifying = [1]", "qualifying = [1]\n  best_results = 2")
+    config.write_text(rules,
+                      encoding="utf-8")
+    output = build(config).output
+    rows = page(output, "cup/2024/standings/index.html").select("section#grid table.grid tbody tr")
+    able = next(r for r in rows if r.th.get_text(strip=True) == "Ann Able")
+    # Able's 10, 6 and 2 (3rd at the half-points race): the 2 is dropped
+    assert [td.get_text() for td in able.find_all("td")] == ["1", "2", "(3)", "16"]

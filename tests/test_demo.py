@@ -262,3 +262,11 @@ def test_title_maths_after_every_round(demo_build):
     assert by_round[7].champion("PRO") is None and by_round[7].champion("PROAM") is None
     assert "riley-dickinson" in dict(by_round[7].contenders)["PRO"]
     assert (by_round[8].champion("PRO"), by_round[8].champion("PROAM")) == ("ryan-yardley", "james-sofronas")
+
+
+def test_standings_page_names_the_champions(demo_site):
+    page = soup(demo_site, "carrera-cup/2025/standings/index.html")
+    status = {section["id"]: section.select_one(".title-status").get_text(" ", strip=True)
+              for section in page.select("section.class-block")}
+    assert status == {"class-pro": "Champion: Ryan Yardley", "class-proam": "Champion: James Sofronas",
+                      "class-masters": "Champion: Scott Blind , title decided after round 6"}
