@@ -160,8 +160,14 @@ def _results(site: Site, tables: Tables) -> list[Page]:
                 "season_tables": season_tables,
                 "rounds": tuple(_round_summary(site, season_tables, e) for e in season.events),
             }))
-            pages.append(Page(urls.standings(season.championship, season.year), "standings.html",
-                              _standings_context(site, championship, season, season_tables)))
+            context = _standings_context(site, championship, season, season_tables)
+            pages.append(Page(urls.standings(season.championship, season.year), "standings.html", context))
+            for number, table in season_tables.by_round.items():
+                if table is not season_tables.final:
+                    pages.append(Page(urls.standings_after_round(season.championship, season.year, number),
+                                      "standings.html", {**context, "standings": table,
+                                                         "title": f"{context['title']} after round {number}",
+                                                         "titles": _title_status(season_tables, number)}))
             events = season.events
             for index, event in enumerate(events):
                 pages.append(Page(urls.event(event.key), "event.html", _event_context(
@@ -202,15 +208,16 @@ def _standings_context(site: Site, championship, season, season_tables) -> dict:
     }
 
 
-def _title_status(season_tables) -> dict:
-    if season_tables.final is None:
+def _title_status(season_tables, after_round: int | None = None) -> dict:
+    """Per class, the title as it stood after a round (default: the latest)."""
+    table = season_tables.by_round[after_round] if after_round else season_tables.final
+    if table is None:
         return {}
     status = {}
-    for code, _ in season_tables.final.drivers:
-        decided = next((number for number, table in sorted(season_tables.by_round.items())
-                        if table.champion(code)), None)
-        status[code] = TitleStatus(code, season_tables.final.champion(code), decided,
-                                   dict(season_tables.final.contenders).get(code, ()))
+    for code, _ in table.drivers:
+        decided = next((number for number, earlier in sorted(season_tables.by_round.items())
+                        if number <= table.after_round and earlier.champion(code)), None)
+        status[code] = TitleStatus(code, table.champion(code), decided, dict(table.contenders).get(code, ()))
     return status
 
 

@@ -55,6 +55,10 @@ def standings(championship_slug: str, year: str) -> str:
     return f"{championship_slug}/{year}/standings/"
 
 
+def standings_after_round(championship_slug: str, year: str, number: int) -> str:
+    return f"{championship_slug}/{year}/standings/after-round-{number}/"
+
+
 def event(key: str) -> str:
     return f"{key}/"
 

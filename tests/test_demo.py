@@ -270,3 +270,23 @@ def test_standings_page_names_the_champions(demo_site):
               for section in page.select("section.class-block")}
     assert status == {"class-pro": "Champion: Ryan Yardley", "class-proam": "Champion: James Sofronas",
                       "class-masters": "Champion: Scott Blind , title decided after round 6"}
+
+
+def test_standings_pages_after_each_round_show_the_brief_facts(demo_site):
+    def leaders(number, section="class-pro", count=2):
+        page = soup(demo_site, f"carrera-cup/2025/standings/after-round-{number}/index.html")
+        rows = page.select(f"section#{section} table.standings tbody tr")[:count]
+        return [(tr.find_all("td")[2].get_text(strip=True), tr.find_all("td")[4].get_text(strip=True))
+                for tr in rows]
+
+    assert leaders(5) == [("Riley Dickinson", "—"), ("Ryan Yardley", "−2")]  # before Indianapolis
+    assert leaders(6) == [("Ryan Yardley", "—"), ("Riley Dickinson", "−10")]  # after it
+    assert leaders(5, "class-proam") == [("JP Martinez", "—"), ("Alan Metni", "−35")]
+    assert leaders(5, "class-masters") == [("Scott Blind", "—"), ("Todd Parriott", "−73")]
+    page = soup(demo_site, "carrera-cup/2025/standings/after-round-6/index.html")
+    assert page.select_one("section#class-masters .title-status").get_text(" ", strip=True) == \
+        "Champion: Scott Blind"
+    teams = [tr.find_all("td")[1].get_text(strip=True) for tr in
+             soup(demo_site, "carrera-cup/2025/standings/after-round-5/index.html")
+             .select("section#teams table.standings tbody tr")[:2]]
+    assert teams == ["Topp Racing", "Kellymoss"]
