@@ -165,7 +165,7 @@ def _results(site: Site, tables: Tables) -> list[Page]:
             for number, table in season_tables.by_round.items():
                 if table is not season_tables.final:
                     pages.append(Page(urls.standings_after_round(season.championship, season.year, number),
-                                      "standings.html", {**context, "standings": table,
+                                      "standings.html", {**context, "standings": table, "latest": False,
                                                          "title": f"{context['title']} after round {number}",
                                                          "titles": _title_status(season_tables, number)}))
             events = season.events
@@ -197,6 +197,7 @@ def _standings_context(site: Site, championship, season, season_tables) -> dict:
         "season": season,
         "season_tables": season_tables,
         "standings": season_tables.final,
+        "latest": True,  # the table after the latest round, not an earlier one
         "races": columns,
         "grids": _results_grids(season_tables, championship),
         "titles": _title_status(season_tables),
