@@ -1,0 +1,174 @@
+"""Scoring one session: class positions, gaps to the class leader, fastest laps in class, and
+the points the rules award (table, factor, bonuses, guests)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import Championship
+from .model import SCORING_STATUSES, Entry, Event, SessionInfo
+from .rules import PointsSystem
+from .timing import format_gap, format_time, parse_gap, parse_time
+
+TIMED_SESSIONS = ("practice", "qualifying", "warmup")
+RACES = ("race", "sprint")
+STATUS_SHORT = {"nc": "NC", "dnf": "DNF", "dns": "DNS", "dsq": "DSQ"}
+
+
+@dataclass(frozen=True)
+class ScoredRow:
+    position: int
+    class_position: int
+    car: int
+    car_class: str
+    team: str
+    drivers: tuple[str, ...]
+    status: str
+    laps: int | None
+    time: str  # total race time: as given, or worked out from the leader's time and the gap
+    gap: str
+    class_gap: str
+    best: str
+    best_lap: int | None
+    fastest_in_class: bool
+    points: float
+    rookie: bool
+    note: str
+    guest: bool = False
+    laps_led: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoredSession:
+    event: str  # event key
+    info: SessionInfo
+    rows: tuple[ScoredRow, ...]  # overall order
+    classes: tuple[tuple[str, tuple[ScoredRow, ...]], ...]  # (class code, rows) in config order
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.event, self.info.slug)
+
+
+def score_session(event: Event, info: SessionInfo, rows, cars: dict, championship: Championship,
+                  rules: PointsSystem | None = None) -> ScoredSession:
+    rules = rules or championship.points
+    by_class = defaultdict(list)
+    for row in rows:
+        by_class[cars[row.car].car_class].append(row)
+    timed = info.type in TIMED_SESSIONS
+    overall_best = _best_time(rows)
+    winner_time = parse_time(rows[0].time) if rows and rows[0].time else None
+    scored_by_class = {}
+    for code, class_rows in by_class.items():
+        class_best = _best_time(class_rows)
+        leader = class_rows[0]
+        guests = {row.car for row in class_rows if _is_guest(row, cars[row.car], rules)}
+        awarded = _points_by_car(info, class_rows, guests, rules)
+        scored = []
+        for class_position, row in enumerate(class_rows, start=1):
+            entry: Entry = cars[row.car]
+            lap = parse_time(row.best) if row.best else None
+            if timed:
+                gap = row.gap or (format_gap(lap - overall_best) if lap is not None and row.position > 1 else "")
+                class_gap = format_gap(lap - class_best) if lap is not None and class_position > 1 else ""
+            else:
+                gap = row.gap
+                class_gap = _race_class_gap(row, leader) if class_position > 1 else ""
+            scored.append(ScoredRow(
+                position=row.position, class_position=class_position, car=row.car, car_class=code,
+                team=entry.team, drivers=row.drivers or entry.drivers, status=row.status, laps=row.laps,
+                time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best,
+                best_lap=row.best_lap,
+                fastest_in_class=lap is not None and lap == class_best, points=awarded.get(row.car, 0.0),
+                rookie=entry.rookie, note=row.note, guest=row.car in guests, laps_led=row.laps_led,
+            ))
+        scored_by_class[code] = tuple(scored)
+    overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))
+    ordered = tuple((c.code, scored_by_class[c.code]) for c in championship.classes if c.code in scored_by_class)
+    return ScoredSession(event.key, info, overall, ordered)
+
+
+def _is_guest(row, entry: Entry, rules: PointsSystem) -> bool:
+    return entry.guest or str(row.car) in rules.guests or any(d in rules.guests for d in (row.drivers or entry.drivers))
+
+
+def _points_by_car(info: SessionInfo, class_rows, guests: set, rules: PointsSystem) -> dict[int, float]:
+    """Points of one class in one session: the table by position among the cars that may score
+    (guests make way; classified finishers only, over the minimum distance, where the rules say
+    so), times the session's factor, plus the bonuses the rules award."""
+    points: dict[int, float] = defaultdict(float)
+    scorers = [r for r in class_rows if r.car not in guests]
+    winner_laps = class_rows[0].laps if class_rows else None
+    rank = 0
+    for row in scorers:
+        if rules.classified_only and row.status not in SCORING_STATUSES:
+            continue
+        if rules.min_distance and winner_laps and (row.laps or 0) < rules.min_distance * winner_laps:
+            continue
+        rank += 1
+        points[row.car] += rules.points(info.type, rank) * info.points_factor
+    is_race = info.type in RACES
+    laps = {r.car: parse_time(r.best) for r in scorers if r.best and r.status in SCORING_STATUSES}
+    fastest = min((t for t in laps.values() if t is not None), default=None)
+    most_led = max((r.laps_led or 0 for r in scorers), default=0)
+    for bonus in rules.bonuses:
+        for class_position, row in enumerate(class_rows, start=1):
+            if row.car in guests or (bonus.top and class_position > bonus.top):
+                continue
+            if bonus.award == "pole":
+                earned = info.type == "qualifying" and row is next((r for r in scorers if r.status != "dns"), None)
+            elif not is_race:
+                earned = False
+            elif bonus.award == "fastest_lap":
+                earned = fastest is not None and laps.get(row.car) == fastest
+            elif bonus.award == "led_lap":
+                earned = (row.laps_led or 0) >= 1
+            elif bonus.award == "most_laps_led":
+                earned = most_led > 0 and row.laps_led == most_led
+            elif bonus.award == "participation":
+                earned = row.status != "dns"
+            else:  # "finish"
+                earned = row.status in SCORING_STATUSES
+            if earned:
+                points[row.car] += bonus.points
+    return points
+
+
+def _total_time(row, winner_time: float | None) -> str:
+    if winner_time is None or row.status not in SCORING_STATUSES:
+        return ""
+    behind = _seconds_behind(row)
+    return format_time(winner_time + behind) if behind is not None else ""
+
+
+def _best_time(rows) -> float | None:
+    times = [t for t in (parse_time(r.best) for r in rows if r.best) if t is not None]
+    return min(times) if times else None
+
+
+def _race_class_gap(row, leader) -> str:
+    """The gap to the class winner, from the gaps or times to the overall leader."""
+    if row.status not in SCORING_STATUSES:
+        return ""
+    if row.laps is not None and leader.laps is not None and row.laps < leader.laps:
+        behind = leader.laps - row.laps
+        return f"+{behind} Lap" + ("s" if behind > 1 else "")
+    mine, theirs = _seconds_behind(row), _seconds_behind(leader)
+    if mine is None or theirs is None:
+        return ""
+    return format_gap(max(mine - theirs, 0.0))
+
+
+def _seconds_behind(row) -> float | None:
+    if row.position == 1 or row.gap == "-":
+        return 0.0
+    gap = parse_gap(row.gap) if row.gap else None
+    if gap is None or gap[0] > 0:
+        return None
+    return gap[1]
+
+
+def finish_label(row: ScoredRow) -> str:
+    return str(row.class_position) if row.status in SCORING_STATUSES else STATUS_SHORT.get(row.status, "")

@@ -1,0 +1,189 @@
+"""The tables after a round: drivers per class, teams, rookies; countback and the last
+tie-break; dropped results; who can still win each class."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .config import Championship
+from .model import SCORING_STATUSES, Season
+from .session_scoring import RACES, ScoredSession, finish_label
+
+
+@dataclass(frozen=True)
+class StandingRow:
+    position: int
+    tied: bool
+    key: str  # driver or team slug
+    car_class: str
+    points: float
+    gap: float  # points behind the leader
+    wins: int
+    podiums: int
+    finishes: tuple[str, ...]  # per scoring session: class position, DNF..., or "" (not entered)
+    numbers: tuple[int, ...] = ()
+    teams: tuple[str, ...] = ()
+    dropped: tuple[int, ...] = ()  # indices of the races whose scores do not count
+
+
+@dataclass(frozen=True)
+class Standings:
+    after_round: int
+    drivers: tuple[tuple[str, tuple[StandingRow, ...]], ...]  # (class code, rows)
+    teams: tuple[StandingRow, ...]
+    rookies: tuple[StandingRow, ...]
+    contenders: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (class code, drivers who can still win)
+
+    def champion(self, code: str) -> str | None:
+        """The driver who has won the class title, once nobody else can catch them."""
+        alive = dict(self.contenders).get(code, ())
+        rows = dict(self.drivers).get(code, ())
+        return alive[0] if len(alive) == 1 and rows and rows[0].points > 0 else None
+
+
+def _ranked(rows_by_key: dict, make_row, latest_first: dict | None = None) -> tuple[StandingRow, ...]:
+    """Order by points, then countback (most wins, then most second places, ...), then, when
+    `latest_first` is given, the better result in the latest race where two differ; keys still
+    equal share a position and are marked tied. rows_by_key: key -> (points, class positions)."""
+    depth = max((max(positions, default=0) for _, positions in rows_by_key.values()), default=0)
+
+    def sort_key(key):
+        points, positions = rows_by_key[key]
+        countback = tuple(-positions.count(p) for p in range(1, depth + 1))
+        return (-points, countback, latest_first[key] if latest_first is not None else ())
+
+    keys = {key: sort_key(key) for key in rows_by_key}
+    ordered = sorted(rows_by_key, key=lambda k: (keys[k], k))
+    leader_points = rows_by_key[ordered[0]][0] if ordered else 0
+    ranked = []
+    for index, key in enumerate(ordered):
+        same_as_previous = index > 0 and keys[key] == keys[ordered[index - 1]]
+        position = ranked[-1].position if same_as_previous else index + 1
+        tied = same_as_previous or (index + 1 < len(ordered) and keys[key] == keys[ordered[index + 1]])
+        ranked.append(make_row(key, position, tied, leader_points - rows_by_key[key][0]))
+    return tuple(ranked)
+
+
+_NO_RESULT = 10_000  # ranks behind any class position in the latest-result tie-break
+
+
+def standings_after(number: int, scoring: list[ScoredSession], season: Season, championship: Championship,
+                    still_to_score: tuple[tuple[bool, float], ...] = ()) -> Standings:
+    """The tables after round `number`, from its scoring sessions: points from every one (a
+    driver's worst race scores dropped where the rules say so); wins, podiums, countback and the
+    results grid from races only; who can still win each class with what is left to score."""
+    rules = season.points_system or championship.points
+    races = [s for s in scoring if s.info.type in RACES]
+    race_index = {id(s): i for i, s in enumerate(races)}
+    race_total = sum(1 for e in season.events for s in e.sessions if s.type in RACES)
+    other_points = defaultdict(float)  # points from sessions that are not races: never dropped
+    race_points = defaultdict(dict)  # key -> {race index: points}
+    driver_positions = defaultdict(list)
+    driver_finishes = defaultdict(dict)
+    driver_numbers, driver_teams = defaultdict(set), defaultdict(set)
+    team_points, team_positions = defaultdict(float), defaultdict(list)
+    rookies = set()
+    for session in scoring:
+        index = race_index.get(id(session))
+        by_team = defaultdict(list)
+        for row in session.rows:
+            if row.guest:
+                continue
+            by_team[row.team].append(row)
+            for driver in row.drivers:
+                key = (row.car_class, driver)
+                driver_numbers[key].add(row.car)
+                driver_teams[key].add(row.team)
+                if row.rookie and row.car_class in championship.rookie_classes:
+                    rookies.add(key)
+                if index is None:
+                    other_points[key] += row.points
+                    continue
+                race_points[key][index] = race_points[key].get(index, 0) + row.points
+                if row.status in SCORING_STATUSES:
+                    driver_positions[key].append(row.class_position)
+                driver_finishes[key][index] = finish_label(row)
+        for team, rows in by_team.items():
+            counted = sorted(rows, key=lambda r: (-r.points, r.position))
+            if championship.team_cars_per_race:
+                counted = counted[: championship.team_cars_per_race]
+            team_points[team] += sum(r.points for r in counted)
+            if index is not None:
+                team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
+    for entry in season.entries:  # entered cars appear in the tables before they score
+        if entry.guest:
+            continue
+        for driver in entry.drivers:
+            other_points[(entry.car_class, driver)] += 0
+            if entry.rookie and entry.car_class in championship.rookie_classes:
+                rookies.add((entry.car_class, driver))
+        team_points[entry.team] += 0
+
+    counted = rules.counted(race_total)
+    keys = set(other_points) | set(race_points)
+    dropped = {key: _dropped(race_points[key], counted) for key in keys}
+    totals = {key: other_points[key] + sum(p for i, p in race_points[key].items() if i not in dropped[key])
+              for key in keys}
+    latest_first = None
+    if rules.tie_break == "latest_result":
+        latest_first = {key: tuple(_latest_rank(driver_finishes[key].get(i, "")) for i in reversed(range(len(races))))
+                        for key in keys}
+
+    def driver_row(key, position, tied, gap):
+        code, slug = key
+        positions = driver_positions[key]
+        return StandingRow(position, tied, slug, code, totals[key], gap, positions.count(1),
+                           sum(1 for p in positions if p <= 3),
+                           tuple(driver_finishes[key].get(i, "") for i in range(len(races))),
+                           tuple(sorted(driver_numbers[key])), tuple(sorted(driver_teams[key])),
+                           tuple(sorted(dropped[key])))
+
+    tables, contenders = [], []
+    for car_class in championship.classes:
+        class_keys = {k: (totals[k], driver_positions[k]) for k in keys if k[0] == car_class.code}
+        rows = _ranked(class_keys, driver_row, latest_first)
+        tables.append((car_class.code, rows))
+        contenders.append((car_class.code, _contenders(rows, race_points, other_points, counted, still_to_score)))
+    rookie_keys = {k: (totals[k], driver_positions[k]) for k in rookies}
+
+    def team_row(team, position, tied, gap):
+        positions = team_positions[team]
+        return StandingRow(position, tied, team, "", team_points[team], gap, positions.count(1),
+                           sum(1 for p in positions if p <= 3), ())
+
+    teams = _ranked({t: (team_points[t], team_positions[t]) for t in team_points}, team_row)
+    return Standings(number, tuple(tables), teams, _ranked(rookie_keys, driver_row, latest_first),
+                     tuple(contenders))
+
+
+def _dropped(scores: dict[int, float], counted: int | None) -> frozenset[int]:
+    """The race indices whose scores do not count: all but the best `counted` (earlier races
+    dropped first among equal scores, so that a later result is the one that stands)."""
+    if counted is None or len(scores) <= counted:
+        return frozenset()
+    best = sorted(scores, key=lambda i: (-scores[i], -i))[:counted]
+    return frozenset(scores) - frozenset(best)
+
+
+def _latest_rank(label: str) -> int:
+    return int(label) if label.isdigit() else _NO_RESULT
+
+
+def _contenders(rows, race_points, other_points, counted, still_to_score) -> tuple[str, ...]:
+    """Drivers who can still reach the leader's total with the points still to score (a tie
+    counts: countback may go their way). Where results are dropped, a future result can only
+    replace a weaker one, which the best-of computation accounts for."""
+    if not rows:
+        return ()
+    leader_points = rows[0].points
+    future_races = [points for is_race, points in still_to_score if is_race]
+    future_other = sum(points for is_race, points in still_to_score if not is_race)
+    alive = []
+    for row in rows:
+        key = (row.car_class, row.key)
+        scores = sorted(list(race_points[key].values()) + future_races, reverse=True)
+        best = scores[:counted] if counted is not None else scores
+        if other_points[key] + future_other + sum(best) >= leader_points:
+            alive.append(row.key)
+    return tuple(alive)
