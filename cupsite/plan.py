@@ -11,7 +11,7 @@ from .charts import progression_charts
 from .data import data_files
 from .link import Site
 from .model import Event
-from .records import track_records
+from .records import LapRecords, lap_records
 from .score import RACES, ScoredSession, Tables
 
 HOME_STORIES = 6
@@ -41,8 +41,9 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages += _news(site)
     pages += _tags(site)
     pages += [Page(urls.article(a.slug), "article.html", _article_context(site, a)) for a in site.articles]
-    pages += _results(site, tables)
-    pages += _people(site, tables)
+    track_records = lap_records(site, tables)
+    pages += _results(site, tables, track_records)
+    pages += _people(site, tables, track_records)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, in_sitemap=False))
     pages += [Page(path, "", in_sitemap=False, data=value) for path, value in data_files(site, tables).items()]
     pages.append(Page(urls.FEED, "feed.xml", {"articles": site.articles[:20]}, in_sitemap=False))
@@ -139,7 +140,7 @@ def _article_context(site: Site, article) -> dict:
 
 # --- results ----------------------------------------------------------------
 
-def _results(site: Site, tables: Tables) -> list[Page]:
+def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]:
     pages = []
     by_championship = {}
     for season in site.seasons:
@@ -171,7 +172,7 @@ def _results(site: Site, tables: Tables) -> list[Page]:
             events = season.events
             for index, event in enumerate(events):
                 pages.append(Page(urls.event(event.key), "event.html", _event_context(
-                    site, tables, championship, season, event,
+                    site, tables, track_records, championship, season, event,
                     events[index - 1] if index > 0 else None,
                     events[index + 1] if index + 1 < len(events) else None)))
     return pages
@@ -275,7 +276,8 @@ def _round_summary(site: Site, season_tables, event: Event) -> dict:
     return {"event": event, "track": site.tracks.get(event.track), "races": races}
 
 
-def _event_context(site: Site, tables: Tables, championship, season, event: Event, previous, following) -> dict:
+def _event_context(site: Site, tables: Tables, track_records: LapRecords, championship, season, event: Event,
+                   previous, following) -> dict:
     season_tables = tables.season(season.championship, season.year)
     zone = ZoneInfo(event.timezone)
     schedule = tuple(
@@ -286,7 +288,7 @@ def _event_context(site: Site, tables: Tables, championship, season, event: Even
     cars = {row.car for s in schedule if s.result for row in s.result.rows}
     by_slug = site.article_by_slug
     track = site.tracks.get(event.track)
-    records = track_records(site, tables, event.track)
+    records = track_records.track(event.track)
     return {
         "title": f"{event.name} {season.year}",
         "championship": championship,
@@ -305,7 +307,7 @@ def _event_context(site: Site, tables: Tables, championship, season, event: Even
 
 # --- drivers, teams, tracks ---------------------------------------------------
 
-def _people(site: Site, tables: Tables) -> list[Page]:
+def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]:
     by_slug = site.article_by_slug
     pages = [
         Page(urls.DRIVERS, "drivers.html", {"title": "Drivers", "people": tuple(site.drivers.values()),
@@ -334,7 +336,7 @@ def _people(site: Site, tables: Tables) -> list[Page]:
             "articles": tuple(by_slug[s] for s in site.team_articles.get(slug, ())),
         }))
     for slug, person in site.tracks.items():
-        records = track_records(site, tables, slug)
+        records = track_records.track(slug)
         pages.append(Page(urls.track(slug), "track.html", {
             "title": person.name,
             "person": person,

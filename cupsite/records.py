@@ -68,7 +68,7 @@ def lap_records(site: Site, tables: Tables) -> LapRecords:
 
 
 def track_records(site: Site, tables: Tables, track: str) -> TrackRecords:
-    """One track's records: cheap enough to work out per page (it walks only that track's sessions)."""
+    """One track's records, from its profile and the sessions held there."""
     profile = _profile_record(site, track)
     standing, history = None, []
     profile_pending = profile is not None
