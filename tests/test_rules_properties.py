@@ -54,3 +54,32 @@ def test_countback_orders_every_pair_whose_results_differ(races):
             same_results = a.points == b.points and sorted(a.finishes) == sorted(b.finishes)
             assert (a.position == b.position) == same_results, (a, b)
             assert a.tied == b.tied or not same_results
+
+
+_MINI_RACE = "content/results/cup/2024/alpha/race-1.yaml"
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.permutations(range(5)))
+def test_the_order_of_rows_in_a_classification_file_changes_nothing(order):
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from cupsite.build import prepare
+    from cupsite.config import load_config
+
+    from .conftest import SITES
+
+    def tables_of(site: Path):
+        _, tables = prepare(load_config(site / "cupsite.toml"))
+        final = tables.season("cup", "2024").final
+        return [(code, [(r.key, r.points, r.position) for r in rows]) for code, rows in final.drivers]
+
+    with tempfile.TemporaryDirectory() as folder:
+        site = Path(shutil.copytree(SITES / "mini", Path(folder) / "site"))
+        expected = tables_of(site)
+        path = site / _MINI_RACE
+        header, *rows = path.read_text(encoding="utf-8").splitlines()
+        path.write_text("\n".join([header, *(rows[i] for i in order)]) + "\n", encoding="utf-8")
+        assert tables_of(site) == expected
