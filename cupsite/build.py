@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import SiteConfig, load_config
 from .errors import Problems
-from .link import Site, link
+from .link import Publishing, Site, link
 from .load import load_content
 from .plan import Page, plan
 from .render import render_pages
@@ -24,19 +24,19 @@ class BuildResult:
     output: Path
 
 
-def prepare(config: SiteConfig, drafts: bool = False) -> tuple[Site, Tables]:
+def prepare(config: SiteConfig, publishing: Publishing | None = None) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
     problems = Problems(config.root)
     content = load_content(config, problems)
-    site = link(content, config, problems, drafts=drafts)
+    site = link(content, config, problems, publishing or Publishing())
     problems.raise_if_any()
     return site, score(site)
 
 
-def build(config_path: Path, output: Path | None = None, drafts: bool = False) -> BuildResult:
+def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None) -> BuildResult:
     config = load_config(config_path)
     output = check_output_dir(output if output is not None else config.root / "output", config)
-    site, tables = prepare(config, drafts=drafts)
+    site, tables = prepare(config, publishing)
     pages = plan(site, tables)
     files = render_pages(pages, site, tables)
     count = write_site(files, output, config)

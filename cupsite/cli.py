@@ -11,6 +11,7 @@ import click
 
 from .build import build as build_site
 from .errors import ContentErrors
+from .link import Publishing
 
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
 
@@ -27,11 +28,13 @@ def main() -> None:
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to write the site [default: output/ beside the configuration].")
 @click.option("--drafts", is_flag=True, help="Include stories marked `draft: true`.")
-def build(config_path: Path, output: Path | None, drafts: bool) -> None:
+@click.option("--future", is_flag=True,
+              help="Include stories dated after now (SOURCE_DATE_EPOCH, when set, is now).")
+def build(config_path: Path, output: Path | None, drafts: bool, future: bool) -> None:
     """Build the site of the current folder into output/."""
     started = time.perf_counter()
     try:
-        result = build_site(config_path, output, drafts=drafts)
+        result = build_site(config_path, output, Publishing(drafts=drafts, future=future))
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)
@@ -66,8 +69,8 @@ def report(failure: ContentErrors) -> None:
 def serve(config_path: Path, port: int, output: Path | None) -> None:
     """Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading on every change.
 
-    Drafts are shown. When a change breaks the content, the problems are printed here and the
-    last good build stays in the browser."""
+    Drafts and stories dated in the future are shown. When a change breaks the content, the
+    problems are printed here and the last good build stays in the browser."""
     from livereload import Server
 
     root = config_path.resolve().parent
@@ -76,7 +79,7 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
     def rebuild() -> None:
         started = time.perf_counter()
         try:
-            result = build_site(config_path, output, drafts=True)
+            result = build_site(config_path, output, Publishing(drafts=True, future=True))
         except ContentErrors as failure:
             report(failure)
             return

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import difflib
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .errors import Problems
@@ -50,7 +53,29 @@ class Site:
         return {a.slug: a for a in self.articles}
 
 
-def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool = False) -> Site:
+@dataclass(frozen=True)
+class Publishing:
+    """Which stories a build publishes: drafts and stories dated after `now` only when asked."""
+
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None  # aware; None: the clock, or SOURCE_DATE_EPOCH when set
+
+    def moment(self) -> datetime:
+        if self.now is not None:
+            return self.now
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # reproducible builds' convention
+        if epoch.isdigit():
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        return datetime.now(timezone.utc)
+
+    def select(self, articles, zone: ZoneInfo) -> list[Article]:
+        now = self.moment()
+        return [a for a in articles if (self.drafts or not a.draft)
+                and (self.future or a.date.replace(tzinfo=a.date.tzinfo or zone) <= now)]
+
+
+def link(content: Content, config: SiteConfig, problems: Problems, publishing: Publishing | None = None) -> Site:
     drivers = _people("driver", content.drivers, content.names, problems)
     teams = _people("team", content.teams, content.names, problems)
     tracks = _people("track", content.tracks, content.names, problems)
@@ -59,7 +84,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, drafts: bool 
     events = {e.key: e for s in seasons for e in s.events}
     results = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.results}
 
-    articles = [a for a in content.articles if drafts or not a.draft]
+    articles = (publishing or Publishing()).select(content.articles, ZoneInfo(config.timezone))
     _unique_slugs(articles, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
 

@@ -181,3 +181,22 @@ def test_dropped_results_are_bracketed_in_the_season_grid(tmp_path):
     able = next(r for r in rows if r.th.get_text(strip=True) == "Ann Able")
     # Able's 10, 6 and 2 (3rd at the half-points race): the 2 is dropped
     assert [td.get_text() for td in able.find_all("td")] == ["1", "2", "(3)", "16"]
+
+
+def test_future_stories_wait_unless_asked_for(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (site / "content" / "articles" / "2024-06-07-gamma-preview.md").write_text(
+        "---\ntitle: Gamma preview\ndate: 2024-06-06 09:00\n---\nSoon.\n", encoding="utf-8")
+    # "now" is 5 June 2024 for this build (the reproducible-builds convention)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717581600")
+    assert CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml")]).exit_code == 0
+    assert not (site / "output" / "news" / "gamma-preview").exists()
+    assert CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"), "--future"]).exit_code == 0
+    assert (site / "output" / "news" / "gamma-preview" / "index.html").is_file()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717754400")  # 7 June: the story's time has come
+    assert CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml")]).exit_code == 0
+    assert (site / "output" / "news" / "gamma-preview" / "index.html").is_file()
