@@ -7,8 +7,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .calendars import calendar_files
 from .charts import progression_charts
-from .data import data_files
+from .data import data_files, dumps
 from .link import Site
 from .model import Event
 from .records import LapRecords, lap_records
@@ -20,10 +21,10 @@ HOME_STORIES = 6
 @dataclass(frozen=True)
 class Page:
     path: str
-    template: str  # "" for a data file
+    template: str  # "" for a file made without a template
     context: dict = field(default_factory=dict)
     in_sitemap: bool = True
-    data: object = None  # what a data file holds, written as JSON
+    raw: bytes | None = None  # the bytes of a file made without a template (JSON, iCalendar, robots.txt)
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,40 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages += _results(site, tables, track_records)
     pages += _people(site, tables, track_records)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, in_sitemap=False))
-    pages += [Page(path, "", in_sitemap=False, data=value) for path, value in data_files(site, tables).items()]
-    pages.append(Page(urls.FEED, "feed.xml", {"articles": site.articles[:20]}, in_sitemap=False))
+    pages += [Page(path, "", in_sitemap=False, raw=dumps(value)) for path, value in data_files(site, tables).items()]
+    pages += [Page(path, "", in_sitemap=False, raw=body) for path, body in calendar_files(site).items()]
+    pages.append(Page(urls.ROBOTS, "", in_sitemap=False, raw=(
+        f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(site.config.base_url, urls.SITEMAP)}\n").encode("utf-8")))
+    pages.append(_feed(urls.FEED, site.config.title, urls.HOME, site.articles))
+    pages += _topic_feeds(site)
     sitemap = [p.path for p in pages if p.in_sitemap]
     pages.append(Page(urls.SITEMAP, "sitemap.xml", {"paths": sorted(sitemap)}, in_sitemap=False))
     return pages
+
+
+# --- feeds ---------------------------------------------------------------------
+
+FEED_LENGTH = 20
+
+
+def _feed(path: str, title: str, page_path: str, articles) -> Page:
+    return Page(path, "feed.xml", {"articles": tuple(articles[:FEED_LENGTH]), "feed_title": title,
+                                   "feed_page": page_path}, in_sitemap=False)
+
+
+def _topic_feeds(site: Site) -> list[Page]:
+    """A feed for every driver, team and tag that has stories."""
+    by_slug = site.article_by_slug
+    feeds = []
+    for people, back_references, page_of in ((site.drivers, site.driver_articles, urls.driver),
+                                             (site.teams, site.team_articles, urls.team)):
+        for slug, slugs in back_references.items():
+            feeds.append(_feed(urls.feed_of(page_of(slug)), f"{site.config.title}: {people[slug].name}",
+                               page_of(slug), [by_slug[s] for s in slugs]))
+    for name, slugs in site.tags.values():
+        feeds.append(_feed(urls.feed_of(urls.tag(name)), f"{site.config.title}: {name}", urls.tag(name),
+                           [by_slug[s] for s in slugs]))
+    return feeds
 
 
 # --- home and news -------------------------------------------------------
@@ -118,6 +148,7 @@ def _tags(site: Site) -> list[Page]:
     for name, slugs in site.tags.values():
         pages.append(Page(urls.tag(name), "tag.html", {
             "title": f"Stories tagged “{name}”",
+            "page_feed": urls.feed_of(urls.tag(name)),
             "tag": name,
             "articles": tuple(by_slug[s] for s in slugs),
         }))
@@ -135,6 +166,8 @@ def _article_context(site: Site, article) -> dict:
         "article_teams": tuple(site.teams[t] for t in site.article_teams[article.slug]),
         "related": tuple(by_slug[s] for s in site.related[article.slug]),
         "description": article.summary,
+        "share_image": (article.image if urls.is_external(article.image)
+                        else urls.absolute(site.config.base_url, article.image.lstrip("/"))) if article.image else None,
     }
 
 
@@ -323,6 +356,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
             "records": tuple((record, _weekends(site, record)) for record in tables.driver_seasons.get(slug, ())),
             "career": tables.driver_career.get(slug),
             "articles": tuple(by_slug[s] for s in site.driver_articles.get(slug, ())),
+            "page_feed": urls.feed_of(urls.driver(slug)) if slug in site.driver_articles else None,
         }))
     for slug, person in site.teams.items():
         records = tables.team_seasons.get(slug, ())
@@ -334,6 +368,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
             "line_ups": tuple((season, tuple(e for _, e in entries))
                               for season, entries in _entries_by_season(site.team_entries.get(slug, ()))),
             "articles": tuple(by_slug[s] for s in site.team_articles.get(slug, ())),
+            "page_feed": urls.feed_of(urls.team(slug)) if slug in site.team_articles else None,
         }))
     for slug, person in site.tracks.items():
         records = track_records.track(slug)

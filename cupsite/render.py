@@ -11,7 +11,6 @@ import jinja2
 
 from . import urls
 from .config import THEME_DIR, SiteConfig
-from .data import dumps
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import STATUS_LABELS
@@ -125,8 +124,8 @@ def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, byt
     output, errors = {}, []
     templates = {}
     for page in pages:
-        if page.data is not None:
-            output[page.path] = dumps(page.data)
+        if page.raw is not None:
+            output[page.path] = page.raw
             continue
         try:
             template = templates.get(page.template) or env.get_template(page.template)

@@ -16,6 +16,7 @@ TEAMS = "teams/"
 TRACKS = "tracks/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
 NOT_FOUND = "404.html"
 
 
@@ -43,6 +44,11 @@ def track(slug: str) -> str:
     return f"{TRACKS}{slug}/"
 
 
+def feed_of(page_path: str) -> str:
+    """The Atom feed of a driver's, team's or tag's page."""
+    return page_path + "feed.xml"
+
+
 def championship(slug: str) -> str:
     return f"{slug}/"
 
@@ -57,6 +63,14 @@ def standings(championship_slug: str, year: str) -> str:
 
 def standings_after_round(championship_slug: str, year: str, number: int) -> str:
     return f"{championship_slug}/{year}/standings/after-round-{number}/"
+
+
+def season_calendar_file(championship_slug: str, year: str) -> str:
+    return f"{championship_slug}/{year}/sessions.ics"
+
+
+def event_calendar_file(key: str) -> str:
+    return f"{key}/sessions.ics"
 
 
 def event(key: str) -> str:
