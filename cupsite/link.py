@@ -5,13 +5,14 @@ from __future__ import annotations
 import difflib
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
 from .errors import Problems
+from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
 from .slugs import slugify
 
@@ -88,15 +89,22 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     _unique_slugs(articles, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
 
-    article_event, article_drivers, article_teams = {}, {}, {}
-    for article in articles:
+    article_event, article_drivers, article_teams, article_mentions = {}, {}, {}, {}
+    names = _name_index(drivers, teams, tracks, events)
+    for position, article in enumerate(articles):
         if article.event_ref:
             key = _resolve_event(article, events, problems)
             if key:
                 article_event[article.slug] = key
         _check_image(article, config, problems)
-        article_drivers[article.slug] = _resolve_all(article, "drivers", article.driver_refs, drivers, problems)
-        article_teams[article.slug] = _resolve_all(article, "teams", article.team_refs, teams, problems)
+        season = events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
+        body_html, mentioned = link_mentions(article.body_html, names, _events_by_name(events, season))
+        articles[position] = article = replace(article, body_html=body_html)
+        article_mentions[article.slug] = mentioned
+        article_drivers[article.slug] = _with_mentions(
+            _resolve_all(article, "drivers", article.driver_refs, drivers, problems), mentioned, "driver")
+        article_teams[article.slug] = _with_mentions(
+            _resolve_all(article, "teams", article.team_refs, teams, problems), mentioned, "team")
 
     driver_articles, team_articles = defaultdict(list), defaultdict(list)
     event_articles, track_articles = defaultdict(list), defaultdict(list)
@@ -106,10 +114,14 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
             driver_articles[slug].append(article.slug)
         for slug in article_teams[article.slug]:
             team_articles[slug].append(article.slug)
-        key = article_event.get(article.slug)
-        if key:
+        mentioned = article_mentions[article.slug]
+        event_keys = list(dict.fromkeys(([article_event[article.slug]] if article.slug in article_event else [])
+                                        + [key for kind, key in mentioned if kind == "event"]))
+        for key in event_keys:
             event_articles[key].append(article.slug)
-            track_articles[events[key].track].append(article.slug)
+        for slug in dict.fromkeys([events[k].track for k in event_keys]
+                                  + [key for kind, key in mentioned if kind == "track"]):
+            track_articles[slug].append(article.slug)
         for tag in article.tags:
             name, slugs = tags.setdefault(slugify(tag), (tag, []))
             slugs.append(article.slug)
@@ -143,6 +155,29 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         team_entries=_freeze(team_entries),
         tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(tags.items())},
     )
+
+
+def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameIndex:
+    """Names and aliases; where two things share a name, a driver wins over a team, a team over
+    a track, a track over a round."""
+    names: dict[str, tuple[str, str]] = {}
+    for event in events.values():
+        names[event.name] = ("event", event.name)
+    for kind, people in (("track", tracks), ("team", teams), ("driver", drivers)):
+        for slug, person in people.items():
+            aliases = person.profile.aliases if person.profile else ()
+            for name in (person.name, *aliases):
+                names[name] = (kind, slug)
+    return NameIndex(names)
+
+
+def _events_by_name(events: dict, season: str):
+    in_season = {e.name.casefold(): key for key, e in events.items() if e.season == season}
+    return lambda name: in_season.get(name.casefold())
+
+
+def _with_mentions(slugs: tuple[str, ...], mentioned, kind: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(slugs + tuple(key for k, key in mentioned if k == kind)))
 
 
 def _check_image(article: Article, config: SiteConfig, problems: Problems) -> None:

@@ -13,6 +13,7 @@ from . import urls
 from .config import THEME_DIR, SiteConfig
 from .errors import ContentError, ContentErrors
 from .link import Site
+from .mentions import resolve_links
 from .model import STATUS_LABELS
 from .plan import Page, current_season
 from .score import Tables
@@ -47,8 +48,21 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         "ordinal": ordinal,
         "laptime": format_laptime,
         "status": lambda status: STATUS_LABELS.get(status, status),
+        "links": _relative_links,
+        "absolute_links": lambda html: resolve_links(html, lambda kind, key: urls.absolute(
+            config.base_url, _MENTION_PATHS[kind](key))),
     })
     return env
+
+
+_MENTION_PATHS = {"driver": urls.driver, "team": urls.team, "track": urls.track, "event": urls.event}
+
+
+@jinja2.pass_context
+def _relative_links(context, html: str) -> str:
+    """A story's `cupsite:` links as links relative to the page being rendered."""
+    url = context["url"]
+    return resolve_links(html, lambda kind, key: url(_MENTION_PATHS[kind](key)))
 
 
 def _aware(value, zone: ZoneInfo) -> datetime:
