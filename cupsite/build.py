@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .config import SiteConfig, load_config
-from .errors import Problems
+from .errors import ContentErrors, Problems
 from .link import Publishing, Site, link
+from .lint import find_warnings
 from .load import load_content
 from .plan import Page, plan
 from .render import render_pages
@@ -29,8 +30,20 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None) -> tuple[S
     problems = Problems(config.root)
     content = load_content(config, problems)
     site = link(content, config, problems, publishing or Publishing())
+    find_warnings(content, site, problems)
     problems.raise_if_any()
-    return site, score(site)
+    return replace(site, warnings=tuple(problems.warnings)), score(site)
+
+
+def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
+    """Every check of a build, rendering included, without writing: (errors, warnings)."""
+    try:
+        config = load_config(config_path)
+        site, tables = prepare(config, publishing)
+        render_pages(plan(site, tables), site, tables)
+    except ContentErrors as failure:
+        return failure.errors, failure.warnings
+    return [], list(site.warnings)
 
 
 def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None) -> BuildResult:

@@ -49,8 +49,11 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool) ->
                    "report it. The previous output is unchanged.", err=True)
         sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
+    for warning in result.site.warnings:
+        click.echo(warning.format(), err=True)
     click.echo(f"Built {len(result.pages)} pages ({result.files} files) into {result.output} "
-               f"in {elapsed:.2f} s.")
+               f"in {elapsed:.2f} s" + (f", with {len(result.site.warnings)} warnings." if result.site.warnings
+                                        else "."))
 
 
 def report(failure: ContentErrors) -> None:
@@ -126,3 +129,47 @@ def standings(config_path: Path, championship: str | None, season: str | None, c
                    nl=False)
     else:
         click.echo(text_report(site, season_tables, table, car_class))
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="github prints workflow annotations that mark the lines in a CI run.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True, help="Check drafts too.")
+def check(config_path: Path, strict: bool, output_format: str, drafts: bool) -> None:
+    """Run every check of a build without writing anything.
+
+    Exit status: 0 nothing wrong; 1 errors (or, with --strict, warnings); 2 a bug or bad usage."""
+    from .build import check_site
+
+    errors, warnings = check_site(config_path, Publishing(drafts=drafts, future=True))
+    click.echo(format_problems(errors, warnings, output_format), nl=False)
+    sys.exit(EXIT_CONTENT if errors or (strict and warnings) else EXIT_OK)
+
+
+def format_problems(errors, warnings, output_format: str) -> str:
+    problems = sorted(errors + warnings, key=lambda p: p.sort_key())
+    if output_format == "json":
+        from .data import dumps
+
+        return dumps([{"file": p.path, "line": p.line, "severity": p.severity, "message": p.message,
+                       "hint": p.hint} for p in problems], pretty=True).decode("utf-8")
+    if output_format == "github":
+        return "".join(_annotation(p) for p in problems)
+    lines = [p.format() for p in problems]
+    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+                 f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(problem) -> str:
+    def escape(text: str) -> str:  # the workflow-command escaping of GitHub Actions
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    where = f"file={escape(problem.path).replace(',', '%2C').replace(':', '%3A')}"
+    if problem.line:
+        where += f",line={problem.line}"
+    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    return f"::{problem.severity} {where}::{escape(message)}\n"

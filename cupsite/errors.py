@@ -28,9 +28,10 @@ class ContentError:
 class ContentErrors(Exception):
     """Raised at a stage boundary when the content cannot be built."""
 
-    def __init__(self, errors: list[ContentError]):
+    def __init__(self, errors: list[ContentError], warnings: list[ContentError] = ()):
         super().__init__(f"{len(errors)} content problem(s)")
         self.errors = sorted(dict.fromkeys(errors), key=ContentError.sort_key)
+        self.warnings = sorted(dict.fromkeys(warnings), key=ContentError.sort_key)
 
 
 class Problems:
@@ -39,6 +40,7 @@ class Problems:
     def __init__(self, root: Path):
         self.root = root
         self.items: list[ContentError] = []
+        self.warnings: list[ContentError] = []
         self._unreadable: set[tuple[str, Path]] = set()
 
     def relative(self, path: Path | str) -> str:
@@ -50,6 +52,10 @@ class Problems:
 
     def add(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
         self.items.append(ContentError(self.relative(path), line, message, hint))
+
+    def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        """Something that builds but is probably not what the writer meant."""
+        self.warnings.append(ContentError(self.relative(path), line, message, hint, "warning"))
 
     # A season's calendar or entry list that could not be read at all: references into it are
     # not judged, since "unknown driver" in every story would only bury the one error that matters.
@@ -63,4 +69,4 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise ContentErrors(self.items)
+            raise ContentErrors(self.items, self.warnings)

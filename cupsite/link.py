@@ -48,6 +48,7 @@ class Site:
     track_events: dict = field(default_factory=dict)  # track slug -> event keys
     team_entries: dict = field(default_factory=dict)  # team slug -> ((season, entry), ...)
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
+    warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
 
     @cached_property
     def article_by_slug(self) -> dict:

@@ -44,6 +44,8 @@ class Article:
     updated: datetime | None = None
     toc: tuple = ()
     lines: dict = field(default_factory=dict, compare=False)  # front matter key -> line
+    body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks
+    body_line: int = 1
 
 
 @dataclass(frozen=True)

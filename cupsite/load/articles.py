@@ -69,6 +69,8 @@ def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> 
         updated=fields.datetime("updated") if fields.has("updated") else None,
         toc=headings,
         lines=dict(document.meta.key_lines),
+        body_source=document.body,
+        body_line=document.body_line,
     )
 
 

@@ -18,6 +18,7 @@ class Document:
     path: Path
     meta: LineDict
     body: str
+    body_line: int = 1  # the file's line where the body starts
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -63,7 +64,7 @@ def read_document(path: Path, problems: Problems) -> Document | None:
     if not isinstance(meta, dict):
         problems.add(path, 2, "the front matter should be a set of `key: value` fields")
         return None
-    return Document(path, meta, body)
+    return Document(path, meta, body, text.count("\n", 0, len(text) - len(body)) + 1)
 
 
 def read_yaml_file(path: Path, problems: Problems):

@@ -1,0 +1,63 @@
+"""Checks for content that builds but is probably not what its writer meant: warnings, which
+`cupsite check --strict` (and CI) can turn into failures."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from .errors import Problems
+from .link import Site
+from .model import Content
+
+# Two or three capitalised words in a row: the shape of a person's or a team's name.
+_NAME_LIKE = re.compile(r"\b[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){1,2}\b")
+SIMILARITY = 0.85  # how close to a known name a phrase must be to look like a misspelling of it
+
+
+def find_warnings(content: Content, site: Site, problems: Problems) -> None:
+    _stories_without_event(site, problems)
+    _drivers_without_profile(content, site, problems)
+    _misspelled_names(site, problems)
+
+
+def _stories_without_event(site: Site, problems: Problems) -> None:
+    for article in site.articles:
+        if article.slug not in site.article_event and not article.event_ref:
+            problems.warn(article.source.path, article.source.line, "the story belongs to no event",
+                          "add `event: <season>/<round>` so that it shows on the event's page")
+
+
+def _drivers_without_profile(content: Content, site: Site, problems: Problems) -> None:
+    seen = set()
+    for season in content.seasons:
+        for entry in season.entries:
+            for slug in entry.drivers:
+                if slug in seen or site.drivers[slug].profile is not None:
+                    continue
+                seen.add(slug)
+                problems.warn(entry.source.path, entry.source.line, f"{site.drivers[slug].name} has no profile",
+                              f"add content/drivers/{slug}.md with a short biography")
+
+
+def _misspelled_names(site: Site, problems: Problems) -> None:
+    known = {}
+    for people in (site.drivers, site.teams, site.tracks):
+        for person in people.values():
+            for name in (person.name, *(person.profile.aliases if person.profile else ())):
+                known[name.casefold()] = person.name
+    candidates = list(known)
+    for article in site.articles:
+        reported = set()
+        for number, line in enumerate(article.body_source.splitlines(), start=article.body_line):
+            for match in _NAME_LIKE.finditer(line):
+                phrase = match.group(0)
+                folded = phrase.casefold()
+                if folded in reported or any(folded in name or name in folded for name in candidates):
+                    continue  # a known name, part of one, or one inside a longer run of capitals
+                close = difflib.get_close_matches(folded, candidates, n=1, cutoff=SIMILARITY)
+                if close:
+                    reported.add(folded)
+                    problems.warn(article.source.path, number, f"{phrase!r} looks like a misspelling of "
+                                  f"{known[close[0]]!r}", f"write {known[close[0]]!r}, or ignore this if "
+                                  "it is another name")
