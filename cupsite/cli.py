@@ -173,3 +173,54 @@ def _annotation(problem) -> str:
         where += f",line={problem.line}"
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
     return f"::{problem.severity} {where}::{escape(message)}\n"
+
+
+@main.group()
+def new() -> None:
+    """Start a new story or a session's classification."""
+
+
+@new.command("article")
+@click.argument("title")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True)
+@click.option("--event", help="The event, e.g. 2025/indianapolis.")
+@click.option("--driver", "drivers", multiple=True, help="A driver the story is about (repeatable).")
+def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...]) -> None:
+    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft."""
+    from .config import load_config
+    from .scaffold import ScaffoldError, new_article
+
+    try:
+        path = new_article(load_config(config_path), title, event, drivers)
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    click.echo(f"Started {path}")
+
+
+@new.command("results")
+@click.argument("event")
+@click.argument("session")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True)
+def new_results_command(event: str, session: str, config_path: Path) -> None:
+    """Write a classification for SESSION of EVENT, pre-filled from the entry list."""
+    from .build import prepare
+    from .config import load_config
+    from .scaffold import ScaffoldError, new_results
+
+    try:
+        config = load_config(config_path)
+        site, _ = prepare(config, Publishing(drafts=True, future=True))
+        path = new_results(config, site, event, session)
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    click.echo(f"Started {path}")

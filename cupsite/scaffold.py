@@ -1,0 +1,64 @@
+"""`cupsite new`: start a story or a session's classification with everything known filled in."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from .config import SiteConfig
+from .link import Publishing, Site
+from .slugs import slugify
+
+
+class ScaffoldError(Exception):
+    """The file cannot be started; the message says why and what to do."""
+
+
+def new_article(config: SiteConfig, title: str, event: str | None, drivers: tuple[str, ...],
+                now: datetime | None = None) -> Path:
+    moment = (now or Publishing().moment()).astimezone(ZoneInfo(config.timezone))
+    slug = slugify(title)
+    if not slug:
+        raise ScaffoldError(f"the title {title!r} has no letters or digits to make a file name from")
+    path = config.content_dir / "articles" / f"{moment:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise ScaffoldError(f"{path.relative_to(config.root)} already exists; choose another title or edit it")
+    meta = {"title": title, "date": f"{moment:%Y-%m-%d %H:%M}", "author": "", "summary": "", "tags": []}
+    if event:
+        meta["event"] = event
+    if drivers:
+        meta["drivers"] = list(drivers)
+    meta["draft"] = True
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\n{front}---\n\nWrite the story here. Remove `draft: true` to publish it.\n",
+                    encoding="utf-8")
+    return path
+
+
+def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) -> Path:
+    """A classification for a session, pre-filled with the entry list in car-number order."""
+    wanted = [part for part in event_ref.strip("/").split("/") if part]
+    matches = [key for key in site.events if wanted and key.split("/")[-len(wanted):] == wanted]
+    if len(matches) != 1:
+        known = ", ".join(sorted(site.events)) or "none"
+        raise ScaffoldError(f"{'no' if not matches else 'more than one'} event {event_ref!r}; events: {known}")
+    event = site.events[matches[0]]
+    if session not in {s.slug for s in event.sessions}:
+        raise ScaffoldError(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
+                            f"{', '.join(s.slug for s in event.sessions)}")
+    path = config.content_dir / "results" / event.championship / event.season / event.slug / f"{session}.yaml"
+    if path.exists():
+        raise ScaffoldError(f"{path.relative_to(config.root)} already exists; edit it instead")
+    season = next(s for s in site.seasons if (s.championship, s.year) == (event.championship, event.season))
+    lines = [f"# {event.name} {event.season}, {session}: put the rows in finishing order and renumber pos",
+             "results:"]
+    for position, entry in enumerate(sorted(season.entries, key=lambda e: e.number), start=1):
+        names = " / ".join(site.drivers[d].name for d in entry.drivers)
+        lines.append(f"  - {{pos: {position}, car: {entry.number}, laps: 0, best: \"\"}}  # {names}, {entry.car_class}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
