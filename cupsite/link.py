@@ -11,6 +11,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from .config import SiteConfig
+from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
@@ -92,6 +93,8 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
 
     article_event, article_drivers, article_teams, article_mentions = {}, {}, {}, {}
     names = _name_index(drivers, teams, tracks, events)
+    season_keys = {f"{s.championship}/{s.year}": s for s in seasons}
+    class_codes = {c.slug: tuple(k.code for k in c.classes) for c in config.championships}
     for position, article in enumerate(articles):
         if article.event_ref:
             key = _resolve_event(article, events, problems)
@@ -99,8 +102,9 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
                 article_event[article.slug] = key
         _check_image(article, config, problems)
         season = events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
-        body_html, mentioned = link_mentions(article.body_html, names, _events_by_name(events, season))
-        articles[position] = article = replace(article, body_html=body_html)
+        body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
+        body_html, mentioned = link_mentions(body_html, names, _events_by_name(events, season))
+        articles[position] = article = replace(article, body_html=body_html, embeds=embeds)
         article_mentions[article.slug] = mentioned
         article_drivers[article.slug] = _with_mentions(
             _resolve_all(article, "drivers", article.driver_refs, drivers, problems), mentioned, "driver")

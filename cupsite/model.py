@@ -46,6 +46,7 @@ class Article:
     lines: dict = field(default_factory=dict, compare=False)  # front matter key -> line
     body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks
     body_line: int = 1
+    embeds: tuple = ()  # embeds.Embed, one per marker in body_html
 
 
 @dataclass(frozen=True)

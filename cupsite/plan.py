@@ -10,6 +10,7 @@ from . import urls
 from .calendars import calendar_files
 from .charts import progression_charts
 from .data import data_files, dumps
+from .embeds import split_body
 from .link import Site
 from .model import Event
 from .records import LapRecords, lap_records
@@ -41,7 +42,7 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages = [_home(site, tables)]
     pages += _news(site)
     pages += _tags(site)
-    pages += [Page(urls.article(a.slug), "article.html", _article_context(site, a)) for a in site.articles]
+    pages += [Page(urls.article(a.slug), "article.html", _article_context(site, tables, a)) for a in site.articles]
     track_records = lap_records(site, tables)
     pages += _results(site, tables, track_records)
     pages += _people(site, tables, track_records)
@@ -155,12 +156,60 @@ def _tags(site: Site) -> list[Page]:
     return pages
 
 
-def _article_context(site: Site, article) -> dict:
+@dataclass(frozen=True)
+class EmbedView:
+    """A table placed in a story, ready to show: rows per class, or a schedule."""
+
+    kind: str
+    title: str
+    championship: str
+    classes: tuple = ()  # ((class code, rows), ...): ScoredRow, StandingRow or Entry rows
+    schedule: tuple = ()  # ScheduledSession, for a schedule
+    link: str = ""  # the page with the whole table
+    anchor: str = ""
+
+
+def _embed_view(site: Site, tables: Tables, embed) -> EmbedView:
+    def keep(rows):
+        return rows[: embed.top] if embed.top else rows
+
+    def classes(pairs):
+        return tuple((code, keep(rows)) for code, rows in pairs if embed.car_class in ("", code) and rows)
+
+    if embed.kind in ("classification", "schedule"):
+        event = site.events[embed.target]
+        season_tables = tables.season(event.championship, event.season)
+        if embed.kind == "schedule":
+            return EmbedView("schedule", f"{event.name} {event.season}: schedule", event.championship,
+                             schedule=_schedule(event, season_tables), link=urls.event(event.key), anchor="schedule")
+        session = season_tables.sessions.get((event.key, embed.session))
+        name = next(s.name for s in event.sessions if s.slug == embed.session)
+        return EmbedView("classification", f"{event.name} {event.season}, {name}", event.championship,
+                         classes(session.classes) if session else (), link=urls.event(event.key),
+                         anchor=embed.session)
+    championship, year = embed.target.split("/")
+    season_tables = tables.season(championship, year)
+    season = next(s for s in site.seasons if (s.championship, s.year) == (championship, year))
+    if embed.kind == "entries":
+        by_class = [(k.code, tuple(sorted((e for e in season.entries if e.car_class == k.code),
+                                          key=lambda e: e.number)))
+                    for k in site.config.championship(championship).classes]
+        return EmbedView("entries", f"{year} entry list", championship, classes(by_class),
+                         link=urls.season(championship, year))
+    table = season_tables.by_round.get(embed.after_round) if embed.after_round else season_tables.final
+    title = f"Standings {year}" + (f" after round {table.after_round}" if table else "")
+    return EmbedView("standings", title, championship, classes(table.drivers) if table else (),
+                     link=urls.standings(championship, year))
+
+
+def _article_context(site: Site, tables: Tables, article) -> dict:
     by_slug = site.article_by_slug
     event_key = site.article_event.get(article.slug)
     return {
         "title": article.title,
         "article": article,
+        "body_parts": tuple((part, _embed_view(site, tables, article.embeds[index]) if index is not None else None)
+                            for part, index in split_body(article.body_html)),
         "event": site.events[event_key] if event_key else None,
         "article_drivers": tuple(site.drivers[d] for d in site.article_drivers[article.slug]),
         "article_teams": tuple(site.teams[t] for t in site.article_teams[article.slug]),
@@ -309,15 +358,19 @@ def _round_summary(site: Site, season_tables, event: Event) -> dict:
     return {"event": event, "track": site.tracks.get(event.track), "races": races}
 
 
+def _schedule(event: Event, season_tables) -> tuple[ScheduledSession, ...]:
+    zone = ZoneInfo(event.timezone)
+    return tuple(
+        ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
+                         season_tables.sessions.get((event.key, info.slug)) if season_tables else None)
+        for info in event.sessions
+    )
+
+
 def _event_context(site: Site, tables: Tables, track_records: LapRecords, championship, season, event: Event,
                    previous, following) -> dict:
     season_tables = tables.season(season.championship, season.year)
-    zone = ZoneInfo(event.timezone)
-    schedule = tuple(
-        ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
-                         season_tables.sessions.get((event.key, info.slug)))
-        for info in event.sessions
-    )
+    schedule = _schedule(event, season_tables)
     cars = {row.car for s in schedule if s.result for row in s.result.rows}
     by_slug = site.article_by_slug
     track = site.tracks.get(event.track)

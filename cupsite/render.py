@@ -11,6 +11,7 @@ import jinja2
 
 from . import urls
 from .config import THEME_DIR, SiteConfig
+from .embeds import MARKER_PATTERN as EMBED_MARKERS
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .mentions import resolve_links
@@ -49,6 +50,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         "laptime": format_laptime,
         "status": lambda status: STATUS_LABELS.get(status, status),
         "links": _relative_links,
+        "without_embeds": lambda html: EMBED_MARKERS.sub("<p>(A table: see the story on the site.)</p>", html),
         "absolute_links": lambda html: resolve_links(html, lambda kind, key: urls.absolute(
             config.base_url, _MENTION_PATHS[kind](key))),
     })

@@ -64,7 +64,9 @@ def read_document(path: Path, problems: Problems) -> Document | None:
     if not isinstance(meta, dict):
         problems.add(path, 2, "the front matter should be a set of `key: value` fields")
         return None
-    return Document(path, meta, body, text.count("\n", 0, len(text) - len(body)) + 1)
+    # the library may trim the body, so find where it really starts
+    start = text.rfind(body) if body else len(text)
+    return Document(path, meta, body, text.count("\n", 0, start) + 1)
 
 
 def read_yaml_file(path: Path, problems: Problems):
