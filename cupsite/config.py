@@ -13,7 +13,7 @@ from .rules import PointsSystem, parse_rules
 from .slugs import slugify
 
 THEME_DIR = Path(__file__).parent / "theme"  # the built-in theme: templates/ and static/
-RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page"}
+RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page", "search", "pagefind"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 

@@ -17,6 +17,7 @@ TRACKS = "tracks/"
 FEED = "feed.xml"
 SITEMAP = "sitemap.xml"
 ROBOTS = "robots.txt"
+SEARCH = "search/"
 NOT_FOUND = "404.html"
 
 

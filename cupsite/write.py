@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -40,11 +42,28 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
         count = len(files)
         count += _copy_static(THEME_DIR / "static", staging / "static")
         count += _copy_static(config.static_dir, staging / "static")
+        count += index_for_search(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+def index_for_search(site: Path) -> int:
+    """Build the static search index with Pagefind (its binary comes with the `pagefind[bin]`
+    package); the search page loads it from pagefind/. Returns the number of files it wrote."""
+    try:
+        finished = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                                  capture_output=True, text=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ContentErrors([ContentError("search index", None, f"Pagefind could not run: {error}",
+                                          "reinstall cupsite: pip install cupsite")]) from None
+    if finished.returncode != 0:
+        detail = (finished.stderr or finished.stdout).strip().splitlines()[-1:] or ["no output"]
+        raise ContentErrors([ContentError("search index", None, f"Pagefind failed: {detail[0]}",
+                                          "reinstall cupsite: pip install cupsite")])
+    return sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
 
 
 def _copy_static(source: Path, target: Path) -> int:

@@ -1,0 +1,45 @@
+"""Search: a static index built with Pagefind, searched in the browser with no server-side code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from cupsite.config import load_config
+
+from .test_browser import CONFIGS, browser, serve  # noqa: F401  (browser is a fixture)
+
+
+def test_typing_a_name_finds_the_story(browser, demo_site):  # noqa: F811
+    assert (Path(demo_site) / "pagefind" / "pagefind-ui.js").is_file()
+    prefix = urlsplit(load_config(CONFIGS["demo"]).base_url).path
+    with serve(Path(demo_site), prefix) as url:
+        page = browser.new_page()
+        errors = []
+        page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+        try:
+            page.goto(url + "index.html")
+            page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
+            page.locator(".pagefind-ui__search-input").fill("Jeansonne")
+            results = page.locator(".pagefind-ui__result-link")
+            results.first.wait_for(timeout=10_000)
+            titles = results.all_inner_texts()
+            assert "Jeansonne's first win makes history; Yardley stretches his lead" in titles, titles
+            assert not errors, errors
+        finally:
+            page.close()
+
+
+def test_the_search_box_in_the_header_searches(browser, demo_site):  # noqa: F811
+    prefix = urlsplit(load_config(CONFIGS["demo"]).base_url).path
+    with serve(Path(demo_site), prefix) as url:
+        page = browser.new_page()
+        try:
+            page.goto(url + "drivers/index.html")
+            page.get_by_role("searchbox", name="Search the site").fill("Sofronas")
+            page.keyboard.press("Enter")
+            results = page.locator(".pagefind-ui__result-link")
+            results.first.wait_for(timeout=10_000)
+            assert "James Sofronas" in results.all_inner_texts()
+        finally:
+            page.close()
