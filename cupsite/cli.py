@@ -224,3 +224,30 @@ def new_results_command(event: str, session: str, config_path: Path) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_CONTENT)
     click.echo(f"Started {path}")
+
+
+@new.command("event")
+@click.argument("season")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True)
+@click.option("--round", "number", type=int, required=True)
+@click.option("--name", required=True)
+@click.option("--track", required=True, help="The track's name or slug.")
+@click.option("--start", required=True, help="YYYY-MM-DD")
+@click.option("--end", required=True, help="YYYY-MM-DD")
+@click.option("--timezone", "zone", required=True, help="The track's IANA time zone, e.g. America/Chicago.")
+def new_event_command(season: str, config_path: Path, number: int, name: str, track: str, start: str, end: str,
+                      zone: str) -> None:
+    """Add a round to SEASON's calendar (e.g. carrera-cup/2026); its sessions are then added by hand."""
+    from .config import load_config
+    from .scaffold import ScaffoldError, new_event
+
+    try:
+        path = new_event(load_config(config_path), season, number, name, track, start, end, zone)
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
+    click.echo(f"Added round {number} to {path}; add its sessions there.")

@@ -62,3 +62,44 @@ def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def new_event(config: SiteConfig, season_ref: str, number: int, name: str, track: str, start: str, end: str,
+              timezone: str) -> Path:
+    """Add a round to a season's calendar, at the end of its `rounds:` list."""
+    parts = [p for p in season_ref.strip("/").split("/") if p]
+    if len(parts) == 1 and len(config.championships) == 1:
+        parts = [config.championships[0].slug, parts[0]]
+    if len(parts) != 2:
+        raise ScaffoldError(f"write the season as <championship>/<year>, not {season_ref!r}")
+    path = config.content_dir / "results" / parts[0] / parts[1] / "season.yaml"
+    if not path.is_file():
+        raise ScaffoldError(f"{path.relative_to(config.root)} does not exist; start the season first")
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    if list(data)[-1:] != ["rounds"]:
+        raise ScaffoldError(f"{path.relative_to(config.root)} does not end with its `rounds:` list; "
+                            "add the round by hand")
+    rounds = data.get("rounds") or []
+    slug = slugify(name)
+    if any(r.get("round") == number or r.get("slug", slugify(str(r.get("name", "")))) == slug for r in rounds):
+        raise ScaffoldError(f"the season already has round {number} or a round called {slug!r}")
+    for value, what in ((start, "start"), (end, "end")):
+        try:
+            datetime.strptime(value, "%Y-%m-%d")
+        except ValueError:
+            raise ScaffoldError(f"the {what} date {value!r} should be written YYYY-MM-DD") from None
+    try:
+        ZoneInfo(timezone)
+    except (ValueError, KeyError):
+        raise ScaffoldError(f"unknown time zone {timezone!r}; use an IANA name such as America/New_York") from None
+    indent = next((line[: len(line) - len(line.lstrip())] for line in text.splitlines()
+                   if line.lstrip().startswith("- round:")), "  ")
+    block = yaml.safe_dump([{"round": number, "slug": slug, "name": name, "track": track, "start": start,
+                             "end": end, "timezone": timezone, "sessions": []}],
+                           allow_unicode=True, sort_keys=False)
+    block = "".join(indent + line if line.strip() else line for line in block.splitlines(keepends=True))
+    if "rounds: []" in text:
+        text = text.replace("rounds: []", "rounds:", 1)
+    path.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
+    return path

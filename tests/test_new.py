@@ -40,3 +40,20 @@ def test_new_results_lists_the_entry_list_in_car_number_order(tmp_path):
     assert run(site, "results", "2024/gamma", "race-1").exit_code == 1  # never overwritten
     unknown = run(site, "results", "2024/gamma", "race-9")
     assert unknown.exit_code == 1 and "sessions: race-1" in unknown.output
+
+
+def test_new_event_adds_a_round_that_builds(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    result = run(site, "event", "cup/2024", "--round", "4", "--name", "Delta", "--track", "Delta Downs",
+                 "--start", "2024-07-05", "--end", "2024-07-06", "--timezone", "Europe/Paris")
+    assert result.exit_code == 0, result.output
+    output = build(site / "cupsite.toml").output
+    page = (output / "cup/2024/delta/index.html").read_text(encoding="utf-8")
+    assert "Delta 2024" in page and "Round 4 of 4" in page
+    assert (output / "tracks/delta-downs/index.html").is_file()
+    again = run(site, "event", "cup/2024", "--round", "4", "--name", "Delta", "--track", "Delta Downs",
+                "--start", "2024-07-05", "--end", "2024-07-06", "--timezone", "Europe/Paris")
+    assert again.exit_code == 1 and "already has round 4" in again.output
+    bad = run(site, "event", "cup/2024", "--round", "5", "--name", "Echo", "--track", "E", "--start", "5 July",
+              "--end", "2024-07-06", "--timezone", "Europe/Paris")
+    assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
