@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -177,7 +178,22 @@ def _annotation(problem) -> str:
 
 @main.group()
 def new() -> None:
-    """Start a new story or a session's classification."""
+    """Start a new story, round or session's classification."""
+
+
+@contextmanager
+def _scaffolding():
+    """Content problems and files that cannot be started end the command with a clear message."""
+    from .scaffold import ScaffoldError
+
+    try:
+        yield
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except ScaffoldError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_CONTENT)
 
 
 @new.command("article")
@@ -189,16 +205,10 @@ def new() -> None:
 def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...]) -> None:
     """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft."""
     from .config import load_config
-    from .scaffold import ScaffoldError, new_article
+    from .scaffold import new_article
 
-    try:
+    with _scaffolding():
         path = new_article(load_config(config_path), title, event, drivers)
-    except ContentErrors as failure:
-        report(failure)
-        sys.exit(EXIT_CONTENT)
-    except ScaffoldError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_CONTENT)
     click.echo(f"Started {path}")
 
 
@@ -211,18 +221,12 @@ def new_results_command(event: str, session: str, config_path: Path) -> None:
     """Write a classification for SESSION of EVENT, pre-filled from the entry list."""
     from .build import prepare
     from .config import load_config
-    from .scaffold import ScaffoldError, new_results
+    from .scaffold import new_results
 
-    try:
+    with _scaffolding():
         config = load_config(config_path)
         site, _ = prepare(config, Publishing(drafts=True, future=True))
         path = new_results(config, site, event, session)
-    except ContentErrors as failure:
-        report(failure)
-        sys.exit(EXIT_CONTENT)
-    except ScaffoldError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_CONTENT)
     click.echo(f"Started {path}")
 
 
@@ -240,14 +244,8 @@ def new_event_command(season: str, config_path: Path, number: int, name: str, tr
                       zone: str) -> None:
     """Add a round to SEASON's calendar (e.g. carrera-cup/2026); its sessions are then added by hand."""
     from .config import load_config
-    from .scaffold import ScaffoldError, new_event
+    from .scaffold import new_event
 
-    try:
+    with _scaffolding():
         path = new_event(load_config(config_path), season, number, name, track, start, end, zone)
-    except ContentErrors as failure:
-        report(failure)
-        sys.exit(EXIT_CONTENT)
-    except ScaffoldError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_CONTENT)
     click.echo(f"Added round {number} to {path}; add its sessions there.")
