@@ -77,8 +77,11 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
     problems are printed here and the last good build stays in the browser."""
     from livereload import Server
 
+    from .preview import PreviewApp
+
     root = config_path.resolve().parent
     output = (output or root / "output").resolve()
+    app = PreviewApp(output)
 
     def rebuild() -> None:
         started = time.perf_counter()
@@ -86,17 +89,17 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
             result = build_site(config_path, output, Publishing(drafts=True, future=True))
         except ContentErrors as failure:
             report(failure)
+            app.problems = failure.errors  # shown in the browser until the next good build
             return
+        app.problems = []
         click.echo(f"Rebuilt {len(result.pages)} pages in {time.perf_counter() - started:.2f} s.")
 
     rebuild()
-    if not output.is_dir():
-        sys.exit(EXIT_CONTENT)
-    server = Server()
+    server = Server(app)
     for watched in (config_path.resolve(), root / "content", root / "templates", root / "static"):
         if watched.exists():
             server.watch(str(watched), rebuild)
-    server.serve(host="127.0.0.1", port=port, root=str(output), open_url_delay=None)
+    server.serve(host="127.0.0.1", port=port, open_url_delay=None)
 
 
 @main.command()

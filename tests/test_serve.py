@@ -49,3 +49,32 @@ def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
+                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        assert "Able wins the opener" in fetch(f"http://127.0.0.1:{port}/")
+        story = site / "content" / "articles" / "2024-04-05-able-wins.md"
+        good = story.read_text(encoding="utf-8")
+        story.write_text(good.replace("drivers: [Ann Able, bob-baker]", "drivers: [Ann Abel, bob-baker]"),
+                         encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while "cannot be built" not in (page := fetch(f"http://127.0.0.1:{port}/news/")):
+            assert time.monotonic() < deadline, "the error page did not appear"
+            time.sleep(0.3)
+        assert "content/articles/2024-04-05-able-wins.md:7" in page and "unknown driver" in page
+        assert "livereload" in page  # it reloads by itself once the story is fixed
+        assert fetch(f"http://127.0.0.1:{port}/static/cupsite.css")  # assets are still served
+        story.write_text(good, encoding="utf-8")
+        deadline = time.monotonic() + 15
+        while "Able wins the opener" not in fetch(f"http://127.0.0.1:{port}/"):
+            assert time.monotonic() < deadline, "the site did not come back"
+            time.sleep(0.3)
+        assert server.poll() is None  # still running
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
