@@ -117,15 +117,9 @@ def standings(config_path: Path, championship: str | None, season: str | None, c
     from .config import load_config
     from .standings_report import StandingsRequestError, select_standings, text_report
 
-    try:
+    with _reported(StandingsRequestError, EXIT_USAGE):
         site, tables = prepare(load_config(config_path))
         season_tables, table = select_standings(site, tables, championship, season, car_class, after_round)
-    except ContentErrors as failure:
-        report(failure)
-        sys.exit(EXIT_CONTENT)
-    except StandingsRequestError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
     if as_json:
         from .data import dumps, standings_data
 
@@ -184,19 +178,24 @@ def new() -> None:
     """Start a new story, round or session's classification."""
 
 
-@contextmanager
 def _scaffolding():
     """Content problems and files that cannot be started end the command with a clear message."""
     from .scaffold import ScaffoldError
 
+    return _reported(ScaffoldError, EXIT_CONTENT)
+
+
+@contextmanager
+def _reported(request_error: type[Exception], exit_code: int):
+    """End a command cleanly on content problems or on a request that cannot be met."""
     try:
         yield
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)
-    except ScaffoldError as error:
+    except request_error as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_CONTENT)
+        sys.exit(exit_code)
 
 
 @new.command("article")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .errors import Problems
 from .model import Article
+from .slugs import keys_ending_with
 from .yamlio import LineDict, YamlError, load_yaml
 
 KINDS = ("classification", "standings", "entries", "schedule")
@@ -98,6 +99,5 @@ def _read(text: str, line: int, article: Article, events: dict, seasons: dict, p
 
 
 def _match(reference: str, keys) -> str | None:
-    wanted = [part for part in reference.strip("/").split("/") if part]
-    found = [key for key in keys if wanted and key.split("/")[-len(wanted):] == wanted]
+    found = keys_ending_with(reference, keys)
     return found[0] if len(found) == 1 else None

@@ -15,7 +15,7 @@ from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
-from .slugs import slugify
+from .slugs import keys_ending_with, slugify
 
 
 @dataclass(frozen=True)
@@ -249,8 +249,7 @@ def _line(article: Article, key: str):
 
 
 def _resolve_event(article: Article, events: dict, problems: Problems) -> str | None:
-    wanted = [part for part in article.event_ref.strip("/").split("/") if part]
-    matches = [key for key in events if key.split("/")[-len(wanted):] == wanted] if wanted else []
+    matches = keys_ending_with(article.event_ref, events)
     if len(matches) == 1:
         return matches[0]
     if not matches and problems.unreadable(Problems.CALENDAR):

@@ -10,7 +10,7 @@ import yaml
 
 from .config import SiteConfig
 from .link import Publishing, Site
-from .slugs import slugify
+from .slugs import keys_ending_with, slugify
 
 
 class ScaffoldError(Exception):
@@ -41,8 +41,7 @@ def new_article(config: SiteConfig, title: str, event: str | None, drivers: tupl
 
 def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) -> Path:
     """A classification for a session, pre-filled with the entry list in car-number order."""
-    wanted = [part for part in event_ref.strip("/").split("/") if part]
-    matches = [key for key in site.events if wanted and key.split("/")[-len(wanted):] == wanted]
+    matches = keys_ending_with(event_ref, site.events)
     if len(matches) != 1:
         known = ", ".join(sorted(site.events)) or "none"
         raise ScaffoldError(f"{'no' if not matches else 'more than one'} event {event_ref!r}; events: {known}")

@@ -8,6 +8,13 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "þ": "th", "œ": "oe"})
 
 
+def keys_ending_with(reference: str, keys) -> list[str]:
+    """The keys ('carrera-cup/2025/indianapolis') a reference names by its trailing parts
+    ('2025/indianapolis', 'indianapolis'); more than one means the reference is ambiguous."""
+    wanted = [part for part in reference.strip("/").split("/") if part]
+    return [key for key in keys if wanted and key.split("/")[-len(wanted):] == wanted]
+
+
 def slugify(name: str) -> str:
     """'Sabré Cook' -> 'sabre-cook'; 'Pro-Am' -> 'pro-am'."""
     text = unicodedata.normalize("NFKD", str(name).lower().translate(_EXTRA))

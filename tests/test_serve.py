@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 
 from .conftest import SITES, copy_site
 
@@ -29,12 +30,23 @@ def fetch(url: str, timeout: float = 15.0) -> str:
             time.sleep(0.2)
 
 
-def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
-    site = copy_site(SITES / "mini", tmp_path / "site")
+@contextmanager
+def preview(site):
+    """`cupsite serve` running on the site; yields its port."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
                                str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
+        yield port
+        assert server.poll() is None, "the server stopped"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    with preview(site) as port:
         home = fetch(f"http://127.0.0.1:{port}/index.html")
         assert "Able wins the opener" in home
         assert "livereload" in home  # the reload script is injected
@@ -46,17 +58,11 @@ def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
         while "Able storms the opener" not in fetch(f"http://127.0.0.1:{port}/index.html"):
             assert time.monotonic() < deadline, "the change was not rebuilt"
             time.sleep(0.3)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "site")
-    port = free_port()
-    server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
-                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
+    with preview(site) as port:
         assert "Able wins the opener" in fetch(f"http://127.0.0.1:{port}/")
         story = site / "content" / "articles" / "2024-04-05-able-wins.md"
         good = story.read_text(encoding="utf-8")
@@ -74,7 +80,4 @@ def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_
         while "Able wins the opener" not in fetch(f"http://127.0.0.1:{port}/"):
             assert time.monotonic() < deadline, "the site did not come back"
             time.sleep(0.3)
-        assert server.poll() is None  # still running
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+        assert fetch(f"http://127.0.0.1:{port}/news/")  # still serving
