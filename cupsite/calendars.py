@@ -3,11 +3,11 @@ track's own time zone (with its VTIMEZONE), so every calendar shows them at the 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from . import urls
@@ -19,27 +19,46 @@ DEFAULT_LENGTH = timedelta(hours=1)  # for a session whose length the calendar d
 
 def calendar_files(site: Site) -> dict[str, bytes]:
     files = {}
+    zones = _ZoneDefinitions()
     for season in site.seasons:
         if not season.events:
             continue
         championship = site.config.championship(season.championship)
         name = f"{championship.short_name} {season.year}"
-        files[urls.season_calendar_file(season.championship, season.year)] = _calendar(site, name, season.events)
+        files[urls.season_calendar_file(season.championship, season.year)] = _calendar(site, name, season.events, zones)
         for event in season.events:
-            files[urls.event_calendar_file(event.key)] = _calendar(site, f"{name}: {event.name}", (event,))
+            files[urls.event_calendar_file(event.key)] = _calendar(site, f"{name}: {event.name}", (event,), zones)
     return files
 
 
-def _calendar(site: Site, name: str, events) -> bytes:
+class _ZoneDefinitions:
+    """The VTIMEZONE of each zone, made once per build and only for the years the sessions fall in
+    (the library's default spans 1970–2038, a slow and large block in every file)."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[str, int, int], Timezone] = {}
+
+    def definition(self, tzid: str, first_year: int, last_year: int) -> Timezone:
+        key = (tzid, first_year, last_year)
+        if key not in self._made:
+            self._made[key] = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
+                                                 last_date=date(last_year + 1, 1, 1))
+        return self._made[key]
+
+
+def _calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//cupsite//racing series calendar//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
+    years = [info.start.year for event in events for info in event.sessions] or [events[0].start.year]
+    # sorted, so the file is the same whatever order a set of zone names comes in
+    for tzid in sorted({event.timezone for event in events}):
+        calendar.add_component(zones.definition(tzid, min(years), max(years)))
     for event in events:
         for component in _sessions(site, event):
             calendar.add_component(component)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
