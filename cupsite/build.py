@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentErrors, Problems
 from .link import Publishing, Site, link
@@ -25,14 +26,16 @@ class BuildResult:
     output: Path
 
 
-def prepare(config: SiteConfig, publishing: Publishing | None = None) -> tuple[Site, Tables]:
+def prepare(config: SiteConfig, publishing: Publishing | None = None,
+            cache: BuildCache | None = None) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
     problems = Problems(config.root)
-    content = load_content(config, problems)
-    site = link(content, config, problems, publishing or Publishing())
-    find_warnings(content, site, problems)
-    problems.raise_if_any()
-    return replace(site, warnings=tuple(problems.warnings)), score(site)
+    with using(cache):
+        content = load_content(config, problems)
+        site = link(content, config, problems, publishing or Publishing())
+        find_warnings(content, site, problems)
+        problems.raise_if_any()
+        return replace(site, warnings=tuple(problems.warnings)), score(site)
 
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
@@ -46,11 +49,31 @@ def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple
     return [], list(site.warnings)
 
 
-def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None) -> BuildResult:
+def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None,
+          cache: BuildCache | None = None) -> BuildResult:
     config = load_config(config_path)
     output = check_output_dir(output if output is not None else config.root / "output", config)
-    site, tables = prepare(config, publishing)
-    pages = plan(site, tables)
-    files = render_pages(pages, site, tables)
-    count = write_site(files, output, config)
-    return BuildResult(site, tables, pages, count, output)
+    rendered = render_site(config, publishing, cache)
+    count = write_site(rendered.files, output, config)
+    return BuildResult(rendered.site, rendered.tables, rendered.pages, count, output)
+
+
+@dataclass(frozen=True)
+class RenderedSite:
+    site: Site
+    tables: Tables
+    pages: list[Page]
+    files: dict[str, bytes]
+
+
+def render_site(config: SiteConfig, publishing: Publishing | None = None,
+                cache: BuildCache | None = None) -> RenderedSite:
+    """Every stage but the write: the site's files in memory. With a cache, only what changed since
+    the builds that filled it is parsed and rendered again."""
+    site, tables = prepare(config, publishing, cache)
+    with using(cache):
+        pages = plan(site, tables)
+    files = render_pages(pages, site, tables, cache)
+    if cache is not None:
+        cache.finish_build()
+    return RenderedSite(site, tables, pages, files)

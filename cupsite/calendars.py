@@ -11,6 +11,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from . import urls
+from .cache import Fingerprints, memoized
 from .link import Site
 from .model import Event
 
@@ -25,10 +26,18 @@ def calendar_files(site: Site) -> dict[str, bytes]:
             continue
         championship = site.config.championship(season.championship)
         name = f"{championship.short_name} {season.year}"
-        files[urls.season_calendar_file(season.championship, season.year)] = _calendar(site, name, season.events, zones)
+        files[urls.season_calendar_file(season.championship, season.year)] = _cached_calendar(
+            site, name, season.events, zones)
         for event in season.events:
-            files[urls.event_calendar_file(event.key)] = _calendar(site, f"{name}: {event.name}", (event,), zones)
+            files[urls.event_calendar_file(event.key)] = _cached_calendar(
+                site, f"{name}: {event.name}", (event,), zones)
     return files
+
+
+def _cached_calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
+    """The file from the build cache when nothing it shows has changed (writing iCalendar is slow)."""
+    shown = (name, site.config.base_url, events, {event.track: site.tracks[event.track].name for event in events})
+    return memoized("calendar", (Fingerprints().of(shown),), lambda: _calendar(site, name, events, zones))
 
 
 class _ZoneDefinitions:

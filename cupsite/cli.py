@@ -76,29 +76,28 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
     Drafts and stories dated in the future are shown. When a change breaks the content, the
     problems are printed here and the last good build stays in the browser."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
 
-    from .preview import PreviewApp
+    from .preview import ChangeWatcher, Preview
 
     root = config_path.resolve().parent
-    output = (output or root / "output").resolve()
-    app = PreviewApp(output)
+    preview = Preview(config_path, (output or root / "output").resolve())
 
     def rebuild() -> None:
-        started = time.perf_counter()
-        try:
-            result = build_site(config_path, output, Publishing(drafts=True, future=True))
-        except ContentErrors as failure:
-            report(failure)
-            app.problems = failure.errors  # shown in the browser until the next good build
-            return
-        app.problems = []
-        click.echo(f"Rebuilt {len(result.pages)} pages in {time.perf_counter() - started:.2f} s.")
+        outcome = preview.rebuild()
+        if outcome.problems:
+            report(ContentErrors(list(outcome.problems)))
+        else:
+            click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
+                       f"{len(outcome.written)} files changed.")
+
+    def changed(paths: list[str]) -> None:
+        rebuild()
+        LiveReloadHandler.reload_waiters(paths[0] if paths else None)
 
     rebuild()
-    server = Server(app)
-    for watched in (config_path.resolve(), root / "content", root / "templates", root / "static"):
-        if watched.exists():
-            server.watch(str(watched), rebuild)
+    watcher = ChangeWatcher([root / "content", root / "templates", root / "static"], config_path, changed)
+    server = Server(preview.app, watcher=watcher)
     server.serve(host="127.0.0.1", port=port, open_url_delay=None)
 
 

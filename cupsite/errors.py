@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
+
+from .cache import memoized
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Problems:
 
     def __init__(self, root: Path):
         self.root = root
+        self._resolved_root = root.resolve()
         self.items: list[ContentError] = []
         self.warnings: list[ContentError] = []
         self._unreadable: set[tuple[str, Path]] = set()
@@ -46,7 +53,9 @@ class Problems:
     def relative(self, path: Path | str) -> str:
         path = Path(path)
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            if path.is_relative_to(self.root):  # the usual case, without the cost of resolving
+                return path.relative_to(self.root).as_posix()
+            return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return path.as_posix()
 
@@ -66,6 +75,24 @@ class Problems:
 
     def unreadable(self, kind: str, folder: Path | None = None) -> bool:
         return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
+
+    def remembered(self, namespace: str, key_parts: Callable[[], tuple], load: Callable[[], T]) -> T:
+        """load(), or, from the active build cache, what it gave when it last ran on the same input;
+        the problems it reported then are reported again, so a cached build warns like a fresh one."""
+        before = (len(self.items), len(self.warnings), set(self._unreadable))
+        ran = []
+
+        def load_and_note_problems():
+            ran.append(True)
+            value = load()
+            return (value, self.items[before[0]:], self.warnings[before[1]:], self._unreadable - before[2])
+
+        value, errors, warnings, unreadable = memoized(namespace, key_parts, load_and_note_problems)
+        if not ran:
+            self.items.extend(errors)
+            self.warnings.extend(warnings)
+            self._unreadable |= unreadable
+        return value
 
     def raise_if_any(self) -> None:
         if self.items:

@@ -7,6 +7,8 @@ import re
 
 import markdown
 
+from .cache import memoized
+
 _EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "sane_lists", "smarty", "attr_list"]
 _EXTENSION_CONFIG = {"toc": {"permalink": False}}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -23,6 +25,9 @@ class MarkdownRenderer:
 
     def convert(self, text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
         """Return the HTML and the headings as (level, anchor, title)."""
+        return memoized("markdown", (text,), lambda: self._convert(text))
+
+    def _convert(self, text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
         self._md.reset()
         body = self._md.convert(text)
         headings = tuple(_flatten(self._md.toc_tokens))

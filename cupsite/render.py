@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import traceback
 from datetime import date, datetime
 from urllib.parse import urlsplit
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import urls
+from .cache import BuildCache, Fingerprints, code_version, digest, folder_digest
 from .config import THEME_DIR, SiteConfig
 from .embeds import MARKER_PATTERN as EMBED_MARKERS
 from .errors import ContentError, ContentErrors
@@ -54,6 +56,19 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         "absolute_links": lambda html: resolve_links(html, lambda kind, key: urls.absolute(
             config.base_url, _MENTION_PATHS[kind](key))),
     })
+    return env
+
+
+def _environment(config: SiteConfig, cache: BuildCache | None, templates_digest: bytes) -> jinja2.Environment:
+    """With a cache, the environment of the last build, with its compiled templates, as long as no
+    template has changed (a new file in templates/ may override one the theme had compiled)."""
+    if cache is None:
+        return make_environment(config)
+    key = digest(templates_digest, repr((config.templates_dir, config.timezone, config.base_url)))
+    env = cache.get("environment", key)
+    if env is None:
+        env = make_environment(config)
+        cache.put("environment", key, env)
     return env
 
 
@@ -134,14 +149,23 @@ class Linker:
         return urls.relative(self.page_path, path, anchor)
 
 
-def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, bytes]:
-    env = make_environment(site.config)
-    env.globals.update(_globals(site, tables))
+def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None) -> dict[str, bytes]:
+    """Every page as bytes by output path. With a cache, a page whose context, templates and site-wide
+    values are those of a page rendered before is taken from the cache instead of rendered again."""
+    templates_digest = folder_digest(site.config.templates_dir) if cache is not None else b""
+    env = _environment(site.config, cache, templates_digest)
+    site_values = _globals(site, tables)
+    env.globals.update(site_values)
+    keys = _PageKeys(templates_digest, site_values) if cache is not None else None
     output, errors = {}, []
     templates = {}
     for page in pages:
         if page.raw is not None:
             output[page.path] = page.raw
+            continue
+        key = keys.key(page) if keys is not None else None
+        if key is not None and (rendered := cache.get("page", key)) is not None:
+            output[urls.output_file(page.path)] = rendered
             continue
         try:
             template = templates.get(page.template) or env.get_template(page.template)
@@ -150,7 +174,11 @@ def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, byt
             linker = Linker(page.path, root)
             html = template.render(page.context, page=page, url=linker,
                                    canonical=urls.absolute(site.config.base_url, page.path))
-            output[urls.output_file(page.path)] = html.encode("utf-8")
+            output[urls.output_file(page.path)] = rendered = html.encode("utf-8")
+            if cache is not None:
+                cache.note_rendered(page.path)
+                if key is not None:
+                    cache.put("page", key, rendered)
         except Exception as error:  # a template bug must not become a traceback
             errors.append(_template_error(error, page))
             if isinstance(error, jinja2.TemplateSyntaxError) or len(errors) > 20:
@@ -158,6 +186,23 @@ def render_pages(pages: list[Page], site: Site, tables: Tables) -> dict[str, byt
     if errors:
         raise ContentErrors(list(dict.fromkeys(errors)))
     return output
+
+
+class _PageKeys:
+    """What a page's bytes depend on: its context, and, shared by every page, cupsite's code and
+    theme, the site's templates and the site-wide template values."""
+
+    def __init__(self, templates_digest: bytes, site_values: dict):
+        self._fingerprints = Fingerprints()
+        shared = {name: value for name, value in site_values.items() if name != "urls"}  # "urls" is code
+        self._shared = digest(code_version(), templates_digest, self._fingerprints.of(shared))
+
+    def key(self, page: Page) -> bytes | None:
+        try:
+            page_digest = self._fingerprints.of((page.path, page.template, page.in_sitemap, page.context))
+        except (pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be digested: render it
+            return None
+        return digest(self._shared, page_digest)
 
 
 def _template_error(error: Exception, page: Page) -> ContentError:

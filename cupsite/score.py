@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .cache import Fingerprints, memoized
 from .config import Championship
 from .link import Site
 from .model import Season
@@ -41,6 +42,12 @@ class Tables:
 
 
 def score(site: Site) -> Tables:
+    """The tables, from the build cache when no result, entry, calendar or rule has changed."""
+    scored = (site.config, site.seasons, site.events, site.results)
+    return memoized("tables", (Fingerprints().of(scored),), lambda: _score(site))
+
+
+def _score(site: Site) -> Tables:
     seasons = {}
     for season in site.seasons:
         championship = site.config.championship(season.championship)

@@ -50,6 +50,53 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
     return count
 
 
+def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes]) -> list[str]:
+    """The preview's write: bring `output` up to date in place, writing only the files whose bytes
+    differ from the previous build's and removing those it no longer has. Each file is replaced
+    whole, so the server never sends half of one. Returns the paths written."""
+    output = check_output_dir(output, config)
+    written = [path for path, data in sorted(files.items())
+               if previous.get(path) != data or not (output / path).is_file()]
+    for path in written:
+        target = output / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(files[path])
+        os.replace(partial, target)
+    for path in sorted(previous.keys() - files.keys()):
+        (output / path).unlink(missing_ok=True)
+    static = _sync_static([THEME_DIR / "static", config.static_dir], output / "static")
+    return written + static
+
+
+def _sync_static(sources: list[Path], target: Path) -> list[str]:
+    """Copy the static files that are new or changed (a later folder overrides an earlier one) and
+    remove those that are gone. A copy keeps its source's time, so size and time tell a change
+    without reading every photo again."""
+    wanted: dict[Path, Path] = {}
+    for source in sources:
+        if source.is_dir():
+            wanted.update({path.relative_to(source): path for path in source.rglob("*")
+                           if path.is_file() and not path.is_symlink()})
+    copied = []
+    for relative, path in sorted(wanted.items()):
+        destination = target / relative
+        if destination.is_file() and _same_stat(path, destination):
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, destination)
+        copied.append((Path("static") / relative).as_posix())
+    if target.is_dir():
+        for stale in sorted(p for p in target.rglob("*") if p.is_file() and p.relative_to(target) not in wanted):
+            stale.unlink()
+    return copied
+
+
+def _same_stat(one: Path, other: Path) -> bool:
+    first, second = one.stat(), other.stat()
+    return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
+
+
 def index_for_search(site: Path) -> int:
     """Build the static search index with Pagefind (its binary comes with the `pagefind[bin]`
     package); the search page loads it from pagefind/. Returns the number of files it wrote."""

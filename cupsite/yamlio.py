@@ -10,6 +10,8 @@ import re
 
 import yaml
 
+from .cache import memoized
+
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
@@ -91,6 +93,10 @@ class YamlError(Exception):
 
 def load_yaml(text: str, first_line: int = 1):
     """Parse YAML text; raise YamlError with a 1-based line (offset by first_line - 1)."""
+    return memoized("yaml", (text, str(first_line)), lambda: _parse(text, first_line), mutable=True)
+
+
+def _parse(text: str, first_line: int):
     try:
         value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
     except yaml.MarkedYAMLError as error:

@@ -30,6 +30,20 @@ def fetch(url: str, timeout: float = 15.0) -> str:
             time.sleep(0.2)
 
 
+def wait_for_text(url: str, text: str, timeout: float = 15.0) -> str:
+    deadline = time.monotonic() + timeout
+    while text not in (page := fetch(url)):
+        assert time.monotonic() < deadline, f"{url} never showed {text!r}"
+        time.sleep(0.1)
+    return page
+
+
+def rename_first_story(site) -> None:
+    story = site / "content" / "articles" / "2024-04-05-able-wins.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Able wins the opener", "Able storms the opener"),
+                     encoding="utf-8")
+
+
 @contextmanager
 def preview(site):
     """`cupsite serve` running on the site; yields its port."""
@@ -51,13 +65,8 @@ def test_serve_previews_drafts_and_rebuilds_on_change(tmp_path):
         assert "Able wins the opener" in home
         assert "livereload" in home  # the reload script is injected
         assert "Not yet." in fetch(f"http://127.0.0.1:{port}/news/draft/index.html")  # drafts are shown
-        story = site / "content" / "articles" / "2024-04-05-able-wins.md"
-        story.write_text(story.read_text(encoding="utf-8").replace("Able wins the opener", "Able storms the opener"),
-                         encoding="utf-8")
-        deadline = time.monotonic() + 15
-        while "Able storms the opener" not in fetch(f"http://127.0.0.1:{port}/index.html"):
-            assert time.monotonic() < deadline, "the change was not rebuilt"
-            time.sleep(0.3)
+        rename_first_story(site)
+        wait_for_text(f"http://127.0.0.1:{port}/index.html", "Able storms the opener")
 
 
 def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_path):
@@ -68,16 +77,23 @@ def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_
         good = story.read_text(encoding="utf-8")
         story.write_text(good.replace("drivers: [Ann Able, bob-baker]", "drivers: [Ann Abel, bob-baker]"),
                          encoding="utf-8")
-        deadline = time.monotonic() + 15
-        while "cannot be built" not in (page := fetch(f"http://127.0.0.1:{port}/news/")):
-            assert time.monotonic() < deadline, "the error page did not appear"
-            time.sleep(0.3)
+        page = wait_for_text(f"http://127.0.0.1:{port}/news/", "cannot be built")
         assert "content/articles/2024-04-05-able-wins.md:7" in page and "unknown driver" in page
         assert "livereload" in page  # it reloads by itself once the story is fixed
         assert fetch(f"http://127.0.0.1:{port}/static/cupsite.css")  # assets are still served
         story.write_text(good, encoding="utf-8")
-        deadline = time.monotonic() + 15
-        while "Able wins the opener" not in fetch(f"http://127.0.0.1:{port}/"):
-            assert time.monotonic() < deadline, "the site did not come back"
-            time.sleep(0.3)
+        wait_for_text(f"http://127.0.0.1:{port}/", "Able wins the opener")
         assert fetch(f"http://127.0.0.1:{port}/news/")  # still serving
+
+
+def test_serve_rewrites_only_the_files_a_change_affects(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    with preview(site) as port:
+        assert "Able wins the opener" in fetch(f"http://127.0.0.1:{port}/news/able-wins/index.html")
+        output = site / "output"
+        story_page, standings = output / "news/able-wins/index.html", output / "cup/2024/standings/index.html"
+        before = {path: path.stat().st_mtime_ns for path in (story_page, standings)}
+        rename_first_story(site)
+        wait_for_text(f"http://127.0.0.1:{port}/news/able-wins/index.html", "Able storms the opener")
+        assert story_page.stat().st_mtime_ns != before[story_page]
+        assert standings.stat().st_mtime_ns == before[standings]  # the table shows no story: not rewritten

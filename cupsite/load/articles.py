@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..cache import file_bytes
 from ..errors import Problems
 from ..markdown_html import MarkdownRenderer, first_paragraph_text
 from ..model import Article, Source
@@ -20,7 +21,8 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 def load_articles(folder: Path, problems: Problems, renderer: MarkdownRenderer) -> list[Article]:
     articles = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        article = load_article(path, problems, renderer)
+        article = problems.remembered("article", lambda path=path: (str(path), file_bytes(path)),
+                                      lambda path=path: load_article(path, problems, renderer))
         if article is not None:
             articles.append(article)
     return articles

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cache import file_bytes, fingerprint
 from ..errors import Problems
 from ..model import STATUSES, Event, ResultRow, Season, SessionResult, Source
 from ..slugs import slugify
@@ -51,6 +52,14 @@ def load_classifications(folder: Path, season: Season, problems: Problems,
 
 
 def _load_classification(path, event: Event | None, session: str, cars: dict,
+                         problems: Problems) -> SessionResult | None:
+    """From the build cache when the file, its round and the entry list are as they were."""
+    return problems.remembered(
+        "classification", lambda: (str(path), file_bytes(path), fingerprint((event, session, cars))),
+        lambda: _read_classification(path, event, session, cars, problems))
+
+
+def _read_classification(path, event: Event | None, session: str, cars: dict,
                          problems: Problems) -> SessionResult | None:
     data = read_yaml_file(path, problems)
     if data is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..cache import file_bytes
 from ..errors import Problems
 from ..markdown_html import MarkdownRenderer
 from ..model import Profile, Source
@@ -23,28 +24,35 @@ PROFILE_FIELDS = {
 def load_profiles(folder: Path, kind: str, problems: Problems, renderer: MarkdownRenderer) -> list[Profile]:
     profiles = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        document = read_document(path, problems)
-        if document is None:
-            continue
-        fields = Fields(problems, path, document.meta, f"the {kind} profile", PROFILE_FIELDS[kind])
-        name = fields.text("name", required=True)
-        if not name:
-            continue
-        if path.stem != slugify(name):
-            problems.add(path, fields.line_of("name"),
-                         f"the file name does not match the name {name!r}",
-                         f"rename the file to {slugify(name)}.md")
-            continue
-        extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
-                 if key not in ("name", "aliases") and document.meta.get(key) is not None}
-        if kind == "track" and "lap_record" in extra:
-            extra["lap_record"] = _lap_record(path, fields, problems)
-            if extra["lap_record"] is None:
-                del extra["lap_record"]
-        body_html, _ = renderer.convert(document.body)
-        profiles.append(Profile(kind, path.stem, name, body_html, extra,
-                                Source(problems.relative(path), 1), fields.names("aliases")))
+        profile = problems.remembered(f"{kind} profile", lambda path=path: (str(path), file_bytes(path)),
+                                      lambda path=path: load_profile(path, kind, problems, renderer))
+        if profile is not None:
+            profiles.append(profile)
     return profiles
+
+
+def load_profile(path: Path, kind: str, problems: Problems, renderer: MarkdownRenderer) -> Profile | None:
+    document = read_document(path, problems)
+    if document is None:
+        return None
+    fields = Fields(problems, path, document.meta, f"the {kind} profile", PROFILE_FIELDS[kind])
+    name = fields.text("name", required=True)
+    if not name:
+        return None
+    if path.stem != slugify(name):
+        problems.add(path, fields.line_of("name"),
+                     f"the file name does not match the name {name!r}",
+                     f"rename the file to {slugify(name)}.md")
+        return None
+    extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
+             if key not in ("name", "aliases") and document.meta.get(key) is not None}
+    if kind == "track" and "lap_record" in extra:
+        extra["lap_record"] = _lap_record(path, fields, problems)
+        if extra["lap_record"] is None:
+            del extra["lap_record"]
+    body_html, _ = renderer.convert(document.body)
+    return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),
+                   fields.names("aliases"))
 
 
 def _lap_record(path: Path, profile: Fields, problems: Problems) -> dict | None:

@@ -1,0 +1,185 @@
+"""The build cache: the results of pure, costly steps (parsing YAML, Markdown to HTML, rendering
+a page), looked up by a digest of everything the step reads. A hit is therefore exactly what a
+fresh computation would give, and a cached build stays byte-identical to a clean one.
+
+Pages are keyed by a fingerprint of their context. Contexts share large objects (a season's
+results appear on dozens of pages), so each model object is digested once per build and later
+pickles refer to it by that digest, a Merkle tree over the plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+
+CODE_DIR = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """What one build took from the cache and what it had to compute."""
+
+    hits: int = 0
+    misses: int = 0
+    rendered_paths: tuple[str, ...] = ()  # the pages rendered, not taken from the cache
+
+    @property
+    def rendered(self) -> int:
+        return len(self.rendered_paths)
+
+
+class BuildCache:
+    """Memo tables kept in memory between the builds of one process (`cupsite serve`) and, when
+    a folder is given, on disk between runs. Entries unused by a build are dropped when it ends."""
+
+    def __init__(self) -> None:
+        self._entries: dict[tuple[str, bytes], object] = {}
+        self._used: set[tuple[str, bytes]] = set()
+        self.fingerprints = Fingerprints()
+        self.hits = 0
+        self.misses = 0
+        self._rendered: list[str] = []
+        self.last_build = CacheReport()
+
+    def get(self, namespace: str, key: bytes):
+        entry = self._entries.get((namespace, key))
+        if entry is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._used.add((namespace, key))
+        return entry
+
+    def put(self, namespace: str, key: bytes, value) -> None:
+        self._entries[(namespace, key)] = value
+        self._used.add((namespace, key))
+
+    def note_rendered(self, page_path: str) -> None:
+        self._rendered.append(page_path)
+
+    def finish_build(self) -> None:
+        """Forget what the build just finished did not use, so the cache never outgrows the site."""
+        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+        self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered))
+        self._used = set()
+        self._rendered = []
+        self.fingerprints = Fingerprints()
+        self.hits = self.misses = 0
+
+
+_ACTIVE: ContextVar[BuildCache | None] = ContextVar("cupsite_build_cache", default=None)
+
+
+@contextmanager
+def using(cache: BuildCache | None) -> Iterator[None]:
+    """Let the parsers deep inside the load stage consult `cache` without every loader passing it."""
+    token = _ACTIVE.set(cache)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], tuple],
+             compute: Callable[[], object], mutable: bool = False):
+    """compute(), or its result from the active cache. The key parts may be given as a function,
+    so they cost nothing when no cache is active. A mutable result is kept pickled and handed out
+    as a fresh copy, so a caller that changes it cannot change the cached value."""
+    cache = _ACTIVE.get()
+    if cache is None:
+        return compute()
+    key = digest(*(key_parts() if callable(key_parts) else key_parts))
+    stored = cache.get(namespace, key)
+    if stored is None:
+        value = compute()
+        cache.put(namespace, key, pickle.dumps(value, protocol=5) if mutable else value)
+        return value
+    return pickle.loads(stored) if mutable else stored  # noqa: S301 - written by this process
+
+
+def fingerprint(value) -> bytes:
+    """A digest of plain data, sharing the digests of model objects within the active build."""
+    cache = _ACTIVE.get()
+    return (cache.fingerprints if cache is not None else Fingerprints()).of(value)
+
+
+def file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:  # the loader reports it; the key only has to differ from any content
+        return f"\0unreadable: {error}".encode()
+
+
+def digest(*parts: bytes | str) -> bytes:
+    hasher = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.digest()
+
+
+@functools.cache
+def code_version() -> bytes:
+    """A digest of cupsite's own code and theme, so a new version never reuses an old page."""
+    files = sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and p.suffix != ".pyc")
+    return digest(*(part for path in files for part in (str(path.relative_to(CODE_DIR)), path.read_bytes())))
+
+
+def folder_digest(*folders: Path) -> bytes:
+    parts: list[bytes | str] = []
+    for folder in folders:
+        if folder.is_dir():
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                parts += [str(path.relative_to(folder)), path.read_bytes()]
+        parts.append("/")
+    return digest(*parts)
+
+
+class Fingerprints:
+    """Digests of plain data for one build. Model objects (frozen dataclasses) are digested once
+    and referred to by digest afterwards; they must not change while the build runs."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive; its digest)
+
+    def of(self, value) -> bytes:
+        buffer = io.BytesIO()
+        _DigestingPickler(buffer, self, value).dump(value)
+        return digest(buffer.getvalue())
+
+    def _of_object(self, value) -> bytes:
+        known = self._known.get(id(value))
+        if known is None:
+            known = self._known[id(value)] = (value, self.of(value))
+        return known[1]
+
+
+def _digested(value_digest: bytes):  # never called: pickles here are only hashed, not loaded
+    raise NotImplementedError
+
+
+_MODEL_TYPES: dict[type, bool] = {}
+
+
+class _DigestingPickler(pickle.Pickler):
+    def __init__(self, file, fingerprints: Fingerprints, top) -> None:
+        super().__init__(file, protocol=5)
+        self._fingerprints = fingerprints
+        self._top = top
+
+    def reducer_override(self, obj):
+        kind = type(obj)
+        is_model = _MODEL_TYPES.get(kind)
+        if is_model is None:
+            is_model = _MODEL_TYPES[kind] = dataclasses.is_dataclass(kind) and not isinstance(obj, type)
+        if is_model and obj is not self._top:
+            return _digested, (self._fingerprints._of_object(obj),)
+        return NotImplemented

@@ -1,0 +1,97 @@
+"""The build cache never changes the output: a build that reuses what earlier builds computed
+gives, byte for byte, what a clean build of the same content gives, whatever was edited between."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cupsite.build import build, render_site
+from cupsite.cache import BuildCache
+from cupsite.config import load_config
+from cupsite.link import Publishing
+
+from .conftest import ROOT, SITES, copy_site
+
+PREVIEW = Publishing(drafts=True, future=True)
+
+
+def render(site: Path, cache: BuildCache | None = None) -> dict[str, bytes]:
+    return render_site(load_config(site / "cupsite.toml"), PREVIEW, cache).files
+
+
+def replace_in(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} is not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+MINI_EDITS = [
+    ("a story", lambda s: replace_in(s / "content/articles/2024-04-05-able-wins.md", "Able wins the opener",
+                                     "Able storms the opener")),
+    ("a result file", lambda s: replace_in(s / "content/results/cup/2024/beta/race-1.yaml",
+                                           'best: "1:35.100"', 'best: "1:34.900"')),
+    ("a driver profile", lambda s: replace_in(s / "content/drivers/ann-able.md", "United Kingdom", "Ireland")),
+    ("a new story", lambda s: (s / "content/articles/2024-05-30-late-news.md").write_text(
+        "---\ntitle: Late news\ndate: 2024-05-30 10:00\ndrivers: [Ann Able]\n---\n\nAnn Able tests at Alpha Park.\n",
+        encoding="utf-8")),
+    ("a deleted story", lambda s: (s / "content/articles/2024-04-06-baker-hits-back.md").unlink()),
+    ("a template", lambda s: (s / "templates").mkdir() or (s / "templates" / "base.html").write_text(
+        '{% extends "theme/base.html" %}{% block brand %}Mini!{% endblock %}', encoding="utf-8")),
+    ("the config", lambda s: replace_in(s / "cupsite.toml", 'title = "Mini Cup"', 'title = "Mini Cup Weekly"')),
+]
+
+DEMO_EDITS = [
+    ("a story", lambda s: replace_in(s / "content/articles/2025-09-19-indianapolis-race-1.md",
+                                     "Vanier wins a stop-start race 1", "Vanier wins a chaotic race 1")),
+    ("a result file", lambda s: replace_in(s / "content/results/carrera-cup/2025/indianapolis/race-1.yaml",
+                                           'best: "1:25.832"', 'best: "1:25.799"')),
+    ("a template", lambda s: replace_in(s / "templates/base.html", "{{ site.title }}{% endblock %}",
+                                        "{{ site.title }} (demo){% endblock %}")),
+    ("the config", lambda s: replace_in(s / "cupsite.toml", 'title = "Cup Racing News"', 'title = "Cup News"')),
+]
+
+
+def differing(one: dict, other: dict) -> list[str]:
+    return sorted(path for path in one.keys() | other.keys() if one.get(path) != other.get(path))
+
+
+@pytest.mark.parametrize("name, source, edits", [("mini", SITES / "mini", MINI_EDITS), ("demo", ROOT, DEMO_EDITS)])
+def test_cached_builds_match_clean_builds_after_every_kind_of_edit(tmp_path, name, source, edits):
+    site = copy_site(source, tmp_path / name)
+    cache = BuildCache()
+    before = render(site, cache)
+    assert before == render(site)
+    for what, edit in edits:
+        edit(site)
+        cached, clean = render(site, cache), render(site)
+        assert differing(cached, clean) == [], f"after editing {what}, the cached build differs"
+        assert differing(before, clean), f"editing {what} should have changed the site"
+        before = clean
+
+
+def test_a_cached_build_renders_only_the_pages_an_edit_affects(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    cache = BuildCache()
+    render(site, cache)
+    render(site, cache)
+    assert cache.last_build.rendered == 0  # nothing changed: every page came from the cache
+    MINI_EDITS[1][1](site)  # a best lap in the Beta race
+    render(site, cache)
+    rendered = set(cache.last_build.rendered_paths)
+    assert "cup/2024/beta/" in rendered  # the event page shows the race's classification
+    assert not [path for path in rendered if path.startswith("news/")]  # no story shows that lap
+
+
+def test_a_content_error_is_reported_again_from_the_cache(tmp_path):
+    """Problems found while parsing a file are part of what the cache remembers."""
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    replace_in(site / "content/results/cup/2024/beta/race-1.yaml", "{pos: 2, car: 2", "{pos: 2, car: 99")
+    cache = BuildCache()
+    messages = []
+    for _ in range(2):
+        with pytest.raises(Exception) as failure:
+            build(site / "cupsite.toml", tmp_path / "out", cache=cache)
+        messages.append([error.format() for error in failure.value.errors])
+    assert messages[0] == messages[1] and any("99" in m for m in messages[0])
