@@ -49,6 +49,7 @@ class SiteConfig:
     description: str
     articles_per_page: int
     championships: tuple[Championship, ...]
+    search: bool = True  # build the Pagefind index, the search page and the header's search box
 
     @property
     def content_dir(self) -> Path:
@@ -146,6 +147,7 @@ def load_config(path: Path) -> SiteConfig:
         description=read.get(site, "description", "site", str, ""),
         articles_per_page=per_page,
         championships=championships,
+        search=read.get(site, "search", "site", bool, True),
     )
 
 

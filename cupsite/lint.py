@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 
+from rapidfuzz import fuzz, process
+
+from .cache import fingerprint
 from .errors import Problems
 from .link import Site
 from .model import Content
@@ -47,17 +49,32 @@ def _misspelled_names(site: Site, problems: Problems) -> None:
             for name in (person.name, *(person.profile.aliases if person.profile else ())):
                 known[name.casefold()] = person.name
     candidates = list(known)
+    every_name = "\n".join(candidates)  # one search finds a phrase that is part of a known name
+    known_digest = fingerprint(known)
     for article in site.articles:
-        reported = set()
-        for number, line in enumerate(article.body_source.splitlines(), start=article.body_line):
-            for match in _NAME_LIKE.finditer(line):
-                phrase = match.group(0)
-                folded = phrase.casefold()
-                if folded in reported or any(folded in name or name in folded for name in candidates):
-                    continue  # a known name, part of one, or one inside a longer run of capitals
-                close = difflib.get_close_matches(folded, candidates, n=1, cutoff=SIMILARITY)
-                if close:
-                    reported.add(folded)
-                    problems.warn(article.source.path, number, f"{phrase!r} looks like a misspelling of "
-                                  f"{known[close[0]]!r}", f"write {known[close[0]]!r}, or ignore this if "
-                                  "it is another name")
+        problems.remembered(
+            "name check", lambda article=article: (article.source.path, str(article.body_line), article.body_source,
+                                                   known_digest),
+            lambda article=article: _check_names(article, known, candidates, every_name, problems))
+
+
+def _check_names(article, known: dict, candidates: list[str], every_name: str, problems: Problems) -> None:
+    reported = set()
+    for number, line in enumerate(article.body_source.splitlines(), start=article.body_line):
+        for match in _NAME_LIKE.finditer(line):
+            phrase = match.group(0)
+            folded = phrase.casefold()
+            if folded in reported or folded in every_name or _holds_a_name(folded, known):
+                continue  # a known name, part of one, or one inside a longer run of capitals
+            close = process.extractOne(folded, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY * 100)
+            if close:
+                reported.add(folded)
+                name = known[close[0]]
+                problems.warn(article.source.path, number, f"{phrase!r} looks like a misspelling of {name!r}",
+                              f"write {name!r}, or ignore this if it is another name")
+
+
+def _holds_a_name(phrase: str, known: dict) -> bool:
+    words = phrase.split()
+    return any(" ".join(words[start:end]) in known
+               for start in range(len(words)) for end in range(start + 1, len(words) + 1))

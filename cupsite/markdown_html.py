@@ -1,43 +1,56 @@
-"""Markdown to HTML, with tables, footnotes and heading anchors."""
+"""Markdown to HTML: CommonMark with GitHub's tables, autolinks, strikethrough and footnotes,
+smart punctuation, and an anchor on every heading.
+
+The engine is cmark-gfm, GitHub's own C implementation, through the `cmarkgfm` bindings kept by
+the Python Packaging Authority: about 60 times faster than Python-Markdown with the same
+features (see docs/design-notes.md), which is what lets a site of thousands of stories build in
+seconds."""
 
 from __future__ import annotations
 
 import html
 import re
 
-import markdown
+import cmarkgfm
+from cmarkgfm.cmark import Options
 
 from .cache import memoized
+from .slugs import slugify
 
-_EXTENSIONS = ["tables", "footnotes", "toc", "fenced_code", "sane_lists", "smarty", "attr_list"]
-_EXTENSION_CONFIG = {"toc": {"permalink": False}}
+# raw HTML passes, as writers expect of Markdown; the tagfilter extension still disarms
+# <script>, <style>, <iframe> and the like
+_OPTIONS = Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_UNSAFE
+_EXTENSIONS = ["table", "autolink", "strikethrough", "tagfilter"]
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_ALIGN = re.compile(r'<(th|td) align="(left|right|center)">')
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
-_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*">.*?</sup>', re.S)
+_FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
 
 
-class MarkdownRenderer:
-    """One Markdown instance reused across documents (building it is the costly part)."""
-
-    def __init__(self):
-        self._md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIG,
-                                     output_format="html")
-
-    def convert(self, text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
-        """Return the HTML and the headings as (level, anchor, title)."""
-        return memoized("markdown", (text,), lambda: self._convert(text))
-
-    def _convert(self, text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
-        self._md.reset()
-        body = self._md.convert(text)
-        headings = tuple(_flatten(self._md.toc_tokens))
-        return body, headings
+def markdown_to_html(text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    """Return the HTML and the headings as (level, anchor, title)."""
+    return memoized("markdown", (text,), lambda: _convert(text))
 
 
-def _flatten(tokens):
-    for token in tokens:
-        yield token["level"], token["id"], html.unescape(_TAG.sub("", token["name"]))
-        yield from _flatten(token["children"])
+def _convert(text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    body = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
+    # HTML5 has no align attribute; the table's alignment becomes a style
+    body = _ALIGN.sub(lambda m: f'<{m.group(1)} style="text-align: {m.group(2)}">', body)
+    headings, used = [], set()
+
+    def anchor(match: re.Match) -> str:
+        level, inner = int(match.group(1)), match.group(2)
+        title = html.unescape(_TAG.sub("", inner)).strip()
+        base = slugify(title) or "section"
+        name, number = base, 1
+        while name in used:
+            name, number = f"{base}-{number}", number + 1
+        used.add(name)
+        headings.append((level, name, title))
+        return f'<h{level} id="{name}">{inner}</h{level}>'
+
+    return _HEADING.sub(anchor, body), tuple(headings)
 
 
 def first_paragraph_text(body_html: str, limit: int = 280) -> str:

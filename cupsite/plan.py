@@ -47,7 +47,8 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages += _results(site, tables, track_records)
     pages += _people(site, tables, track_records)
     pages.append(Page(urls.NOT_FOUND, "404.html", {"title": "Page not found"}, in_sitemap=False))
-    pages.append(Page(urls.SEARCH, "search.html", {"title": "Search"}))
+    if site.config.search:
+        pages.append(Page(urls.SEARCH, "search.html", {"title": "Search"}))
     pages += [Page(path, "", in_sitemap=False, raw=dumps(value)) for path, value in data_files(site, tables).items()]
     pages += [Page(path, "", in_sitemap=False, raw=body) for path, body in calendar_files(site).items()]
     pages.append(Page(urls.ROBOTS, "", in_sitemap=False, raw=(

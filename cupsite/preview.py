@@ -55,7 +55,7 @@ class Preview:
                 written = tuple(rendered.files)
             else:
                 written = tuple(update_site(rendered.files, output, config, self._files))
-                if any(path.endswith(".html") for path in written):
+                if config.search and any(path.endswith(".html") for path in written):
                     self._search.refresh()
         except ContentErrors as failure:
             self.app.problems = list(failure.errors)  # shown in the browser until the next good build

@@ -42,7 +42,8 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int
         count = len(files)
         count += _copy_static(THEME_DIR / "static", staging / "static")
         count += _copy_static(config.static_dir, staging / "static")
-        count += index_for_search(staging)
+        if config.search:
+            count += index_for_search(staging)
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

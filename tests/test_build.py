@@ -36,7 +36,8 @@ def test_article_page_links_drivers_teams_event_and_related(mini_site):
     body = soup.select_one(".body")
     assert body.find("table") is not None
     assert body.find("h2", id="the-start") is not None
-    assert body.select_one(".footnote") is not None
+    assert body.select_one("section.footnotes li") is not None  # the footnote, linked from its mark
+    assert body.select_one("sup.footnote-ref a")["href"] == "#fn-1"
 
 
 def test_back_references_list_stories_newest_first(mini_site):

@@ -10,10 +10,8 @@ from hypothesis import strategies as st
 
 from cupsite.errors import Problems
 from cupsite.load.articles import ARTICLE_FIELDS, load_article
-from cupsite.markdown_html import MarkdownRenderer
 from cupsite.yamlio import YamlError, load_yaml
 
-RENDERER = MarkdownRenderer()
 SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=30),
                     st.dates(), st.datetimes())
 VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
@@ -27,7 +25,7 @@ def test_any_front_matter_loads_or_is_reported(tmp_path, meta, body):
     path = tmp_path / "2024-01-01-story.md"
     path.write_text("---\n" + yaml.safe_dump(meta, allow_unicode=True) + "---\n" + body, encoding="utf-8")
     problems = Problems(tmp_path)
-    article = load_article(path, problems, RENDERER)
+    article = load_article(path, problems)
     assert article is not None or problems.items
     for problem in problems.items:
         assert problem.path == "2024-01-01-story.md" and problem.message
@@ -53,5 +51,5 @@ def test_a_binary_file_among_articles(tmp_path):
     path = Path(tmp_path) / "2024-01-01-photo.md"
     path.write_bytes(bytes(range(256)) * 4)
     problems = Problems(tmp_path)
-    assert load_article(path, problems, RENDERER) is None
+    assert load_article(path, problems) is None
     assert [p.message for p in problems.items] == ["is a binary file, not text"]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cupsite.build import build
 from cupsite.config import load_config
 
+from .conftest import SITES, copy_site
 from .test_browser import CONFIGS, browser, serve  # noqa: F401  (browser is a fixture)
 
 
@@ -43,3 +45,15 @@ def test_the_search_box_in_the_header_searches(browser, demo_site):  # noqa: F81
             assert "James Sofronas" in results.all_inner_texts()
         finally:
             page.close()
+
+
+def test_a_site_can_do_without_search(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    config = site / "cupsite.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('language = "en"', 'language = "en"\nsearch = false'),
+                      encoding="utf-8")
+    output = build(config).output
+    assert not (output / "pagefind").exists() and not (output / "search").exists()
+    assert 'role="search"' not in (output / "index.html").read_text(encoding="utf-8")
+    assert 'role="search"' in (build(SITES / "mini" / "cupsite.toml", tmp_path / "with").output
+                               / "index.html").read_text(encoding="utf-8")

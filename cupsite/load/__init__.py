@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from ..config import SiteConfig
 from ..errors import Problems
-from ..markdown_html import MarkdownRenderer
 from ..model import Content
 from .articles import load_articles
 from .profiles import load_profiles
@@ -12,7 +11,6 @@ from .results import load_results
 
 
 def load_content(config: SiteConfig, problems: Problems) -> Content:
-    renderer = MarkdownRenderer()
     content_dir = config.content_dir
     if not content_dir.is_dir():
         problems.add(content_dir, None, "the site has no content/ folder",
@@ -21,11 +19,11 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     names: dict = {}
     seasons, results = load_results(config, problems, names)
     return Content(
-        articles=tuple(load_articles(content_dir / "articles", problems, renderer)),
+        articles=tuple(load_articles(content_dir / "articles", problems)),
         seasons=tuple(seasons),
         results=tuple(results),
-        drivers=tuple(load_profiles(content_dir / "drivers", "driver", problems, renderer)),
-        teams=tuple(load_profiles(content_dir / "teams", "team", problems, renderer)),
-        tracks=tuple(load_profiles(content_dir / "tracks", "track", problems, renderer)),
+        drivers=tuple(load_profiles(content_dir / "drivers", "driver", problems)),
+        teams=tuple(load_profiles(content_dir / "teams", "team", problems)),
+        tracks=tuple(load_profiles(content_dir / "tracks", "track", problems)),
         names=names,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..cache import file_bytes
 from ..errors import Problems
-from ..markdown_html import MarkdownRenderer, first_paragraph_text
+from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
 from .documents import read_document
@@ -18,17 +18,17 @@ ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "driver
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def load_articles(folder: Path, problems: Problems, renderer: MarkdownRenderer) -> list[Article]:
+def load_articles(folder: Path, problems: Problems) -> list[Article]:
     articles = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         article = problems.remembered("article", lambda path=path: (str(path), file_bytes(path)),
-                                      lambda path=path: load_article(path, problems, renderer))
+                                      lambda path=path: load_article(path, problems))
         if article is not None:
             articles.append(article)
     return articles
 
 
-def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> Article | None:
+def load_article(path: Path, problems: Problems) -> Article | None:
     document = read_document(path, problems)
     if document is None:
         return None
@@ -50,7 +50,7 @@ def load_article(path: Path, problems: Problems, renderer: MarkdownRenderer) -> 
     for tag in tags:
         if not slugify(tag):
             fields.error("tags", f"the tag {tag!r} has no letters or digits")
-    body_html, headings = renderer.convert(document.body)
+    body_html, headings = markdown_to_html(document.body)
     if title is None or date is None or not slug:
         return None
     return Article(

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..cache import file_bytes
 from ..errors import Problems
-from ..markdown_html import MarkdownRenderer
+from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
 from ..timing import parse_time
@@ -21,17 +21,17 @@ PROFILE_FIELDS = {
 }
 
 
-def load_profiles(folder: Path, kind: str, problems: Problems, renderer: MarkdownRenderer) -> list[Profile]:
+def load_profiles(folder: Path, kind: str, problems: Problems) -> list[Profile]:
     profiles = []
     for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
         profile = problems.remembered(f"{kind} profile", lambda path=path: (str(path), file_bytes(path)),
-                                      lambda path=path: load_profile(path, kind, problems, renderer))
+                                      lambda path=path: load_profile(path, kind, problems))
         if profile is not None:
             profiles.append(profile)
     return profiles
 
 
-def load_profile(path: Path, kind: str, problems: Problems, renderer: MarkdownRenderer) -> Profile | None:
+def load_profile(path: Path, kind: str, problems: Problems) -> Profile | None:
     document = read_document(path, problems)
     if document is None:
         return None
@@ -50,7 +50,7 @@ def load_profile(path: Path, kind: str, problems: Problems, renderer: MarkdownRe
         extra["lap_record"] = _lap_record(path, fields, problems)
         if extra["lap_record"] is None:
             del extra["lap_record"]
-    body_html, _ = renderer.convert(document.body)
+    body_html, _ = markdown_to_html(document.body)
     return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),
                    fields.names("aliases"))
 
