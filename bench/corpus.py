@@ -38,6 +38,7 @@ base_url = "https://bench.example.org/"
 language = "en"
 timezone = "America/New_York"
 articles_per_page = 10
+search = false
 
 [[championships]]
 slug = "bench-cup"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import stamps
 from .cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentErrors, Problems
@@ -19,11 +20,16 @@ from .write import check_output_dir, write_site
 
 @dataclass(frozen=True)
 class BuildResult:
-    site: Site
-    tables: Tables
-    pages: list[Page]
-    files: int
     output: Path
+    pages: int
+    files: int
+    warnings: tuple
+    site: Site | None = None  # None when the output was up to date and nothing was built
+    tables: Tables | None = None
+
+    @property
+    def up_to_date(self) -> bool:
+        return self.site is None
 
 
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
@@ -50,12 +56,26 @@ def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple
 
 
 def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None,
-          cache: BuildCache | None = None) -> BuildResult:
+          cache: BuildCache | None = None, cache_dir: Path | None = None) -> BuildResult:
+    """Build the site into `output`. With `cache_dir`, the cache is kept there between runs, and
+    when nothing the last build read has changed, its output stands and nothing is built."""
     config = load_config(config_path)
     output = check_output_dir(output if output is not None else config.root / "output", config)
+    publishing = publishing or Publishing()
+    if cache_dir is not None:
+        inputs = stamps.input_stamp(config, publishing)  # before reading: an edit made meanwhile rebuilds
+        last = stamps.current(cache_dir, config, publishing, output)
+        if last is not None:
+            return BuildResult(output, last.pages, last.files, last.warnings)
+        cache = cache or BuildCache.open(cache_dir)
     rendered = render_site(config, publishing, cache)
     count = write_site(rendered.files, output, config)
-    return BuildResult(rendered.site, rendered.tables, rendered.pages, count, output)
+    if cache_dir is not None:
+        cache.save(cache_dir)
+        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output), rendered.site.next_due,
+                                            len(rendered.pages), count, tuple(rendered.site.warnings)))
+    return BuildResult(output, len(rendered.pages), count, tuple(rendered.site.warnings), rendered.site,
+                       rendered.tables)
 
 
 @dataclass(frozen=True)

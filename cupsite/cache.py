@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import os
 import pickle
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -36,17 +37,24 @@ class CacheReport:
 
 
 class BuildCache:
-    """Memo tables kept in memory between the builds of one process (`cupsite serve`) and, when
-    a folder is given, on disk between runs. Entries unused by a build are dropped when it ends."""
+    """Memo tables kept in memory between the builds of one process (`cupsite serve`) and, with
+    `open` and `save`, on disk between runs. Entries unused by a build are dropped when it ends."""
+
+    MEMORY_ONLY = frozenset({"environment"})  # a Jinja environment is not worth pickling
+    FILE = "cache.pickle"
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, bytes], object] = {}
+        self._changed = False
         self._used: set[tuple[str, bytes]] = set()
         self.fingerprints = Fingerprints()
         self.hits = 0
         self.misses = 0
         self._rendered: list[str] = []
         self.last_build = CacheReport()
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, namespace: str, key: bytes):
         entry = self._entries.get((namespace, key))
@@ -60,13 +68,42 @@ class BuildCache:
     def put(self, namespace: str, key: bytes, value) -> None:
         self._entries[(namespace, key)] = value
         self._used.add((namespace, key))
+        self._changed = self._changed or namespace not in self.MEMORY_ONLY
+
+    @classmethod
+    def open(cls, folder: Path) -> BuildCache:
+        """The cache saved in `folder`, or an empty one when there is none, it cannot be read, or
+        another version of cupsite wrote it (its entries may not be what this code computes)."""
+        cache = cls()
+        try:
+            with open(folder / cls.FILE, "rb") as stored:
+                version, entries = pickle.load(stored)  # noqa: S301 - the site's own cache folder
+        except Exception:  # noqa: BLE001 - missing, truncated or foreign: start afresh
+            return cache
+        if version == code_version():
+            cache._entries = entries
+        return cache
+
+    def save(self, folder: Path) -> None:
+        """Write the cache (atomically) when the last build changed it."""
+        if not self._changed and (folder / self.FILE).is_file():
+            return
+        folder.mkdir(parents=True, exist_ok=True)
+        kept = {key: value for key, value in self._entries.items() if key[0] not in self.MEMORY_ONLY}
+        partial = folder / f".{self.FILE}.partial"
+        with open(partial, "wb") as stored:
+            pickle.dump((code_version(), kept), stored, protocol=5)
+        os.replace(partial, folder / self.FILE)
+        self._changed = False
 
     def note_rendered(self, page_path: str) -> None:
         self._rendered.append(page_path)
 
     def finish_build(self) -> None:
         """Forget what the build just finished did not use, so the cache never outgrows the site."""
-        self._entries = {k: v for k, v in self._entries.items() if k in self._used}
+        kept = {k: v for k, v in self._entries.items() if k in self._used}
+        self._changed = self._changed or len(kept) != len(self._entries)
+        self._entries = kept
         self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered))
         self._used = set()
         self._rendered = []

@@ -14,6 +14,7 @@ from .build import build as build_site
 from .errors import ContentErrors
 from .link import Publishing
 
+CACHE_FOLDER = ".cupsite-cache"
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
 
 
@@ -31,11 +32,17 @@ def main() -> None:
 @click.option("--drafts", is_flag=True, help="Include stories marked `draft: true`.")
 @click.option("--future", is_flag=True,
               help="Include stories dated after now (SOURCE_DATE_EPOCH, when set, is now).")
-def build(config_path: Path, output: Path | None, drafts: bool, future: bool) -> None:
-    """Build the site of the current folder into output/."""
+@click.option("--no-cache", is_flag=True,
+              help=f"Build everything afresh, without reading or writing the cache in {CACHE_FOLDER}/.")
+def build(config_path: Path, output: Path | None, drafts: bool, future: bool, no_cache: bool) -> None:
+    """Build the site of the current folder into output/.
+
+    What earlier builds computed is kept in .cupsite-cache/ beside the configuration, so a build
+    parses and renders again only what changed (the output is the same as without the cache)."""
     started = time.perf_counter()
+    cache_dir = None if no_cache else config_path.resolve().parent / CACHE_FOLDER
     try:
-        result = build_site(config_path, output, Publishing(drafts=drafts, future=future))
+        result = build_site(config_path, output, Publishing(drafts=drafts, future=future), cache_dir=cache_dir)
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)
@@ -50,11 +57,13 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool) ->
                    "report it. The previous output is unchanged.", err=True)
         sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
-    for warning in result.site.warnings:
+    for warning in result.warnings:
         click.echo(warning.format(), err=True)
-    click.echo(f"Built {len(result.pages)} pages ({result.files} files) into {result.output} "
-               f"in {elapsed:.2f} s" + (f", with {len(result.site.warnings)} warnings." if result.site.warnings
-                                        else "."))
+    if result.up_to_date:
+        summary = f"Nothing changed since the last build: {result.output} is up to date (checked in {elapsed:.2f} s)"
+    else:
+        summary = f"Built {result.pages} pages ({result.files} files) into {result.output} in {elapsed:.2f} s"
+    click.echo(summary + (f", with {len(result.warnings)} warnings." if result.warnings else "."))
 
 
 def report(failure: ContentErrors) -> None:

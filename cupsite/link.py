@@ -50,6 +50,7 @@ class Site:
     team_entries: dict = field(default_factory=dict)  # team slug -> ((season, entry), ...)
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
+    next_due: datetime | None = None  # when a story held back for its date comes due
 
     @cached_property
     def article_by_slug(self) -> dict:
@@ -76,6 +77,14 @@ class Publishing:
         now = self.moment()
         return [a for a in articles if (self.drafts or not a.draft)
                 and (self.future or a.date.replace(tzinfo=a.date.tzinfo or zone) <= now)]
+
+    def next_due(self, articles, zone: ZoneInfo) -> datetime | None:
+        """When the first story held back for its date comes due (the site changes then)."""
+        if self.future:
+            return None
+        now = self.moment()
+        held = [a.date.replace(tzinfo=a.date.tzinfo or zone) for a in articles if self.drafts or not a.draft]
+        return min((when for when in held if when > now), default=None)
 
 
 def link(content: Content, config: SiteConfig, problems: Problems, publishing: Publishing | None = None) -> Site:
@@ -141,6 +150,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
 
     return Site(
         config=config,
+        next_due=(publishing or Publishing()).next_due(content.articles, ZoneInfo(config.timezone)),
         articles=tuple(articles),
         seasons=seasons,
         events=events,

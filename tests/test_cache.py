@@ -95,3 +95,61 @@ def test_a_content_error_is_reported_again_from_the_cache(tmp_path):
             build(site / "cupsite.toml", tmp_path / "out", cache=cache)
         messages.append([error.format() for error in failure.value.errors])
     assert messages[0] == messages[1] and any("99" in m for m in messages[0])
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_builds_through_the_cache_on_disk_match_clean_builds(tmp_path):
+    """Each build below opens the cache the previous one saved, as separate runs of
+    `cupsite build` do."""
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    cache_dir = tmp_path / "cache"
+    for what, edit in [("nothing", lambda s: None), *MINI_EDITS]:
+        edit(site)
+        cached = build(site / "cupsite.toml", tmp_path / "cached", cache_dir=cache_dir)
+        clean = build(site / "cupsite.toml", tmp_path / "clean")
+        assert not cached.up_to_date
+        assert differing(files_of(cached.output), files_of(clean.output)) == [], f"after editing {what}"
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    first = build(config, cache_dir=cache_dir)
+    again = build(config, cache_dir=cache_dir)
+    assert again.up_to_date and (again.pages, again.files) == (first.pages, first.files)
+    assert [w.format() for w in again.warnings] == [w.format() for w in first.warnings]
+
+    MINI_EDITS[0][1](site)  # a story
+    assert not build(config, cache_dir=cache_dir).up_to_date
+    assert build(config, cache_dir=cache_dir).up_to_date
+
+    (site / "output" / "feed.xml").unlink()  # the output was tampered with
+    assert not build(config, cache_dir=cache_dir).up_to_date
+    assert (site / "output" / "feed.xml").is_file()
+
+
+def test_a_story_held_back_for_its_date_is_published_when_it_comes_due(tmp_path, monkeypatch):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    (site / "content/articles/2030-01-01-later.md").write_text(
+        "---\ntitle: Later news\ndate: 2030-01-01 09:00\n---\n\nNot yet.\n", encoding="utf-8")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027
+    build(config, cache_dir=cache_dir)
+    assert build(config, cache_dir=cache_dir).up_to_date
+    assert not (site / "output/news/later").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1900000000")  # 2030, after the story's date
+    assert not build(config, cache_dir=cache_dir).up_to_date
+    assert (site / "output/news/later/index.html").is_file()
+
+
+def test_a_cache_from_another_version_or_broken_is_not_used(tmp_path):
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    (cache_dir / BuildCache.FILE).write_bytes(b"not a pickle")
+    assert BuildCache.open(cache_dir).get("page", b"x") is None
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    build(site / "cupsite.toml", cache_dir=cache_dir)  # replaces it
+    assert len(BuildCache.open(cache_dir)) > 0

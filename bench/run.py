@@ -1,0 +1,183 @@
+"""cupsite's benchmark: builds generated sites with cupsite, Pelican and Hugo on this machine and
+prints one table of medians and ratios, all measured in the same run.
+
+    .venv/bin/python bench/run.py            # the full run (about 20 minutes on 2 cores)
+    .venv/bin/python bench/run.py --quick    # smaller corpora, one run each, a first look
+
+Corpora are generated (deterministically) into bench/.corpus/, the peers are installed into
+bench/.peers/. Each build runs as its own process: wall time and that process's peak memory
+(resident set) are recorded; the median of the runs is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+import peers  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+CORPUS_DIR = HERE / ".corpus"
+PEERS_VENV = HERE / ".peers"
+CUPSITE = [sys.executable, "-c", "from cupsite.cli import main; main()", "build"]
+
+
+@dataclass
+class Measure:
+    label: str
+    tool: str
+    seconds: list[float] = field(default_factory=list)
+    peak_mb: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+
+def timed(argv: list[str], cwd: Path, env: dict | None = None) -> tuple[float, float]:
+    """Run a build; return (wall seconds, peak resident MB of the process)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, **(env or {})})
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(argv[-3:])} failed in {cwd}:\n{process.stderr.read().decode()[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(label: str, tool: str, runs: int, build, before=lambda: None) -> Measure:
+    result = Measure(label, tool)
+    for _ in range(runs):
+        before()
+        seconds, peak = build()
+        result.seconds.append(seconds)
+        result.peak_mb.append(peak)
+    print(f"  {label:<44} {tool:<22} {result.median:8.2f} s  {max(result.peak_mb):7.0f} MB", flush=True)
+    return result
+
+
+def clean(site: Path) -> None:
+    for leftover in ("output", ".cupsite-cache"):
+        shutil.rmtree(site / leftover, ignore_errors=True)
+
+
+def edit_story(site: Path, number: int) -> None:
+    story = sorted((site / "content" / "articles").glob(f"*-story-{number}.md"))[0]
+    story.write_text(story.read_text(encoding="utf-8") + f"\nEdited at {time.time_ns()}.\n", encoding="utf-8")
+
+
+def edit_result(site: Path) -> None:
+    path = sorted((site / "content" / "results").rglob("race-1.yaml"))[-1]
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('best: "1:2', 'best: "1:1', 1) if 'best: "1:2' in text
+                    else text.replace('best: "1:1', 'best: "1:2', 1), encoding="utf-8")
+
+
+def cupsite_scenarios(site: Path, label: str, runs: int, with_results: bool = False) -> list[Measure]:
+    build = lambda: timed(CUPSITE, site)  # noqa: E731
+    measures = [measure(f"{label}: clean build", "cupsite", runs, build, lambda: clean(site))]
+    build()  # leaves a warm cache and an output folder
+    measures.append(measure(f"{label}: no-change rebuild", "cupsite", runs, build))
+    measures.append(measure(f"{label}: one story edited", "cupsite", runs, build, lambda: edit_story(site, 7)))
+    if with_results:
+        measures.append(measure(f"{label}: one result file edited", "cupsite", runs, build, lambda: edit_result(site)))
+    return measures
+
+
+def peer_scenarios(site: Path, label: str, runs: int) -> list[Measure]:
+    measures = []
+    for peer, maker in (("pelican", peers.make_pelican_site), ("hugo", peers.make_hugo_site)):
+        project = CORPUS_DIR / f"{site.name}-{peer}"
+        if not project.exists():
+            maker(site / "content" / "articles", project)
+        argv = peers.build_command(peer, project, PEERS_VENV)
+        measures.append(measure(f"{label}: clean build", peer, runs, partial(timed, argv, project),
+                                partial(shutil.rmtree, project / "output", ignore_errors=True)))
+        measures.append(measure(f"{label}: no-change rebuild", peer, runs, partial(timed, argv, project)))
+    return measures
+
+
+def news(stories: int, search: bool = False) -> Path:
+    site = CORPUS_DIR / f"news-{stories}{'-search' if search else ''}"
+    if not site.exists():
+        corpus.news_site(site, stories)
+        if search:
+            config = site / "cupsite.toml"
+            config.write_text(config.read_text(encoding="utf-8").replace("search = false", "search = true"),
+                              encoding="utf-8")
+    return site
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="cupsite's benchmark (see bench/README.md)")
+    parser.add_argument("--quick", action="store_true", help="small corpora, one run each")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
+    parser.add_argument("--no-archive", action="store_true", help="skip the 20-season archive")
+    options = parser.parse_args()
+    runs = 1 if options.quick else max(3, options.runs)
+    sizes = (250, 500) if options.quick else (1000, 2000, 4000, 8000)
+    compared = sizes[1]
+    CORPUS_DIR.mkdir(exist_ok=True)
+    if not options.no_peers:
+        peers.ensure_peers(PEERS_VENV)
+    print(f"cupsite benchmark: {os.cpu_count()} cores, median of {runs} run(s)\n")
+    results: list[Measure] = []
+    for stories in sizes:
+        site = news(stories)
+        if stories == compared:
+            results += cupsite_scenarios(site, f"news {stories}", runs)
+            searched = news(compared, search=True)
+            results.append(measure(f"news {stories}: clean build, with search index", "cupsite", runs,
+                                   partial(timed, CUPSITE, searched), partial(clean, searched)))
+            if not options.no_peers:
+                results += peer_scenarios(site, f"news {stories}", runs)
+        else:
+            results.append(measure(f"news {stories}: clean build", "cupsite", runs, partial(timed, CUPSITE, site),
+                                   partial(clean, site)))
+    if not options.no_archive:
+        archive = CORPUS_DIR / ("archive-quick" if options.quick else "archive")
+        if not archive.exists():
+            if options.quick:
+                corpus.archive_site(archive, seasons=3, stories=500, drivers=120, teams=12)
+            else:
+                corpus.archive_site(archive)
+        results += cupsite_scenarios(archive, "archive", runs, with_results=True)
+    print()
+    print(report(results, sizes, compared))
+
+
+def report(results: list[Measure], sizes, compared: int) -> str:
+    by = {(m.label, m.tool): m for m in results}
+    lines = ["| scenario | tool | median s | peak MB | vs Hugo | vs Pelican |", "|---|---|---:|---:|---:|---:|"]
+    hugo = by.get((f"news {compared}: clean build", "hugo"))
+    pelican = by.get((f"news {compared}: clean build", "pelican"))
+    for m in results:
+        versus_hugo = f"{m.median / hugo.median:.2f}x" if hugo and m.label.startswith(f"news {compared}:") else ""
+        faster = f"{pelican.median / m.median:.1f}x faster" if pelican and m.label.startswith(f"news {compared}:") \
+            and m.tool != "pelican" else ""
+        lines.append(f"| {m.label} | {m.tool} | {m.median:.2f} | {max(m.peak_mb):.0f} | {versus_hugo} | {faster} |")
+    growth = [(n, by[(f"news {n}: clean build", "cupsite")].median / n * 1000) for n in sizes
+              if (f"news {n}: clean build", "cupsite") in by]
+    if growth:
+        lines.append("")
+        lines.append("Clean build time per story (ms): " + ", ".join(f"{n}: {ms:.2f}" for n, ms in growth)
+                     + f"; largest / smallest: {max(g for _, g in growth) / min(g for _, g in growth):.2f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()
