@@ -18,6 +18,7 @@ from .errors import ContentError, ContentErrors
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
+from .parallel import map_in_parallel
 from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time, parse_time
@@ -150,15 +151,15 @@ class Linker:
 
 
 def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None) -> dict[str, bytes]:
-    """Every page as bytes by output path. With a cache, a page whose context, templates and site-wide
-    values are those of a page rendered before is taken from the cache instead of rendered again."""
+    """Every page as bytes by output path, rendered across the machine's cores. With a cache, a
+    page whose context, templates and site-wide values are those of a page rendered before is
+    taken from the cache instead of rendered again."""
     templates_digest = folder_digest(site.config.templates_dir) if cache is not None else b""
     env = _environment(site.config, cache, templates_digest)
     site_values = _globals(site, tables)
     env.globals.update(site_values)
     keys = _PageKeys(templates_digest, site_values) if cache is not None else None
-    output, errors = {}, []
-    templates = {}
+    output, to_render = {}, []
     for page in pages:
         if page.raw is not None:
             output[page.path] = page.raw
@@ -166,26 +167,51 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
         key = keys.key(page) if keys is not None else None
         if key is not None and (rendered := cache.get("page", key)) is not None:
             output[urls.output_file(page.path)] = rendered
+        else:
+            to_render.append((page, key))
+    renderer = _PageRenderer(env, site.config, {page.template for page, _ in to_render})
+    errors = []
+    rendered_pages = map_in_parallel(renderer.render, [page for page, _ in to_render])
+    for (page, key), rendered in zip(to_render, rendered_pages, strict=True):
+        if isinstance(rendered, ContentError):
+            errors.append(rendered)
             continue
-        try:
-            template = templates.get(page.template) or env.get_template(page.template)
-            templates[page.template] = template
-            root = urlsplit(site.config.base_url).path if page.path == urls.NOT_FOUND else None
-            linker = Linker(page.path, root)
-            html = template.render(page.context, page=page, url=linker,
-                                   canonical=urls.absolute(site.config.base_url, page.path))
-            output[urls.output_file(page.path)] = rendered = html.encode("utf-8")
-            if cache is not None:
-                cache.note_rendered(page.path)
-                if key is not None:
-                    cache.put("page", key, rendered)
-        except Exception as error:  # a template bug must not become a traceback
-            errors.append(_template_error(error, page))
-            if isinstance(error, jinja2.TemplateSyntaxError) or len(errors) > 20:
-                break
+        output[urls.output_file(page.path)] = rendered
+        if cache is not None:
+            cache.note_rendered(page.path)
+            if key is not None:
+                cache.put("page", key, rendered)
     if errors:
-        raise ContentErrors(list(dict.fromkeys(errors)))
+        raise ContentErrors(list(dict.fromkeys(errors))[:MAX_TEMPLATE_ERRORS])
     return output
+
+
+MAX_TEMPLATE_ERRORS = 20  # one broken template fails every page that uses it: show a few
+
+
+class _PageRenderer:
+    """Renders one page to bytes, or to the ContentError that explains why it cannot. The
+    templates are compiled before the work is shared out, so the workers inherit them."""
+
+    def __init__(self, env: jinja2.Environment, config: SiteConfig, template_names: set[str]):
+        self._env = env
+        self._base_url = config.base_url
+        self._templates = {}
+        for name in sorted(template_names):
+            try:
+                self._templates[name] = env.get_template(name)
+            except Exception:  # noqa: BLE001 - reported by render(), page by page
+                pass
+
+    def render(self, page: Page) -> bytes | ContentError:
+        try:
+            template = self._templates.get(page.template) or self._env.get_template(page.template)
+            root = urlsplit(self._base_url).path if page.path == urls.NOT_FOUND else None
+            html = template.render(page.context, page=page, url=Linker(page.path, root),
+                                   canonical=urls.absolute(self._base_url, page.path))
+            return html.encode("utf-8")
+        except Exception as error:  # a template bug must not become a traceback
+            return _template_error(error, page)
 
 
 class _PageKeys:

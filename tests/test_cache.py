@@ -153,3 +153,18 @@ def test_a_cache_from_another_version_or_broken_is_not_used(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "mini")
     build(site / "cupsite.toml", cache_dir=cache_dir)  # replaces it
     assert len(BuildCache.open(cache_dir)) > 0
+
+
+def test_rendering_across_processes_matches_one_process(monkeypatch):
+    import os
+    import threading
+
+    from cupsite import parallel
+
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs in this test process, so cupsite would not fork here")
+    pids = parallel.map_in_parallel(lambda _: os.getpid(), range(200), workers=2)
+    assert len(set(pids)) == 2 and os.getpid() not in pids  # the work really was shared out
+    shared = render(ROOT)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    assert differing(render(ROOT), shared) == []

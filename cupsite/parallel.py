@@ -1,0 +1,54 @@
+"""Work across cores: worker processes forked once the plan is made, so each starts with the site,
+the tables and the compiled templates already in memory, and only results travel back.
+
+Forking is used only where it is safe and pays: on a system that has it, from a process that
+runs no other threads (a fork copies one thread and the locks the others may hold), and for
+enough items to outweigh starting the workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MIN_ITEMS_PER_WORKER = 48
+
+_work: tuple[Callable, Sequence] | None = None  # set before the fork; the workers inherit it
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list:
+    """[function(item) for item in items], in that order, shared among worker processes when it
+    pays. `function` must not raise: a worker cannot report an exception as a value."""
+    count = min(workers or cores(), len(items) // MIN_ITEMS_PER_WORKER)
+    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return [function(item) for item in items]
+    global _work
+    _work = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            # every count-th item to each worker, so costly and cheap items are spread evenly
+            shares = pool.map(_run_share, [(start, count) for start in range(count)])
+    finally:
+        _work = None
+    results: list = [None] * len(items)
+    for start, share in enumerate(shares):
+        results[start::count] = share
+    return results
+
+
+def _run_share(share: tuple[int, int]) -> list:
+    start, step = share
+    function, items = _work
+    return [function(item) for item in items[start::step]]
