@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -10,6 +11,7 @@ from datetime import datetime, timezone
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from .cache import fingerprint
 from .config import SiteConfig
 from .embeds import extract_embeds
 from .errors import Problems
@@ -104,6 +106,9 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     names = _name_index(drivers, teams, tracks, events)
     season_keys = {f"{s.championship}/{s.year}": s for s in seasons}
     class_codes = {c.slug: tuple(k.code for k in c.classes) for c in config.championships}
+    events_by_name = _events_by_name(events)
+    # the same for every story: digested once, only when a cache is there to use it
+    linking_inputs = functools.cache(lambda: fingerprint((events, season_keys, class_codes, names.names)))
     for position, article in enumerate(articles):
         if article.event_ref:
             key = _resolve_event(article, events, problems)
@@ -111,8 +116,12 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
                 article_event[article.slug] = key
         _check_image(article, config, problems)
         season = events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
-        body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
-        body_html, mentioned = link_mentions(body_html, names, _events_by_name(events, season))
+        body_html, embeds, mentioned = problems.remembered(
+            "story links", lambda article=article, season=season: (
+                article.source.path, article.body_html, article.body_source, str(article.body_line), season,
+                linking_inputs()),
+            lambda article=article, season=season: _link_body(article, events, season_keys, class_codes, names,
+                                                              events_by_name(season), problems))
         articles[position] = article = replace(article, body_html=body_html, embeds=embeds)
         article_mentions[article.slug] = mentioned
         article_drivers[article.slug] = _with_mentions(
@@ -186,9 +195,19 @@ def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameI
     return NameIndex(names)
 
 
-def _events_by_name(events: dict, season: str):
-    in_season = {e.name.casefold(): key for key, e in events.items() if e.season == season}
-    return lambda name: in_season.get(name.casefold())
+def _link_body(article, events, season_keys, class_codes, names, event_named, problems):
+    """The story's HTML with its embedded tables marked and its mentions linked: (HTML, embeds, mentioned)."""
+    body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
+    body_html, mentioned = link_mentions(body_html, names, event_named)
+    return body_html, embeds, mentioned
+
+
+def _events_by_name(events: dict):
+    """For a season, the function that gives the key of the event a round's name means."""
+    by_season: dict = defaultdict(dict)
+    for key, event in events.items():
+        by_season[event.season][event.name.casefold()] = key
+    return lambda season: lambda name: by_season.get(season, {}).get(name.casefold())
 
 
 def _with_mentions(slugs: tuple[str, ...], mentioned, kind: str) -> tuple[str, ...]:

@@ -69,31 +69,22 @@ def link_mentions(body_html: str, index: NameIndex, event_named) -> tuple[str, t
     name recurs every season), or None."""
     if not index.names:
         return body_html, ()
+    # Tags, and elements whose text is never linked, become blanks of the same length: one search
+    # of what is left finds every linkable mention at its place in the HTML.
+    visible = _NOT_LINKED.sub(lambda match: " " * (match.end() - match.start()), body_html)
     linker = _MentionLinker(index, event_named)
-    out, skipped = [], []  # skipped: the open elements whose text is never linked
-    for position, piece in enumerate(_MARKUP.split(body_html)):
-        if position % 2 == 0:  # text between tags
-            out.append(piece if skipped or not piece else linker.link_all(piece))
-            continue
-        out.append(piece)
-        tag = _TAG_NAME.match(piece)
-        if tag is None:  # a comment or a declaration
-            continue
-        name = tag.group(2).lower()
-        if name not in SKIPPED:
-            continue
-        if tag.group(1):
-            if name in skipped:
-                del skipped[len(skipped) - 1 - skipped[::-1].index(name):]
-        elif not piece.endswith("/>"):
-            skipped.append(name)
+    out, done = [], 0
+    for start, end in index.find(visible):
+        out += [body_html[done:start], linker.link(body_html[start:end])]
+        done = end
+    out.append(body_html[done:])
     return "".join(out), tuple(linker.mentioned)
 
 
-# Markdown's HTML is well formed, so a tag is `<` up to the next `>` outside quotes; a tokenizer
-# this simple is several times faster than html.parser, which was the costliest step of linking.
-_MARKUP = re.compile(r"(<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)", re.S)
-_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# Markdown's HTML is well formed: a skipped element runs to its first closing tag (the elements
+# skipped do not nest in themselves), and a tag is `<` up to the next `>` outside quotes.
+_NOT_LINKED = re.compile(r"<(%s)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+                         % "|".join(sorted(SKIPPED)), re.S | re.I)
 
 
 class _MentionLinker:
@@ -102,17 +93,6 @@ class _MentionLinker:
         self.event_named = event_named
         self.mentioned: list[tuple[str, str]] = []
         self.linked: set[tuple[str, str]] = set()
-
-    def link_all(self, text: str) -> str:
-        spans = self.index.find(text)
-        if not spans:
-            return text
-        out, done = [], 0
-        for start, end in spans:
-            out += [text[done:start], self.link(text[start:end])]
-            done = end
-        out.append(text[done:])
-        return "".join(out)
 
     def link(self, name: str) -> str:
         target = self.index.target(name)
