@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import stamps
 from .cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentErrors, Problems
-from .link import Publishing, Site, link
-from .lint import find_warnings
-from .load import load_content
-from .plan import Page, plan
-from .render import render_pages
-from .score import Tables, score
+from .publishing import Publishing
 from .write import check_output_dir, write_site
+
+if TYPE_CHECKING:
+    from .link import Site
+    from .plan import Page
+    from .score import Tables
+
+# The stages are imported where they run: a build that finds nothing changed never needs them,
+# and importing them (Jinja, iCalendar, YAML...) is most of the time such a build takes.
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,11 @@ class BuildResult:
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
             cache: BuildCache | None = None) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
+    from .link import link
+    from .lint import find_warnings
+    from .load import load_content
+    from .score import score
+
     problems = Problems(config.root)
     with using(cache):
         content = load_content(config, problems)
@@ -46,6 +55,9 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None,
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
     """Every check of a build, rendering included, without writing: (errors, warnings)."""
+    from .plan import plan
+    from .render import render_pages
+
     try:
         config = load_config(config_path)
         site, tables = prepare(config, publishing)
@@ -90,6 +102,9 @@ def render_site(config: SiteConfig, publishing: Publishing | None = None,
                 cache: BuildCache | None = None) -> RenderedSite:
     """Every stage but the write: the site's files in memory. With a cache, only what changed since
     the builds that filled it is parsed and rendered again."""
+    from .plan import plan
+    from .render import render_pages
+
     site, tables = prepare(config, publishing, cache)
     with using(cache):
         pages = plan(site, tables)

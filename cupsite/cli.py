@@ -12,7 +12,7 @@ import click
 
 from .build import build as build_site
 from .errors import ContentErrors
-from .link import Publishing
+from .publishing import Publishing
 
 CACHE_FOLDER = ".cupsite-cache"
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import difflib
 import functools
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -17,6 +16,7 @@ from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
+from .publishing import Publishing
 from .slugs import keys_ending_with, slugify
 
 
@@ -57,36 +57,6 @@ class Site:
     @cached_property
     def article_by_slug(self) -> dict:
         return {a.slug: a for a in self.articles}
-
-
-@dataclass(frozen=True)
-class Publishing:
-    """Which stories a build publishes: drafts and stories dated after `now` only when asked."""
-
-    drafts: bool = False
-    future: bool = False
-    now: datetime | None = None  # aware; None: the clock, or SOURCE_DATE_EPOCH when set
-
-    def moment(self) -> datetime:
-        if self.now is not None:
-            return self.now
-        epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()  # reproducible builds' convention
-        if epoch.isdigit():
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        return datetime.now(timezone.utc)
-
-    def select(self, articles, zone: ZoneInfo) -> list[Article]:
-        now = self.moment()
-        return [a for a in articles if (self.drafts or not a.draft)
-                and (self.future or a.date.replace(tzinfo=a.date.tzinfo or zone) <= now)]
-
-    def next_due(self, articles, zone: ZoneInfo) -> datetime | None:
-        """When the first story held back for its date comes due (the site changes then)."""
-        if self.future:
-            return None
-        now = self.moment()
-        held = [a.date.replace(tzinfo=a.date.tzinfo or zone) for a in articles if self.drafts or not a.draft]
-        return min((when for when in held if when > now), default=None)
 
 
 def link(content: Content, config: SiteConfig, problems: Problems, publishing: Publishing | None = None) -> Site:

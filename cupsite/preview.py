@@ -18,7 +18,7 @@ from .build import render_site
 from .cache import BuildCache
 from .config import load_config
 from .errors import ContentError, ContentErrors
-from .link import Publishing
+from .publishing import Publishing
 from .write import check_output_dir, index_for_search, update_site, write_site
 
 

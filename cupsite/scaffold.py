@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .config import SiteConfig
-from .link import Publishing, Site
+from .link import Site
+from .publishing import Publishing
 from .slugs import keys_ending_with, slugify
 
 

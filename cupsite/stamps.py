@@ -14,7 +14,7 @@ from pathlib import Path
 from .cache import code_version, digest
 from .config import SiteConfig
 from .errors import ContentError
-from .link import Publishing
+from .publishing import Publishing
 
 FILE = "stamp.pickle"
 

@@ -10,7 +10,7 @@ import pytest
 from cupsite.build import build, render_site
 from cupsite.cache import BuildCache
 from cupsite.config import load_config
-from cupsite.link import Publishing
+from cupsite.publishing import Publishing
 
 from .conftest import ROOT, SITES, copy_site
 
