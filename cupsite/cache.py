@@ -43,7 +43,8 @@ class BuildCache:
     MEMORY_ONLY = frozenset({"environment"})  # a Jinja environment is not worth pickling
     FILE = "cache.pickle"
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
+        self.folder = folder  # where the cache is kept between runs, if it is
         self._entries: dict[tuple[str, bytes], object] = {}
         self._changed = False
         self._used: set[tuple[str, bytes]] = set()
@@ -74,7 +75,7 @@ class BuildCache:
     def open(cls, folder: Path) -> BuildCache:
         """The cache saved in `folder`, or an empty one when there is none, it cannot be read, or
         another version of cupsite wrote it (its entries may not be what this code computes)."""
-        cache = cls()
+        cache = cls(folder)
         try:
             with open(folder / cls.FILE, "rb") as stored:
                 version, entries = pickle.load(stored)  # noqa: S301 - the site's own cache folder

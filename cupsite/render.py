@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 import traceback
 from datetime import date, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,9 @@ from .score import Tables
 from .timing import format_time, parse_time
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
+def make_environment(config: SiteConfig, compiled_templates: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment; with `compiled_templates`, a folder where compiled templates are
+    kept between runs (Jinja checks each against its source)."""
     loaders = []
     if config.templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(config.templates_dir)))
@@ -38,6 +41,7 @@ def make_environment(config: SiteConfig) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled_templates)) if compiled_templates else None,
     )
     zone = ZoneInfo(config.timezone)
     env.filters.update({
@@ -68,7 +72,11 @@ def _environment(config: SiteConfig, cache: BuildCache | None, templates_digest:
     key = digest(templates_digest, repr((config.templates_dir, config.timezone, config.base_url)))
     env = cache.get("environment", key)
     if env is None:
-        env = make_environment(config)
+        compiled = None
+        if cache.folder is not None:
+            compiled = cache.folder / "templates"
+            compiled.mkdir(parents=True, exist_ok=True)
+        env = make_environment(config, compiled)
         cache.put("environment", key, env)
     return env
 

@@ -136,4 +136,20 @@ def _swap(staging: Path, output: Path) -> None:
     os.rmdir(retired)
     os.rename(output, retired)
     os.rename(staging, output)
-    shutil.rmtree(retired, ignore_errors=True)
+    _discard(retired)
+
+
+def _discard(folder: Path) -> None:
+    """Delete a retired output folder. Thousands of files take a while to unlink, and the new
+    site is already in place, so `rm` does it on its own while cupsite finishes."""
+    for pid in list(_removers):  # reap the ones that have finished
+        if os.waitpid(pid, os.WNOHANG)[0]:
+            _removers.remove(pid)
+    remover = shutil.which("rm")
+    if remover is None or not hasattr(os, "posix_spawn"):
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    _removers.append(os.posix_spawn(remover, [remover, "-rf", "--", str(folder)], os.environ, setsid=True))
+
+
+_removers: list[int] = []
