@@ -73,7 +73,8 @@ def measure(label: str, tool: str, runs: int, build, before=lambda: None) -> Mea
 
 
 def clean(site: Path) -> None:
-    for leftover in ("output", ".cupsite-cache"):
+    """No output, no spare output, no cache: a first build."""
+    for leftover in ("output", ".output.spare", ".cupsite-cache"):
         shutil.rmtree(site / leftover, ignore_errors=True)
 
 

@@ -81,7 +81,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
     rendered = render_site(config, publishing, cache)
-    count = write_site(rendered.files, output, config)
+    count = write_site(rendered.files, output, config, cache_dir)
     if cache_dir is not None:
         cache.save(cache_dir)
         stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output), rendered.site.next_due,

@@ -125,6 +125,11 @@ def using(cache: BuildCache | None) -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+def active() -> BuildCache | None:
+    """The cache of the build running now, if it has one."""
+    return _ACTIVE.get()
+
+
 def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], tuple],
              compute: Callable[[], object], mutable: bool = False):
     """compute(), or its result from the active cache. The key parts may be given as a function,

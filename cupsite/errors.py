@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import memoized
+from .cache import active, digest, memoized
+from .parallel import map_in_parallel
 
 T = TypeVar("T")
+Item = TypeVar("Item")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,13 @@ class ContentErrors(Exception):
         super().__init__(f"{len(errors)} content problem(s)")
         self.errors = sorted(dict.fromkeys(errors), key=ContentError.sort_key)
         self.warnings = sorted(dict.fromkeys(warnings), key=ContentError.sort_key)
+
+
+def _load_alone(load: Callable, root: Path, item) -> tuple:
+    """load(item) with problems of its own, returned with its value."""
+    problems = Problems(root)
+    value = load(item, problems)
+    return value, problems.items, problems.warnings, problems._unreadable
 
 
 class Problems:
@@ -93,6 +103,35 @@ class Problems:
             self.warnings.extend(warnings)
             self._unreadable |= unreadable
         return value
+
+    def remembered_each(self, namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
+                        load: Callable[[Item, Problems], T]) -> list[T]:
+        """[load(item, problems) for item in items], taking what it can from the active build cache
+        (with the problems found then, as `remembered` does) and sharing the rest among the cores.
+        `load` reports to the Problems it is given and must return plain data (it may run in
+        another process)."""
+        cache = active()
+        outcomes: list = [None] * len(items)
+        keys: list = [None] * len(items)
+        missing = []
+        for number, item in enumerate(items):
+            if cache is not None:
+                keys[number] = digest(*key_parts(item))
+                outcomes[number] = cache.get(namespace, keys[number])
+            if outcomes[number] is None:
+                missing.append(number)
+        loaded = map_in_parallel(functools.partial(_load_alone, load, self.root), [items[n] for n in missing])
+        for number, outcome in zip(missing, loaded, strict=True):
+            outcomes[number] = outcome
+            if cache is not None:
+                cache.put(namespace, keys[number], outcome)
+        values = []
+        for value, errors, warnings, unreadable in outcomes:
+            self.items.extend(errors)
+            self.warnings.extend(warnings)
+            self._unreadable |= unreadable
+            values.append(value)
+        return values
 
     def raise_if_any(self) -> None:
         if self.items:

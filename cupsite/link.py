@@ -79,19 +79,23 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     events_by_name = _events_by_name(events)
     # the same for every story: digested once, only when a cache is there to use it
     linking_inputs = functools.cache(lambda: fingerprint((events, season_keys, class_codes, names.names)))
-    for position, article in enumerate(articles):
+    for article in articles:
         if article.event_ref:
             key = _resolve_event(article, events, problems)
             if key:
                 article_event[article.slug] = key
         _check_image(article, config, problems)
-        season = events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
-        body_html, embeds, mentioned = problems.remembered(
-            "story links", lambda article=article, season=season: (
-                article.source.path, article.body_html, article.body_source, str(article.body_line), season,
-                linking_inputs()),
-            lambda article=article, season=season: _link_body(article, events, season_keys, class_codes, names,
-                                                              events_by_name(season), problems))
+
+    def season_of(article) -> str:
+        return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
+
+    linked = problems.remembered_each(
+        "story links", articles,
+        lambda article: (article.source.path, article.body_html, article.body_source, str(article.body_line),
+                         season_of(article), linking_inputs()),
+        lambda article, found: _link_body(article, events, season_keys, class_codes, names,
+                                          events_by_name(season_of(article)), found))
+    for position, (article, (body_html, embeds, mentioned)) in enumerate(zip(articles, linked, strict=True)):
         articles[position] = article = replace(article, body_html=body_html, embeds=embeds)
         article_mentions[article.slug] = mentioned
         article_drivers[article.slug] = _with_mentions(

@@ -3,7 +3,9 @@ so an error or an interrupt never leaves a half-written site behind."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -29,26 +31,103 @@ def check_output_dir(output: Path, config: SiteConfig) -> Path:
     return output
 
 
-def write_site(files: dict[str, bytes], output: Path, config: SiteConfig) -> int:
-    """Write every file, copy the static files, swap the result into `output`; return the file count."""
+def write_site(files: dict[str, bytes], output: Path, config: SiteConfig, cache_dir: Path | None = None) -> int:
+    """Write every file, copy the static files, swap the result into `output`; return the file count.
+
+    With `cache_dir`, the output that is replaced is kept as a spare beside it, and the next build
+    is written into that spare: only the files that differ from it are written and only those it
+    should not have are deleted, instead of writing thousands of files and deleting thousands."""
     output = check_output_dir(output, config)
     output.parent.mkdir(parents=True, exist_ok=True)
+    spare = output.parent / f".{output.name}.spare"
+    outputs = _Manifests(cache_dir) if cache_dir is not None else None
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
     try:
-        for relative, data in sorted(files.items()):
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+        known = outputs.spare if outputs is not None and spare.is_dir() else None
+        if known is not None:
+            os.rmdir(staging)
+            os.rename(spare, staging)  # from here on a failure deletes it: it is no longer a known state
+        elif spare.exists():
+            _discard(_set_aside(spare))
+        written = _write_files(files, staging, known or {})
         count = len(files)
         count += _copy_static(THEME_DIR / "static", staging / "static")
         count += _copy_static(config.static_dir, staging / "static")
+        _remove_strays(staging, set(files) | _static_names(config))  # before indexing: a stray page is no page
         if config.search:
             count += index_for_search(staging)
-        _swap(staging, output)
+        replaced = _swap(staging, output, spare if outputs is not None else None)
+        if outputs is not None:
+            outputs.save(current=written, spare=outputs.current if replaced else None)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return count
+
+
+class _Manifests:
+    """What the output folder and its spare hold, file by file: (size, modification time, digest)."""
+
+    FILE = "outputs.pickle"
+
+    def __init__(self, cache_dir: Path):
+        self._path = cache_dir / self.FILE
+        try:
+            self.current, self.spare = pickle.loads(self._path.read_bytes())  # noqa: S301 - our own file
+        except Exception:  # noqa: BLE001 - missing or unreadable: nothing is known
+            self.current, self.spare = None, None
+
+    def save(self, current: dict, spare: dict | None) -> None:
+        self._path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self._path.with_name(f".{self.FILE}.partial")
+        partial.write_bytes(pickle.dumps((current, spare), protocol=5))
+        os.replace(partial, self._path)
+
+
+def _write_files(files: dict[str, bytes], folder: Path, known: dict) -> dict:
+    """Write the files into `folder`, skipping those it holds already (by the manifest `known`,
+    checked against each file's size and time); return the manifest of what it holds now."""
+    manifest = {}
+    for relative, data in sorted(files.items()):
+        target = folder / relative
+        expected = known.get(relative)
+        fingerprint = hashlib.blake2b(data, digest_size=16).digest()
+        if expected is not None and expected[2] == fingerprint and _stat_of(target) == expected[:2]:
+            manifest[relative] = expected
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        manifest[relative] = (*_stat_of(target), fingerprint)
+    return manifest
+
+
+def _stat_of(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
+def _static_names(config: SiteConfig) -> set[str]:
+    names = set()
+    for source in (THEME_DIR / "static", config.static_dir):
+        if source.is_dir():
+            names |= {(Path("static") / p.relative_to(source)).as_posix() for p in source.rglob("*") if p.is_file()}
+    return names
+
+
+def _remove_strays(folder: Path, wanted: set[str]) -> None:
+    """Delete every file and folder below `folder` that is not wanted."""
+    for directory, folders, names in os.walk(folder, topdown=False):
+        for name in names:
+            path = os.path.join(directory, name)
+            if os.path.relpath(path, folder).replace(os.sep, "/") not in wanted:
+                os.unlink(path)
+        for name in folders:
+            path = os.path.join(directory, name)
+            if not os.listdir(path):
+                os.rmdir(path)
 
 
 def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes]) -> list[str]:
@@ -127,16 +206,29 @@ def _copy_static(source: Path, target: Path) -> int:
     return count
 
 
-def _swap(staging: Path, output: Path) -> None:
+def _swap(staging: Path, output: Path, spare: Path | None) -> bool:
+    """Put the staging folder in place of the output; the output it replaces becomes the spare,
+    or, without one, is deleted. Returns whether there was an output to replace."""
     os.chmod(staging, 0o755)
     if not output.exists():
         os.rename(staging, output)
-        return
-    retired = Path(tempfile.mkdtemp(prefix=f".{output.name}.old-", dir=output.parent))
-    os.rmdir(retired)
-    os.rename(output, retired)
+        return False
+    retired = _set_aside(output)
     os.rename(staging, output)
-    _discard(retired)
+    if spare is not None and not spare.exists():
+        os.rename(retired, spare)
+    else:
+        _discard(retired)
+    return True
+
+
+def _set_aside(folder: Path) -> Path:
+    """Rename `folder` to a new name of its own beside it (so nothing later takes its place
+    while it is being deleted); return that name."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{folder.name.lstrip('.')}.old-", dir=folder.parent))
+    os.rmdir(aside)
+    os.rename(folder, aside)
+    return aside
 
 
 def _discard(folder: Path) -> None:

@@ -10,6 +10,7 @@ import pytest
 from cupsite.build import build, render_site
 from cupsite.cache import BuildCache
 from cupsite.config import load_config
+from cupsite.errors import ContentErrors
 from cupsite.publishing import Publishing
 
 from .conftest import ROOT, SITES, copy_site
@@ -91,7 +92,7 @@ def test_a_content_error_is_reported_again_from_the_cache(tmp_path):
     cache = BuildCache()
     messages = []
     for _ in range(2):
-        with pytest.raises(Exception) as failure:
+        with pytest.raises(ContentErrors) as failure:
             build(site / "cupsite.toml", tmp_path / "out", cache=cache)
         messages.append([error.format() for error in failure.value.errors])
     assert messages[0] == messages[1] and any("99" in m for m in messages[0])
@@ -168,3 +169,27 @@ def test_rendering_across_processes_matches_one_process(monkeypatch):
     shared = render(ROOT)
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     assert differing(render(ROOT), shared) == []
+
+
+def test_the_replaced_output_is_kept_as_a_spare_and_written_into_next_time(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    build(config, cache_dir=cache_dir)
+    MINI_EDITS[0][1](site)
+    build(config, cache_dir=cache_dir)
+    spare = site / ".output.spare"
+    assert spare.is_dir()
+    robots = (spare / "robots.txt").stat().st_ino  # the same in every build
+    MINI_EDITS[2][1](site)
+    build(config, cache_dir=cache_dir)
+    assert (site / "output/robots.txt").stat().st_ino == robots  # the spare became the output, unrewritten
+    assert differing(files_of(site / "output"), files_of(build(config, tmp_path / "clean").output)) == []
+
+    before = files_of(site / "output")
+    (site / "templates").mkdir()
+    (site / "templates" / "base.html").write_text("{% extends 'theme/base.html' %}{% block brand %}{{ nope.x }}"
+                                                  "{% endblock %}", encoding="utf-8")
+    with pytest.raises(ContentErrors):
+        build(config, cache_dir=cache_dir)
+    assert files_of(site / "output") == before  # a failed build leaves the output as it was
+    assert not [p for p in site.iterdir() if p.name.startswith(".output.new")]

@@ -19,13 +19,9 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
 def load_articles(folder: Path, problems: Problems) -> list[Article]:
-    articles = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        article = problems.remembered("article", lambda path=path: (str(path), file_bytes(path)),
-                                      lambda path=path: load_article(path, problems))
-        if article is not None:
-            articles.append(article)
-    return articles
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    loaded = problems.remembered_each("article", paths, lambda path: (str(path), file_bytes(path)), load_article)
+    return [article for article in loaded if article is not None]
 
 
 def load_article(path: Path, problems: Problems) -> Article | None:
