@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import functools
+import heapq
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -267,22 +269,28 @@ def _resolve_event(article: Article, events: dict, problems: Problems) -> str | 
     return None
 
 
+TAG_NEIGHBOURS = 100  # a shared tag relates stories at most this many stories apart in time
+
+
 def _related(articles, article_event, article_drivers, article_teams, limit: int = 3) -> dict:
-    """Stories that share the event, drivers, teams or tags, best match first, then newest."""
-    by_driver, by_team, by_event, by_tag = (defaultdict(set) for _ in range(4))
-    for a in articles:
+    """Stories that share the event, drivers, teams or tags, best match first, then newest.
+    A tag (a "race report") is shared by a large part of a big site, so it counts only between
+    stories close in time; scoring every story sharing it made this step grow with the square
+    of the number of stories."""
+    by_driver, by_team, by_event, by_tag = (defaultdict(list) for _ in range(4))
+    tag_slugs = {a.slug: [slugify(tag) for tag in a.tags] for a in articles}
+    for position, a in enumerate(articles):  # newest first: every list is in rank order
         for d in article_drivers[a.slug]:
-            by_driver[d].add(a.slug)
+            by_driver[d].append(position)
         for t in article_teams[a.slug]:
-            by_team[t].add(a.slug)
+            by_team[t].append(position)
         if a.slug in article_event:
-            by_event[article_event[a.slug]].add(a.slug)
-        for tag in a.tags:
-            by_tag[slugify(tag)].add(a.slug)
-    rank = {a.slug: i for i, a in enumerate(articles)}
+            by_event[article_event[a.slug]].append(position)
+        for tag in tag_slugs[a.slug]:
+            by_tag[tag].append(position)
     related = {}
-    for a in articles:
-        scores: dict[str, int] = defaultdict(int)
+    for position, a in enumerate(articles):
+        scores: dict[int, int] = defaultdict(int)
         for d in article_drivers[a.slug]:
             for other in by_driver[d]:
                 scores[other] += 2
@@ -292,10 +300,12 @@ def _related(articles, article_event, article_drivers, article_teams, limit: int
         if a.slug in article_event:
             for other in by_event[article_event[a.slug]]:
                 scores[other] += 3
-        for tag in a.tags:
-            for other in by_tag[slugify(tag)]:
+        for tag in tag_slugs[a.slug]:
+            sharing = by_tag[tag]
+            first = bisect_left(sharing, position - TAG_NEIGHBOURS)
+            for other in sharing[first:bisect_right(sharing, position + TAG_NEIGHBOURS)]:
                 scores[other] += 1
-        scores.pop(a.slug, None)
-        best = sorted(scores, key=lambda s: (-scores[s], rank[s]))[:limit]
-        related[a.slug] = tuple(best)
+        scores.pop(position, None)
+        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        related[a.slug] = tuple(articles[other].slug for other, _ in best)
     return related
