@@ -10,6 +10,7 @@ import urllib.request
 from contextlib import contextmanager
 
 from .conftest import SITES, copy_site
+from .test_browser import browser  # noqa: F401  (a fixture)
 
 
 def free_port() -> int:
@@ -97,3 +98,23 @@ def test_serve_rewrites_only_the_files_a_change_affects(tmp_path):
         wait_for_text(f"http://127.0.0.1:{port}/news/able-wins/index.html", "Able storms the opener")
         assert story_page.stat().st_mtime_ns != before[story_page]
         assert standings.stat().st_mtime_ns == before[standings]  # the table shows no story: not rewritten
+
+
+def test_the_open_page_reloads_itself_when_its_story_is_saved(tmp_path, browser):  # noqa: F811
+    """In Chromium, as a writer sees it: the story is open, the writer saves a new title, and the
+    page shows it without anyone touching the browser."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    with preview(site) as port:
+        url = f"http://127.0.0.1:{port}/news/able-wins/index.html"
+        fetch(url)  # the server is up
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            assert "Able wins the opener" in page.locator("h1").inner_text()
+            page.wait_for_function("window.LiveReload !== undefined")
+            page.wait_for_timeout(500)  # the reload socket connects just after the page loads
+            rename_first_story(site)
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Able storms the opener')",
+                                   timeout=15_000)
+        finally:
+            page.close()
