@@ -193,3 +193,29 @@ def test_the_replaced_output_is_kept_as_a_spare_and_written_into_next_time(tmp_p
         build(config, cache_dir=cache_dir)
     assert files_of(site / "output") == before  # a failed build leaves the output as it was
     assert not [p for p in site.iterdir() if p.name.startswith(".output.new")]
+
+
+def test_cached_builds_of_a_generated_archive_match_clean_builds(tmp_path):
+    """The bench's archive, small: seasons of results, hundreds of stories and drivers."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import corpus
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    site = corpus.archive_site(tmp_path / "archive", seasons=2, stories=150, drivers=80, teams=8, cars=12)
+    cache_dir = tmp_path / "cache"
+    story = sorted((site / "content/articles").glob("*-story-7.md"))[0]
+    race = sorted((site / "content/results").rglob("race-1.yaml"))[-1]
+    edits = [("nothing", lambda: None),
+             ("a story", lambda: replace_in(story, "\n\n", "\n\nA late line.\n\n")),
+             ("a result file", lambda: replace_in(race, 'best: "1:', 'best: "2:'))]
+    before: dict = {}
+    for what, edit in edits:
+        edit()
+        cached = files_of(build(site / "cupsite.toml", cache_dir=cache_dir).output)
+        clean = files_of(build(site / "cupsite.toml", tmp_path / "clean").output)
+        assert differing(cached, clean) == [], f"after editing {what}"
+        assert what == "nothing" or differing(before, clean), f"editing {what} should have changed the site"
+        before = clean
