@@ -62,6 +62,8 @@ class Problems:
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)
+        if not path.is_absolute():  # a model's source, already relative to the site's root
+            return path.as_posix()
         try:
             if path.is_relative_to(self.root):  # the usual case, without the cost of resolving
                 return path.relative_to(self.root).as_posix()

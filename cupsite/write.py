@@ -50,10 +50,14 @@ def write_site(files: dict[str, bytes], output: Path, config: SiteConfig, cache_
         elif spare.exists():
             _discard(_set_aside(spare))
         written = _write_files(files, staging, known or {})
+        if known:  # what the spare held and the new site does not
+            _remove_files(staging, known.keys() - files.keys())
         count = len(files)
         count += _copy_static(THEME_DIR / "static", staging / "static")
         count += _copy_static(config.static_dir, staging / "static")
-        _remove_strays(staging, set(files) | _static_names(config))  # before indexing: a stray page is no page
+        if known is not None:
+            shutil.rmtree(staging / "pagefind", ignore_errors=True)
+            _remove_strays(staging / "static", {name.split("/", 1)[1] for name in _static_names(config)})
         if config.search:
             count += index_for_search(staging)
         replaced = _swap(staging, output, spare if outputs is not None else None)
@@ -115,6 +119,17 @@ def _static_names(config: SiteConfig) -> set[str]:
         if source.is_dir():
             names |= {(Path("static") / p.relative_to(source)).as_posix() for p in source.rglob("*") if p.is_file()}
     return names
+
+
+def _remove_files(folder: Path, relatives) -> None:
+    """Delete these files below `folder`, and the folders they leave empty."""
+    for relative in sorted(relatives):
+        path = folder / relative
+        path.unlink(missing_ok=True)
+        parent = path.parent
+        while parent != folder and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
 
 
 def _remove_strays(folder: Path, wanted: set[str]) -> None:
