@@ -306,6 +306,6 @@ def _related(articles, article_event, article_drivers, article_teams, limit: int
             for other in sharing[first:bisect_right(sharing, position + TAG_NEIGHBOURS)]:
                 scores[other] += 1
         scores.pop(position, None)
-        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
-        related[a.slug] = tuple(articles[other].slug for other, _ in best)
+        best = heapq.nsmallest(limit, [(-score, other) for other, score in scores.items()])
+        related[a.slug] = tuple(articles[other].slug for _, other in best)
     return related
