@@ -205,8 +205,9 @@ class Fingerprints:
         return known[1]
 
 
-def _digested(value_digest: bytes):  # never called: pickles here are only hashed, not loaded
-    raise NotImplementedError
+class _Digested(bytes):
+    """A model object as it stands in a pickle that is only hashed: its digest, under a type of
+    its own (so it can never read like a plain bytes value)."""
 
 
 _MODEL_TYPES: dict[type, bool] = {}
@@ -224,5 +225,5 @@ class _DigestingPickler(pickle.Pickler):
         if is_model is None:
             is_model = _MODEL_TYPES[kind] = dataclasses.is_dataclass(kind) and not isinstance(obj, type)
         if is_model and obj is not self._top:
-            return _digested, (self._fingerprints._of_object(obj),)
+            return _Digested, (self._fingerprints._of_object(obj),)
         return NotImplemented
