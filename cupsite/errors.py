@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .cache import active, digest, memoized
-from .parallel import map_in_parallel
+from .parallel import MIN_ITEMS_PER_WORKER, map_in_parallel
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -107,7 +107,7 @@ class Problems:
         return value
 
     def remembered_each(self, namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
-                        load: Callable[[Item, Problems], T]) -> list[T]:
+                        load: Callable[[Item, Problems], T], per_worker: int = MIN_ITEMS_PER_WORKER) -> list[T]:
         """[load(item, problems) for item in items], taking what it can from the active build cache
         (with the problems found then, as `remembered` does) and sharing the rest among the cores.
         `load` reports to the Problems it is given and must return plain data (it may run in
@@ -122,7 +122,8 @@ class Problems:
                 outcomes[number] = cache.get(namespace, keys[number])
             if outcomes[number] is None:
                 missing.append(number)
-        loaded = map_in_parallel(functools.partial(_load_alone, load, self.root), [items[n] for n in missing])
+        loaded = map_in_parallel(functools.partial(_load_alone, load, self.root), [items[n] for n in missing],
+                                 per_worker=per_worker)
         for number, outcome in zip(missing, loaded, strict=True):
             outcomes[number] = outcome
             if cache is not None:

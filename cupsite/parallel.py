@@ -28,10 +28,12 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list:
-    """[function(item) for item in items], in that order, shared among worker processes when it
-    pays. `function` must not raise: a worker cannot report an exception as a value."""
-    count = min(workers or cores(), len(items) // MIN_ITEMS_PER_WORKER)
+def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None,
+                    per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
+    """[function(item) for item in items], in that order, shared among worker processes when
+    each would get at least `per_worker` items (fewer for costlier items). `function` must not
+    raise: a worker cannot report an exception as a value."""
+    count = min(workers or cores(), len(items) // per_worker)
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return [function(item) for item in items]
     global _work

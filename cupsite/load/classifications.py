@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cache import file_bytes, fingerprint
+from ..cache import active, file_bytes, fingerprint
 from ..errors import Problems
 from ..model import STATUSES, Event, ResultRow, Season, SessionResult, Source
 from ..slugs import slugify
@@ -18,18 +18,20 @@ _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "disqualified": "ds
                    "finished": "classified", "running": "classified"}
 
 
+CLASSIFICATIONS_PER_WORKER = 8  # a file of 30 rows takes longer to read than a story: fewer pay for a worker
+
+
 def load_classifications(folder: Path, season: Season, problems: Problems,
                          calendar_read: bool = True) -> list[SessionResult]:
     """Every classification of a season. When its calendar could not be read, each file is
     still checked on its own (positions, cars, times) so that its mistakes show up now too."""
     events = {e.slug: e for e in season.events}
     cars = {e.number: e for e in season.entries}
-    results = []
+    files = []  # (path, event, session): each read on its own, from the cache or on one of the cores
     for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         event = events.get(event_dir.name)
         if not calendar_read:
-            for path in sorted(event_dir.glob("*.y*ml")):
-                _load_classification(path, None, path.stem, cars, problems)
+            files += [(path, None, path.stem) for path in sorted(event_dir.glob("*.y*ml"))]
             continue
         if event is None:
             problems.add(event_dir, None, f"no round with slug {event_dir.name!r} in season.yaml",
@@ -45,18 +47,14 @@ def load_classifications(folder: Path, season: Season, problems: Problems,
                 problems.add(path, None, f"no session {path.stem!r} in round {event.round} ({event.name})",
                              f"name the file after one of: {', '.join(sessions) or 'add sessions to season.yaml'}")
                 continue
-            result = _load_classification(path, event, path.stem, cars, problems)
-            if result is not None:
-                results.append(result)
-    return results
-
-
-def _load_classification(path, event: Event | None, session: str, cars: dict,
-                         problems: Problems) -> SessionResult | None:
-    """From the build cache when the file, its round and the entry list are as they were."""
-    return problems.remembered(
-        "classification", lambda: (str(path), file_bytes(path), fingerprint((event, session, cars))),
-        lambda: _read_classification(path, event, session, cars, problems))
+            files.append((path, event, path.stem))
+    entry_list = fingerprint(cars) if active() is not None else b""
+    results = problems.remembered_each(
+        "classification", files,
+        lambda file: (str(file[0]), file_bytes(file[0]), fingerprint((file[1], file[2])), entry_list),
+        lambda file, found: _read_classification(file[0], file[1], file[2], cars, found),
+        per_worker=CLASSIFICATIONS_PER_WORKER)
+    return [result for result in results if result is not None and calendar_read]
 
 
 def _read_classification(path, event: Event | None, session: str, cars: dict,
