@@ -42,13 +42,13 @@ def output_stamp(output: Path) -> bytes:
 
 def _listing(folder: Path) -> list[str]:
     """Every file below `folder` as `path size mtime`, in a fixed order."""
-    rows = []
+    rows, start = [], len(str(folder)) + 1
     for directory, folders, files in os.walk(folder):
         folders.sort()
+        inside = directory[start:]  # cheaper than os.path.relpath, which resolves both paths each time
         for name in sorted(files):
-            path = os.path.join(directory, name)
-            info = os.stat(path)
-            rows.append(f"{os.path.relpath(path, folder)} {info.st_size} {info.st_mtime_ns}")
+            info = os.stat(os.path.join(directory, name))
+            rows.append(f"{inside}/{name} {info.st_size} {info.st_mtime_ns}")
     return rows or ["(none)"]
 
 
