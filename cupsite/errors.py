@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import active, digest, memoized
+from .cache import active, digest
 from .parallel import MIN_ITEMS_PER_WORKER, map_in_parallel
 
 T = TypeVar("T")
@@ -88,28 +88,11 @@ class Problems:
     def unreadable(self, kind: str, folder: Path | None = None) -> bool:
         return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
 
-    def remembered(self, namespace: str, key_parts: Callable[[], tuple], load: Callable[[], T]) -> T:
-        """load(), or, from the active build cache, what it gave when it last ran on the same input;
-        the problems it reported then are reported again, so a cached build warns like a fresh one."""
-        before = (len(self.items), len(self.warnings), set(self._unreadable))
-        ran = []
-
-        def load_and_note_problems():
-            ran.append(True)
-            value = load()
-            return (value, self.items[before[0]:], self.warnings[before[1]:], self._unreadable - before[2])
-
-        value, errors, warnings, unreadable = memoized(namespace, key_parts, load_and_note_problems)
-        if not ran:
-            self.items.extend(errors)
-            self.warnings.extend(warnings)
-            self._unreadable |= unreadable
-        return value
-
     def remembered_each(self, namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
                         load: Callable[[Item, Problems], T], per_worker: int = MIN_ITEMS_PER_WORKER) -> list[T]:
         """[load(item, problems) for item in items], taking what it can from the active build cache
-        (with the problems found then, as `remembered` does) and sharing the rest among the cores.
+        (with the problems found then, so a cached build fails and warns like a fresh one) and
+        sharing the rest among the cores.
         `load` reports to the Problems it is given and must return plain data (it may run in
         another process)."""
         cache = active()

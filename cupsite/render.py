@@ -166,7 +166,7 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
     env = _environment(site.config, cache, templates_digest)
     site_values = _globals(site, tables)
     env.globals.update(site_values)
-    keys = _PageKeys(templates_digest, site_values) if cache is not None else None
+    keys = _PageKeys(templates_digest, site_values, cache.fingerprints) if cache is not None else None
     output, to_render = {}, []
     for page in pages:
         if page.raw is not None:
@@ -226,8 +226,8 @@ class _PageKeys:
     """What a page's bytes depend on: its context, and, shared by every page, cupsite's code and
     theme, the site's templates and the site-wide template values."""
 
-    def __init__(self, templates_digest: bytes, site_values: dict):
-        self._fingerprints = Fingerprints()
+    def __init__(self, templates_digest: bytes, site_values: dict, fingerprints: Fingerprints):
+        self._fingerprints = fingerprints  # the build's: model objects digested while loading are not again
         shared = {name: value for name, value in site_values.items() if name != "urls"}  # "urls" is code
         self._shared = digest(code_version(), templates_digest, self._fingerprints.of(shared))
 

@@ -22,13 +22,10 @@ PROFILE_FIELDS = {
 
 
 def load_profiles(folder: Path, kind: str, problems: Problems) -> list[Profile]:
-    profiles = []
-    for path in sorted(folder.glob("*.md")) if folder.is_dir() else ():
-        profile = problems.remembered(f"{kind} profile", lambda path=path: (str(path), file_bytes(path)),
-                                      lambda path=path: load_profile(path, kind, problems))
-        if profile is not None:
-            profiles.append(profile)
-    return profiles
+    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    loaded = problems.remembered_each(f"{kind} profile", paths, lambda path: (str(path), file_bytes(path)),
+                                      lambda path, found: load_profile(path, kind, found))
+    return [profile for profile in loaded if profile is not None]
 
 
 def load_profile(path: Path, kind: str, problems: Problems) -> Profile | None:
