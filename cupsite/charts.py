@@ -275,13 +275,14 @@ def _scale(low: float, high: float) -> tuple[float, float, float]:
 
 def _surnames(names: Sequence[str]) -> list[str]:
     """The surname of each driver; an initial in front where two share one."""
-    short = [_surname(n) for n in names]
+    short = [surname(n) for n in names]
     shared = {s for s in short if short.count(s) > 1}
     return [f"{name.split()[0][0]}. {surname}" if surname in shared and len(name.split()) > 1 else surname
             for name, surname in zip(names, short, strict=True)]
 
 
-def _surname(name: str) -> str:
+def surname(name: str) -> str:
+    """'Pieter van der Berg' -> 'van der Berg'; 'Sam Lee Jr.' -> 'Lee Jr.'."""
     words = name.split()
     if len(words) <= 1:
         return name

@@ -118,6 +118,8 @@ class ResultRow:
     drivers: tuple[str, ...] = ()  # who drove, when the file names them; else the entry's crew
     line: int | None = None
     laps_led: int | None = None
+    interval: str = ""  # to the car ahead, as timing writes it: "+0.611", "+1 Lap"
+    speed: float | None = None  # km/h on the best lap
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,32 @@ class SessionResult:
     event: str  # slug
     session: str  # slug
     rows: tuple[ResultRow, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class Lap:
+    """One lap of one car, from a timing system's per-lap export."""
+
+    car: int
+    number: int  # 1 = the first lap
+    time: float  # seconds
+    elapsed: float  # seconds from the start to the end of this lap
+    driver: int | None = None  # which of the crew drove it (1 = the first named)
+    pit: bool = False  # the lap ended in the pit lane
+    flag: str = ""  # the flag as the car crossed the line: GF, FCY, SC, ...
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class SessionLaps:
+    """Every lap of one session, in the order of the export."""
+
+    championship: str
+    season: str
+    event: str  # slug
+    session: str  # slug
+    laps: tuple[Lap, ...]
     source: Source
 
 
@@ -148,6 +176,7 @@ class Content:
     articles: tuple[Article, ...] = ()
     seasons: tuple[Season, ...] = ()
     results: tuple[SessionResult, ...] = ()
+    laps: tuple[SessionLaps, ...] = ()
     drivers: tuple[Profile, ...] = ()
     teams: tuple[Profile, ...] = ()
     tracks: tuple[Profile, ...] = ()
