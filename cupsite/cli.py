@@ -263,3 +263,31 @@ def new_event_command(season: str, config_path: Path, number: int, name: str, tr
     with _scaffolding():
         path = new_event(load_config(config_path), season, number, name, track, start, end, zone)
     click.echo(f"Added round {number} to {path}; add its sessions there.")
+
+
+@main.command("import")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--event", "event_ref", required=True, help="The event, e.g. 2025/indianapolis.")
+@click.option("--session", required=True, help="The session's slug, e.g. race-1.")
+@click.option("--replace", "replace_hand_written", is_flag=True,
+              help="Remove the session's hand-written classification in favour of the export.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True)
+def import_command(export: Path, event_ref: str, session: str, replace_hand_written: bool,
+                   config_path: Path) -> None:
+    """File official timing's CSV EXPORT (a classification or a race's per-lap export) as SESSION
+    of EVENT, after checking it against the entry list."""
+    from .config import load_config
+    from .importing import ImportRefused, import_export
+
+    with _reported(ImportRefused, EXIT_CONTENT):
+        config = load_config(config_path)
+        result = import_export(config, export, event_ref, session, replace_hand_written)
+    for warning in result.warnings:
+        click.echo(warning.format(), err=True)
+    for line in result.lines:
+        click.echo(f"  {line}")
+    for path in result.removed:
+        click.echo(f"Removed {path.relative_to(config.root)}")
+    verb = "Replaced" if result.replaced else "Stored"
+    click.echo(f"{verb} {result.stored.relative_to(config.root)}")

@@ -17,11 +17,16 @@ RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data"
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
+def _letters(name: str) -> str:
+    return "".join(ch for ch in slugify(name) if ch.isalnum())
+
+
 @dataclass(frozen=True)
 class CarClass:
     code: str
     name: str
     colour: str
+    timing_names: tuple[str, ...] = ()  # what official timing's exports call the class, besides code and name
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,15 @@ class Championship:
 
     def car_class(self, code: str) -> CarClass | None:
         return next((c for c in self.classes if c.code == code), None)
+
+    def class_for_timing_name(self, name: str) -> str | None:
+        """The class code a timing export means by `name`: a class's code, its name or one of its
+        `timing_names`, compared without case, spaces or punctuation ("PRO-AM" is "Pro-Am")."""
+        wanted = _letters(name)
+        for car_class in self.classes:
+            if wanted in {_letters(n) for n in (car_class.code, car_class.name, *car_class.timing_names)}:
+                return car_class.code
+        return None
 
 
 @dataclass(frozen=True)
@@ -173,7 +187,11 @@ def _championship(read: _Reader, table, index: int) -> Championship:
         if not _COLOUR.match(colour):
             read.error(f"{class_where}.colour", f"{colour!r} is not a colour", "write it as #rrggbb")
             colour = "#888888"
-        classes.append(CarClass(code, read.get(item, "name", class_where, str, code), colour))
+        timing_names = read.get(item, "timing_names", class_where, list, [])
+        if not all(isinstance(name, str) for name in timing_names):
+            read.error(f"{class_where}.timing_names", "should be a list of names", 'write it as ["PRO AM", "PA"]')
+            timing_names = []
+        classes.append(CarClass(code, read.get(item, "name", class_where, str, code), colour, tuple(timing_names)))
     codes = [c.code for c in classes]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         read.error(f"{where}.classes", f"the class code {code!r} is used twice")

@@ -80,7 +80,8 @@ def results_data(site: Site, season_tables: SeasonTables) -> dict:
                 "car": r.car, "drivers": list(r.drivers), "team": r.team, "status": r.status,
                 "laps": r.laps, "time": r.time or None, "gap": r.gap or None, "class_gap": r.class_gap or None,
                 "best_lap": r.best or None, "best_lap_number": r.best_lap, "fastest_in_class": r.fastest_in_class,
-                "points": _number(r.points),
+                "points": _number(r.points), "interval": r.interval or None, "best_lap_kph": r.speed,
+                "laps_led": r.laps_led,
             } for r in session.rows],
         })
     return {"schema": SCHEMA_VERSION, "championship": season_tables.championship, "season": season_tables.year,

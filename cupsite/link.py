@@ -55,6 +55,7 @@ class Site:
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
     next_due: datetime | None = None  # when a story held back for its date comes due
+    laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
     @cached_property
     def article_by_slug(self) -> dict:
@@ -69,6 +70,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     seasons = tuple(sorted(content.seasons, key=lambda s: (order.get(s.championship, 0), s.year)))
     events = {e.key: e for s in seasons for e in s.events}
     results = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.results}
+    laps = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.laps}
 
     articles = (publishing or Publishing()).select(content.articles, ZoneInfo(config.timezone))
     _unique_slugs(articles, problems)
@@ -140,6 +142,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         seasons=seasons,
         events=events,
         results=results,
+        laps=laps,
         drivers=drivers,
         teams=teams,
         tracks=tracks,

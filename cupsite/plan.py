@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from . import urls
 from .calendars import calendar_files
-from .charts import progression_charts
+from .charts import progression_charts, surname
 from .data import data_files, dumps
 from .embeds import split_body
+from .lapcharts import lap_chart
+from .laps import analyse
 from .link import Site
 from .model import Event
 from .records import LapRecords, lap_records
@@ -36,6 +38,7 @@ class ScheduledSession:
     local_start: datetime
     zone: str
     result: ScoredSession | None
+    lap_charts: tuple = ()  # lapcharts.LapChart per class, for a race with a per-lap export
 
 
 def plan(site: Site, tables: Tables) -> list[Page]:
@@ -183,7 +186,8 @@ def _embed_view(site: Site, tables: Tables, embed) -> EmbedView:
         season_tables = tables.season(event.championship, event.season)
         if embed.kind == "schedule":
             return EmbedView("schedule", f"{event.name} {event.season}: schedule", event.championship,
-                             schedule=_schedule(event, season_tables), link=urls.event(event.key), anchor="schedule")
+                             schedule=_schedule(site, event, season_tables), link=urls.event(event.key),
+                             anchor="schedule")
         session = season_tables.sessions.get((event.key, embed.session))
         name = next(s.name for s in event.sessions if s.slug == embed.session)
         return EmbedView("classification", f"{event.name} {event.season}, {name}", event.championship,
@@ -360,19 +364,46 @@ def _round_summary(site: Site, season_tables, event: Event) -> dict:
     return {"event": event, "track": site.tracks.get(event.track), "races": races}
 
 
-def _schedule(event: Event, season_tables) -> tuple[ScheduledSession, ...]:
+def _schedule(site: Site, event: Event, season_tables, with_lap_charts: bool = False
+              ) -> tuple[ScheduledSession, ...]:
     zone = ZoneInfo(event.timezone)
-    return tuple(
-        ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
-                         season_tables.sessions.get((event.key, info.slug)) if season_tables else None)
-        for info in event.sessions
-    )
+    sessions = []
+    for info in event.sessions:
+        result = season_tables.sessions.get((event.key, info.slug)) if season_tables else None
+        session_laps = site.laps.get((event.key, info.slug)) if with_lap_charts else None
+        charts = _lap_charts(site, event, season_tables, result, session_laps) if result and session_laps else ()
+        sessions.append(ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
+                                         result, charts))
+    return tuple(sessions)
+
+
+def _lap_charts(site: Site, event: Event, season_tables, result: ScoredSession, session_laps) -> tuple:
+    """A lap chart per class of a race, from its per-lap export; the grid is the weekend's
+    qualifying order where there is one (one qualifying sets the grid for both races)."""
+    if result.info.type not in RACES:
+        return ()
+    race = analyse(session_laps.laps, {row.car: row.car_class for row in result.rows})
+    qualifying = next((season_tables.sessions.get((event.key, s.slug)) for s in event.sessions
+                       if s.type == "qualifying" and (event.key, s.slug) in season_tables.sessions), None)
+    grid = {row.car: row.position for row in qualifying.rows} if qualifying else None
+    charts = []
+    for code, rows in result.classes:
+        cars = [(row.car, f"#{row.car} {_crew_surnames(site, row.drivers)}") for row in rows
+                if race.car(row.car) is not None or (grid and row.car in grid)]
+        if cars:
+            class_name = site.config.championship(event.championship).car_class(code).name
+            charts.append(lap_chart(race, cars, class_name, grid))
+    return tuple(charts)
+
+
+def _crew_surnames(site: Site, drivers) -> str:
+    return " / ".join(surname(site.drivers[slug].name) if slug in site.drivers else slug for slug in drivers)
 
 
 def _event_context(site: Site, tables: Tables, track_records: LapRecords, championship, season, event: Event,
                    previous, following) -> dict:
     season_tables = tables.season(season.championship, season.year)
-    schedule = _schedule(event, season_tables)
+    schedule = _schedule(site, event, season_tables, with_lap_charts=True)
     cars = {row.car for s in schedule if s.result for row in s.result.rows}
     by_slug = site.article_by_slug
     track = site.tracks.get(event.track)

@@ -37,6 +37,8 @@ class ScoredRow:
     note: str
     guest: bool = False
     laps_led: int | None = None
+    interval: str = ""
+    speed: float | None = None  # km/h on the best lap
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,14 @@ class ScoredSession:
     @property
     def key(self) -> tuple[str, str]:
         return (self.event, self.info.slug)
+
+    @property
+    def shows_laps_led(self) -> bool:
+        return any(row.laps_led is not None for row in self.rows)
+
+    @property
+    def shows_speed(self) -> bool:
+        return any(row.speed is not None for row in self.rows)
 
 
 def score_session(event: Event, info: SessionInfo, rows, cars: dict, championship: Championship,
@@ -83,6 +93,7 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
                 best_lap=row.best_lap,
                 fastest_in_class=lap is not None and lap == class_best, points=awarded.get(row.car, 0.0),
                 rookie=entry.rookie, note=row.note, guest=row.car in guests, laps_led=row.laps_led,
+                interval=row.interval, speed=row.speed,
             ))
         scored_by_class[code] = tuple(scored)
     overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))

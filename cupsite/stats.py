@@ -24,6 +24,7 @@ class Stats:
     titles: int = 0
     finishes: int = 0  # classified race finishes
     finish_total: int = 0  # their class positions added up, for the average
+    laps_led: int = 0  # in races, where a per-lap export or the classification says
 
     @property
     def average_finish(self) -> float | None:
@@ -34,7 +35,8 @@ class Stats:
         return Stats(self.starts + other.starts, self.wins + other.wins, self.podiums + other.podiums,
                      self.poles + other.poles, self.fastest_laps + other.fastest_laps, self.dnfs + other.dnfs,
                      min(best) if best else None, self.points + other.points, self.titles + other.titles,
-                     self.finishes + other.finishes, self.finish_total + other.finish_total)
+                     self.finishes + other.finishes, self.finish_total + other.finish_total,
+                     self.laps_led + other.laps_led)
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _find(standings: Standings | None, code: str, driver: str) -> StandingRow | 
 
 
 def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
-    starts = wins = podiums = poles = fastest = dnfs = 0
+    starts = wins = podiums = poles = fastest = dnfs = led = 0
     finishes = []
     for _, session, row in results:
         kind = session.info.type
@@ -120,9 +122,10 @@ def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
         elif row.status == "dnf":
             dnfs += 1
         fastest += row.fastest_in_class
+        led += row.laps_led or 0
     title = int(complete and standing is not None and standing.position == 1 and standing.points > 0)
     return Stats(starts, wins, podiums, poles, fastest, dnfs, min(finishes) if finishes else None,
-                 standing.points if standing else 0, title, len(finishes), sum(finishes))
+                 standing.points if standing else 0, title, len(finishes), sum(finishes), led)
 
 
 def total_stats(records) -> Stats:

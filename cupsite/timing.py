@@ -1,8 +1,11 @@
-"""Times and gaps as timing sheets write them: 1:26.384, 40:12.345, +0.512, +1 Lap."""
+"""Times, gaps and statuses as timing sheets write them: 1:26.384, 40:12.345, +0.512, +1 Lap,
+Retired."""
 
 from __future__ import annotations
 
 import re
+
+from .model import STATUSES
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(?:(\d{1,2})[:'])?(\d{1,2}(?:\.\d{1,3})?)$")
 _LAPS_GAP = re.compile(r"^\+?\s*(\d+)\s+laps?$", re.I)
@@ -56,3 +59,14 @@ def format_time(seconds: float | None) -> str:
 
 def format_gap(seconds: float) -> str:
     return "+" + format_time(seconds)
+
+
+_STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "not_classified": "nc", "disqualified": "dsq",
+                   "excluded": "dsq", "did not start": "dns", "finished": "classified", "running": "classified"}
+
+
+def parse_status(text: str) -> str | None:
+    """The model's status ("dnf") from a sheet's ("Retired", "DNF", "Not classified"); None if unknown."""
+    status = " ".join(str(text).split()).lower()
+    status = _STATUS_ALIASES.get(status, status)
+    return status if status in STATUSES else None

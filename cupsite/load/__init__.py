@@ -17,11 +17,12 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
                      "run cupsite in the site's folder, or pass --config path/to/cupsite.toml")
         return Content()
     names: dict = {}
-    seasons, results = load_results(config, problems, names)
+    seasons, results, laps = load_results(config, problems, names)
     return Content(
         articles=tuple(load_articles(content_dir / "articles", problems)),
         seasons=tuple(seasons),
         results=tuple(results),
+        laps=tuple(laps),
         drivers=tuple(load_profiles(content_dir / "drivers", "driver", problems)),
         teams=tuple(load_profiles(content_dir / "teams", "team", problems)),
         tracks=tuple(load_profiles(content_dir / "tracks", "track", problems)),

@@ -1,74 +1,154 @@
-"""Classifications: content/results/<championship>/<season>/<round>/<session>.yaml,
-with the checks that catch a result that cannot have happened."""
+"""Classifications: content/results/<championship>/<season>/<round>/<session>.yaml, or the
+timing system's export <session>.csv (with a race's laps in <session>.laps.csv), and the
+checks that catch a result that cannot have happened."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..cache import active, file_bytes, fingerprint
+from ..config import Championship
 from ..errors import Problems
-from ..model import STATUSES, Event, ResultRow, Season, SessionResult, Source
+from ..laps import analyse
+from ..model import STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
-from ..timing import parse_gap, parse_time
+from ..timing import parse_gap, parse_status, parse_time
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
+from .timing_exports import Matching, classification_rows, lap_rows, read_export
 
-ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "best", "best_lap", "note", "drivers", "laps_led")
-_STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "disqualified": "dsq", "did not start": "dns",
-                   "finished": "classified", "running": "classified"}
+ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best", "best_lap", "speed", "note",
+              "drivers", "laps_led")
+CLASSIFICATION_SUFFIXES = (".yaml", ".yml", ".csv")
+LAPS_SUFFIX = ".laps.csv"
+RACE_TYPES = ("race", "sprint")
 
 
 CLASSIFICATIONS_PER_WORKER = 8  # a file of 30 rows takes longer to read than a story: fewer pay for a worker
 
 
-def load_classifications(folder: Path, season: Season, problems: Problems,
-                         calendar_read: bool = True) -> list[SessionResult]:
-    """Every classification of a season. When its calendar could not be read, each file is
-    still checked on its own (positions, cars, times) so that its mistakes show up now too."""
+@dataclass(frozen=True)
+class SessionFile:
+    """One file of a round's folder to read: a classification or a per-lap export."""
+
+    path: Path
+    event: Event | None
+    session: str
+
+
+def load_classifications(folder: Path, season: Season, championship: Championship, driver_names: dict,
+                         problems: Problems, calendar_read: bool = True
+                         ) -> tuple[list[SessionResult], list[SessionLaps]]:
+    """Every classification and per-lap export of a season. When its calendar could not be read,
+    each file is still checked on its own (positions, cars, times) so that its mistakes show up now too."""
     events = {e.slug: e for e in season.events}
     cars = {e.number: e for e in season.entries}
-    files = []  # (path, event, session): each read on its own, from the cache or on one of the cores
+    classification_files, lap_files = [], []  # each read on its own, from the cache or on one of the cores
     for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
-        event = events.get(event_dir.name)
-        if not calendar_read:
-            files += [(path, None, path.stem) for path in sorted(event_dir.glob("*.y*ml"))]
-            continue
-        if event is None:
+        event = events.get(event_dir.name) if calendar_read else None
+        if calendar_read and event is None:
             problems.add(event_dir, None, f"no round with slug {event_dir.name!r} in season.yaml",
                          f"rename the folder to one of: {', '.join(sorted(events))}")
             continue
-        sessions = {s.slug: s for s in event.sessions}
+        sessions = {s.slug: s for s in event.sessions} if event else {}
+        by_session: dict[str, list[Path]] = {}
         for path in sorted(event_dir.iterdir()):
-            if path.suffix not in (".yaml", ".yml"):
+            is_laps = path.name.lower().endswith(LAPS_SUFFIX)
+            session = path.name[:-len(LAPS_SUFFIX)] if is_laps else path.stem
+            if not is_laps and path.suffix.lower() not in CLASSIFICATION_SUFFIXES:
                 problems.add(path, None, "is not a classification file",
-                             "classifications are <session>.yaml files; move other files out of content/results/")
+                             "classifications are <session>.yaml files or timing exports <session>.csv; "
+                             "move other files out of content/results/")
                 continue
-            if path.stem not in sessions:
-                problems.add(path, None, f"no session {path.stem!r} in round {event.round} ({event.name})",
+            if event and session not in sessions:
+                problems.add(path, None, f"no session {session!r} in round {event.round} ({event.name})",
                              f"name the file after one of: {', '.join(sessions) or 'add sessions to season.yaml'}")
                 continue
-            files.append((path, event, path.stem))
-    entry_list = fingerprint(cars) if active() is not None else b""
+            if is_laps:
+                lap_files.append(SessionFile(path, event, session))
+            else:
+                by_session.setdefault(session, []).append(path)
+                classification_files.append(SessionFile(path, event, session))
+        for session, paths in by_session.items():
+            if len(paths) > 1:
+                problems.add(paths[-1], None, f"session {session!r} has {len(paths)} classifications: "
+                             f"{', '.join(p.name for p in paths)}", "keep one: the timing export or the "
+                             "hand-written file")
+    fingerprinted = active() is not None
+    season_keys = fingerprint((cars, championship.classes, driver_names)) if fingerprinted else b""
     results = problems.remembered_each(
-        "classification", files,
-        lambda file: (str(file[0]), file_bytes(file[0]), fingerprint((file[1], file[2])), entry_list),
-        lambda file, found: _read_classification(file[0], file[1], file[2], cars, found),
+        "classification", classification_files,
+        lambda file: (str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys),
+        lambda file, found: read_classification(file, championship, cars, driver_names, found),
         per_worker=CLASSIFICATIONS_PER_WORKER)
-    return [result for result in results if result is not None and calendar_read]
+    laps = problems.remembered_each(
+        "laps", lap_files,
+        lambda file: (str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys),
+        lambda file, found: read_laps(file, cars, found),
+        per_worker=CLASSIFICATIONS_PER_WORKER)
+    if not calendar_read:
+        return [], []
+    results = [result for result in results if result is not None]
+    laps = [session_laps for session_laps in laps if session_laps is not None]
+    return with_laps_led(results, laps, cars, problems), laps
 
 
-def _read_classification(path, event: Event | None, session: str, cars: dict,
-                         problems: Problems) -> SessionResult | None:
-    data = read_yaml_file(path, problems)
-    if data is None:
+def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: dict,
+                  problems: Problems) -> list[SessionResult]:
+    """Each classification with the laps each car led, from its per-lap export where there is one;
+    a classification and its laps that disagree on a car's laps are reported."""
+    by_session = {(r.event, r.session): r for r in results}
+    merged = {}
+    for session_laps in laps:
+        result = by_session.get((session_laps.event, session_laps.session))
+        if result is None:
+            problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has no "
+                         "classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
+            continue
+        race = analyse(session_laps.laps, {number: entry.car_class for number, entry in cars.items()})
+        rows = []
+        for row in result.rows:
+            car_laps = race.car(row.car)
+            completed = car_laps.completed if car_laps else 0
+            if row.laps is not None and completed != row.laps:
+                problems.warn(session_laps.source.path, None, f"car #{row.car} has {completed} laps here but "
+                              f"{row.laps} in the classification ({result.source.path})",
+                              "export both files again after the session is final")
+            led = car_laps.led if car_laps else 0
+            rows.append(row if row.laps_led is not None else replace(row, laps_led=led))
+        merged[(result.event, result.session)] = replace(result, rows=tuple(rows))
+    return [merged.get((r.event, r.session), r) for r in results]
+
+
+def read_laps(file: SessionFile, cars: dict, problems: Problems) -> SessionLaps | None:
+    export = read_export(file.path, file_bytes(file.path), problems)
+    if export is None:
         return None
-    fields = Fields(problems, path, data, "the classification", ("results",))
-    rows_data = data.get("results") if fields.ok else None
-    if not isinstance(rows_data, list):
-        problems.add(path, 1, "the classification should hold a list `results:`",
-                     "see docs/formats.md, 'A session's classification'")
+    laps = lap_rows(export, cars, problems)
+    if laps is None or file.event is None:
         return None
-    rows = [row for row in (_load_row(path, item, cars, problems) for item in rows_data) if row]
+    return SessionLaps(file.event.championship, file.event.season, file.event.slug, file.session, laps,
+                       Source(problems.relative(file.path)))
+
+
+def read_classification(file: SessionFile, championship: Championship, cars: dict, driver_names: dict,
+                        problems: Problems, matching: Matching | None = None) -> SessionResult | None:
+    path, event, session = file.path, file.event, file.session
+    if path.suffix.lower() == ".csv":
+        export = read_export(path, file_bytes(path), problems)
+        if export is None:
+            return None
+        if export.is_laps:
+            problems.add(path, 1, "this is a per-lap export, not a classification",
+                         f"name it {session}.laps.csv")
+            return None
+        race = event is None or _session_type(event, session) in RACE_TYPES
+        rows = classification_rows(export, championship, cars, driver_names, problems, matching, race)
+    else:
+        rows = _yaml_rows(path, cars, problems)
+    if rows is None:
+        return None
     report_duplicates(problems, path, [(r.position, r.line) for r in rows], "position")
     report_duplicates(problems, path, [(r.car, r.line) for r in rows], "car number")
     positions = {r.position for r in rows}
@@ -80,11 +160,27 @@ def _read_classification(path, event: Event | None, session: str, cars: dict,
     _check_drivers_once(path, ordered, cars, problems)
     if event is None:
         return None
-    session_type = next(s.type for s in event.sessions if s.slug == session)
-    if session_type in ("race", "sprint"):
+    if _session_type(event, session) in RACE_TYPES:
         _check_race_order(path, ordered, problems)
     return SessionResult(event.championship, event.season, event.slug, session, ordered,
                          Source(problems.relative(path)))
+
+
+def _session_type(event: Event, session: str) -> str:
+    return next(s.type for s in event.sessions if s.slug == session)
+
+
+def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | None:
+    data = read_yaml_file(path, problems)
+    if data is None:
+        return None
+    fields = Fields(problems, path, data, "the classification", ("results",))
+    rows_data = data.get("results") if fields.ok else None
+    if not isinstance(rows_data, list):
+        problems.add(path, 1, "the classification should hold a list `results:`",
+                     "see docs/formats.md, 'A session's classification'")
+        return None
+    return [row for row in (_load_row(path, item, cars, problems) for item in rows_data) if row]
 
 
 def _check_race_order(path, rows, problems: Problems) -> None:
@@ -127,20 +223,21 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
     car = fields.integer("car", required=True, minimum=0)
     if car is not None and car not in cars:
         fields.error("car", f"car #{car} is not in the entry list", "add it to entries.yaml or fix the number")
-    status = fields.text("status", default="classified").lower()
-    status = _STATUS_ALIASES.get(status, status)
-    if status not in STATUSES:
-        fields.error("status", f"unknown status {status!r}", f"use one of: {', '.join(STATUSES)}")
+    written_status = fields.text("status", default="classified")
+    status = parse_status(written_status)
+    if status is None:
+        fields.error("status", f"unknown status {written_status!r}", f"use one of: {', '.join(STATUSES)}")
         status = "classified"
     texts = {key: fields.text(key) for key in ("time", "best")}
     for key, text in texts.items():
         if text and parse_time(text) is None:
             fields.error(key, f"{key!r} is not a time: {text!r}", 'write it as "1:26.384" (in quotes)')
             texts[key] = ""
-    gap = fields.text("gap")
-    if gap and parse_gap(gap) is None:
-        fields.error("gap", f"'gap' is not a gap: {gap!r}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
-        gap = ""
+    gaps = {key: fields.text(key) for key in ("gap", "interval")}
+    for key, gap in gaps.items():
+        if gap and parse_gap(gap) is None:
+            fields.error(key, f"{key!r} is not a gap: {gap!r}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
+            gaps[key] = ""
     drivers = fields.names("drivers")
     if drivers and car in cars:
         crew = cars[car].drivers
@@ -150,6 +247,7 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
                              f"the entry list names: {', '.join(crew)}")
     if position is None or car is None:
         return None
-    return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gap,
+    return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gaps["gap"],
                      texts["best"], fields.integer("best_lap", minimum=1), fields.text("note"),
-                     tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0))
+                     tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0),
+                     gaps["interval"], fields.number("speed"))

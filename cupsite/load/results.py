@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import Championship, SiteConfig
 from ..errors import Problems
-from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionResult, Source
+from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, SessionResult, Source
 from ..rules import parse_rules
 from ..slugs import slugify
 from .classifications import load_classifications
@@ -24,11 +24,12 @@ _YEAR = re.compile(r"^\d{4}$")
 RESERVED_ROUND_SLUGS = {"standings"}
 
 
-def load_results(config: SiteConfig, problems: Problems, names: dict) -> tuple[list[Season], list[SessionResult]]:
-    seasons, results = [], []
+def load_results(config: SiteConfig, problems: Problems, names: dict
+                 ) -> tuple[list[Season], list[SessionResult], list[SessionLaps]]:
+    seasons, results, laps = [], [], []
     folder = config.content_dir / "results"
     if not folder.is_dir():
-        return seasons, results
+        return seasons, results, laps
     for championship_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         championship = config.championship(championship_dir.name)
         if championship is None:
@@ -40,7 +41,7 @@ def load_results(config: SiteConfig, problems: Problems, names: dict) -> tuple[l
             if not _YEAR.match(season_dir.name):
                 problems.add(season_dir, None, "a season folder must be named by its year, e.g. 2025")
                 continue
-            season = _load_season(season_dir, championship, problems, names)
+            season = load_season(season_dir, championship, problems, names)
             if season is None:
                 continue
             seasons.append(season)
@@ -48,11 +49,16 @@ def load_results(config: SiteConfig, problems: Problems, names: dict) -> tuple[l
                 # without the entry list every row would fail as "car not in the entry list",
                 # burying the one error that matters
                 calendar_read = not problems.unreadable(Problems.CALENDAR, season_dir)
-                results.extend(load_classifications(season_dir, season, problems, calendar_read))
-    return seasons, results
+                driver_names = {slug: names.get(("driver", slug), slug) for entry in season.entries
+                                for slug in entry.drivers}
+                season_results, season_laps = load_classifications(season_dir, season, championship, driver_names,
+                                                                   problems, calendar_read)
+                results.extend(season_results)
+                laps.extend(season_laps)
+    return seasons, results, laps
 
 
-def _load_season(folder: Path, championship: Championship, problems: Problems, names: dict) -> Season | None:
+def load_season(folder: Path, championship: Championship, problems: Problems, names: dict) -> Season | None:
     path = folder / "season.yaml"
     if not path.is_file():
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")

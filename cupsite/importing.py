@@ -1,0 +1,123 @@
+"""`cupsite import`: file an official timing export where the build reads it.
+
+The export is checked against the season (cars, classes, crews) exactly as the build will
+check it, and stored only when nothing is wrong, byte for byte as published, so the next
+official revision can simply replace it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import Problems
+from .load.classifications import LAPS_SUFFIX, SessionFile, read_classification, read_laps
+from .load.results import load_season
+from .load.timing_exports import Matching, read_export
+from .model import Season
+from .slugs import keys_ending_with
+
+
+class ImportRefused(Exception):
+    """The export cannot be filed; the message says why and what to do."""
+
+
+@dataclass
+class ImportReport:
+    stored: Path
+    replaced: bool
+    removed: list[Path] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)  # what was matched, for the person importing
+    warnings: list = field(default_factory=list)
+
+
+def import_export(config: SiteConfig, source: Path, event_ref: str, session: str,
+                  replace_hand_written: bool = False) -> ImportReport:
+    problems = Problems(config.root)
+    seasons, known_names = _seasons(config, problems)
+    events = {event.key: (event, season) for season in seasons for event in season.events}
+    matches = keys_ending_with(event_ref, events)
+    if len(matches) != 1:
+        known = ", ".join(sorted(events)) or "none"
+        raise ImportRefused(f"{'no' if not matches else 'more than one'} event {event_ref!r}; events: {known}")
+    event, season = events[matches[0]]
+    if session not in {s.slug for s in event.sessions}:
+        raise ImportRefused(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
+                            f"{', '.join(s.slug for s in event.sessions)}")
+    if not source.is_file():
+        raise ImportRefused(f"{source} is not a file")
+    export = read_export(source, source.read_bytes(), problems)
+    problems.raise_if_any()
+    championship = config.championship(event.championship)
+    cars = {entry.number: entry for entry in season.entries}
+    folder = config.content_dir / "results" / event.championship / event.season / event.slug
+    file = SessionFile(source, event, session)
+    report_lines = []
+    if export.is_laps:
+        laps = read_laps(file, cars, problems)
+        problems.raise_if_any()
+        target = folder / f"{session}{LAPS_SUFFIX}"
+        counted = {lap.car for lap in laps.laps}
+        report_lines.append(f"{len(laps.laps)} laps of {len(counted)} cars, every car in the entry list")
+        hand_written = []
+        if not any((folder / f"{session}{suffix}").is_file() for suffix in (".csv", ".yaml", ".yml")):
+            report_lines.append(f"note: {session} has no classification yet; import it too, or the build "
+                                "will report the laps alone")
+    else:
+        names = {slug: known_names.get(("driver", slug), slug) for entry in season.entries for slug in entry.drivers}
+        matching = Matching()
+        read_classification(file, championship, cars, names, problems, matching)
+        problems.raise_if_any()
+        target = folder / f"{session}.csv"
+        report_lines += _matching_lines(matching, names)
+        hand_written = [folder / f"{session}{suffix}" for suffix in (".yaml", ".yml")
+                        if (folder / f"{session}{suffix}").is_file()]
+        if hand_written and not replace_hand_written:
+            shown = hand_written[0].relative_to(config.root)
+            raise ImportRefused(f"{shown} already holds the hand-written classification of {session}; pass "
+                                "--replace to remove it in favour of the export, or remove it yourself")
+    replaced = target.is_file()
+    _write_atomically(target, source.read_bytes())
+    for path in hand_written:
+        path.unlink()
+    return ImportReport(target, replaced, hand_written, report_lines, problems.warnings)
+
+
+def _seasons(config: SiteConfig, problems: Problems) -> tuple[list[Season], dict]:
+    """Every season's calendar and entry list (the classifications are not needed to file one)."""
+    seasons, names = [], {}
+    results = config.content_dir / "results"
+    for championship in config.championships:
+        folder = results / championship.slug
+        if not folder.is_dir():
+            continue
+        for season_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name.isdigit()):
+            season = load_season(season_dir, championship, problems, names)
+            if season is not None:
+                seasons.append(season)
+    problems.raise_if_any()
+    return seasons, names
+
+
+def _matching_lines(matching: Matching, names: dict) -> list[str]:
+    lines = [f"{matching.cars} cars matched to the entry list, {matching.drivers} driver names to their crews"]
+    for (written, code), count in sorted(matching.classes.items()):
+        lines.append(f"class {written!r} read as {code} ({count} car{'s' if count != 1 else ''})")
+    for written, slug in sorted(matching.spelt_differently.items()):
+        lines.append(f"{written!r} read as {names.get(slug, slug)}")
+    return lines
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,111 @@
+"""`cupsite import`: an official export is checked like the build checks it, then filed
+unchanged where the build reads it; a bad export is refused and nothing is written."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from cupsite.build import build
+from cupsite.cli import main
+
+from .conftest import SITES, copy_site
+
+# Beta's race 1 of the mini site (tests/sites/mini/.../beta/race-1.yaml) as official timing
+# would publish it: the same facts in the IMSA layout, names written the timing way.
+BETA_RACE = (
+    "\ufeffPOSITION;NUMBER;STATUS;LAPS;TOTAL_TIME;GAP_FIRST;GAP_PREVIOUS;FL_LAPNUM;FL_TIME;FL_KPH;TEAM;CLASS;"
+    "DRIVER1_FIRSTNAME;DRIVER1_SECONDNAME;DRIVER2_FIRSTNAME;DRIVER2_SECONDNAME;\r\n"
+    "1;3;Classified;10;16:00.000;-;-;4;1'35.000;151.6;Red Team;Class A;Cyd;COLE;;;\r\n"
+    "2;2;Classified;10;16:02.000;+2.000;+2.000;7;1'35.100;151.4;Blue Team;Class A;Bob;BAKER;;;\r\n"
+    "3;8;Classified;10;16:30.000;+30.000;+28.000;2;1'37.000;148.5;Green Team;B;Jose;FABREGAS;;;\r\n"
+    "4;1;Classified;9;;+1 Lap;+1 Lap;3;1'35.500;150.8;Red Team;A;Ann;ABLE;;;\r\n"
+    "5;7;DNS;0;;;;;;;Blue Team;B;Dee;DUNN;Eve;ERNST;\r\n"
+)
+
+
+def run(site, *args):
+    return CliRunner().invoke(main, ["import", *args, "--config", str(site / "cupsite.toml")])
+
+
+def standings_json(output):
+    return json.loads((output / "data/cup/2024/standings.json").read_text(encoding="utf-8"))
+
+
+def test_an_export_replaces_a_hand_written_classification_only_when_asked_and_gives_the_same_standings(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    before = standings_json(build(site / "cupsite.toml", output=tmp_path / "before").output)
+    export = tmp_path / "03_Results_Race 1_Official.CSV"
+    export.write_bytes(BETA_RACE.encode("utf-8"))
+    refused = run(site, str(export), "--event", "2024/beta", "--session", "race-1")
+    assert refused.exit_code == 1
+    assert "race-1.yaml already holds the hand-written classification" in refused.output
+    assert not (site / "content/results/cup/2024/beta/race-1.csv").exists()
+
+    result = run(site, str(export), "--event", "2024/beta", "--session", "race-1", "--replace")
+    assert result.exit_code == 0, result.output
+    stored = site / "content/results/cup/2024/beta/race-1.csv"
+    assert stored.read_bytes() == export.read_bytes()  # kept exactly as official timing published it
+    assert not (site / "content/results/cup/2024/beta/race-1.yaml").exists()
+    assert "5 cars matched to the entry list, 6 driver names to their crews" in result.output
+    assert "class 'Class A' read as A (2 cars)" in result.output
+    assert "'Jose FABREGAS' read as José Fábregas" in result.output
+    assert "Stored content/results/cup/2024/beta/race-1.csv" in result.output
+
+    after = standings_json(build(site / "cupsite.toml", output=tmp_path / "after").output)
+    assert after == before
+
+
+def test_the_next_official_revision_replaces_the_export(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    export = tmp_path / "race.csv"
+    export.write_bytes(BETA_RACE.encode("utf-8"))
+    assert run(site, str(export), "--event", "beta", "--session", "race-1", "--replace").exit_code == 0
+    revised = BETA_RACE.replace("4;1;Classified;9;", "4;1;Not classified;9;")
+    export.write_bytes(revised.encode("utf-8"))
+    result = run(site, str(export), "--event", "beta", "--session", "race-1")
+    assert result.exit_code == 0, result.output
+    assert "Replaced content/results/cup/2024/beta/race-1.csv" in result.output
+    assert "Not classified" in (site / "content/results/cup/2024/beta/race-1.csv").read_text(encoding="utf-8")
+
+
+def test_a_bad_export_is_refused_with_every_problem_and_nothing_is_written(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    export = tmp_path / "race.csv"
+    export.write_text(BETA_RACE.replace("1;3;Classified", "1;33;Classified").replace("Bob;BAKER", "Bob;BAKKER"),
+                      encoding="utf-8")
+    result = run(site, str(export), "--event", "2024/gamma", "--session", "race-1")
+    assert result.exit_code == 1
+    assert "car #33 is not in the entry list" in result.output
+    assert "no driver called 'Bob BAKKER' in the entry list (car #2)" in result.output
+    assert "did you mean Bob Baker?" in result.output
+    assert "nothing was written" in result.output
+    assert not (site / "content/results/cup/2024/gamma/race-1.csv").exists()
+
+
+def test_an_unknown_event_or_session_is_refused(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    export = tmp_path / "race.csv"
+    export.write_bytes(BETA_RACE.encode("utf-8"))
+    unknown_event = run(site, str(export), "--event", "2024/delta", "--session", "race-1")
+    assert unknown_event.exit_code == 1 and "no event '2024/delta'" in unknown_event.output
+    unknown_session = run(site, str(export), "--event", "2024/gamma", "--session", "race-9")
+    assert unknown_session.exit_code == 1 and "has no session 'race-9'" in unknown_session.output
+
+
+def test_a_per_lap_export_is_filed_beside_the_classification(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    laps = tmp_path / "23_Time Cards_Race 1.CSV"
+    rows = ["NUMBER; DRIVER_NUMBER; LAP_NUMBER; LAP_TIME; ELAPSED; FLAG_AT_FL;"]
+    elapsed = {3: 0.0, 2: 1.0}
+    for lap in range(1, 4):
+        for car in (3, 2):
+            elapsed[car] += 96.0
+            minutes, seconds = divmod(elapsed[car], 60)
+            rows.append(f"{car};1;{lap};1:36.000;{int(minutes)}:{seconds:06.3f};GF;")
+    laps.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run(site, str(laps), "--event", "2024/beta", "--session", "race-1")
+    assert result.exit_code == 0, result.output
+    assert "6 laps of 2 cars" in result.output
+    assert (site / "content/results/cup/2024/beta/race-1.laps.csv").read_bytes() == laps.read_bytes()
