@@ -21,6 +21,9 @@ from .model import Season
 from .slugs import keys_ending_with
 
 
+SHOWN_NAMES = 3  # examples of names matched though written otherwise; a whole field would bury the report
+
+
 class ImportRefused(Exception):
     """The export cannot be filed; the message says why and what to do."""
 
@@ -106,8 +109,12 @@ def _matching_lines(matching: Matching, names: dict) -> list[str]:
     lines = [f"{matching.cars} cars matched to the entry list, {matching.drivers} driver names to their crews"]
     for (written, code), count in sorted(matching.classes.items()):
         lines.append(f"class {written!r} read as {code} ({count} car{'s' if count != 1 else ''})")
-    for written, slug in sorted(matching.spelt_differently.items()):
-        lines.append(f"{written!r} read as {names.get(slug, slug)}")
+    different = sorted(matching.spelt_differently.items())
+    if different:
+        shown = ", ".join(f"{written!r} as {names.get(slug, slug)}" for written, slug in different[:SHOWN_NAMES])
+        more = f" and {len(different) - SHOWN_NAMES} more" if len(different) > SHOWN_NAMES else ""
+        lines.append(f"{len(different)} driver name{'s' if len(different) != 1 else ''} written otherwise than in "
+                     f"the entry list (case, accents or order) read as the entry list's: {shown}{more}")
     return lines
 
 

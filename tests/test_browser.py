@@ -445,3 +445,25 @@ def test_mini_site_works_from_disk(mini_site, tab):
     assert page.evaluate(stylesheet_applied), "the stylesheet did not load on the standings page opened from disk"
 
     assert not watch.problems, _problems("mini site from disk:", watch.problems)
+
+
+def test_the_lap_chart_of_a_race_is_drawn_and_fits_a_phone(demo_site, demo_url, tab):
+    """Indianapolis race 1 has a per-lap export: each class's chart is drawn in the race's section,
+    as wide as the screen allows and no wider."""
+    page, watch = tab
+    page.set_viewport_size(PHONE)
+    page.goto(demo_url + "carrera-cup/2025/indianapolis/index.html#race-1-lap-chart", wait_until="load")
+    charts = page.locator("#race-1 figure.lap-chart")
+    expect(charts).to_have_count(3)
+    for index in range(3):
+        svg = charts.nth(index).locator("svg")
+        svg.scroll_into_view_if_needed()
+        expect(svg).to_be_visible()
+        box = svg.bounding_box()
+        assert 0 < box["x"] and box["x"] + box["width"] <= PHONE["width"], box
+        assert box["height"] > 100, box
+    pro = charts.nth(0)
+    expect(pro.locator("figcaption")).to_contain_text("#6 led every lap")
+    drawn = pro.locator("g.line polyline").evaluate_all("lines => lines.map(l => l.getBBox().width)")
+    assert len(drawn) >= 10 and min(drawn) > 0, drawn  # every Pro car's line has length on screen
+    assert not watch.problems, watch.problems

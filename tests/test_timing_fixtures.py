@@ -173,3 +173,14 @@ def test_a_shared_car_endurance_race_read_only_from_its_export_credits_each_crew
     for driver in ("erik-van-der-berg", "jose-muller", "tom-hale", "renee-laurent", "pat-kowal", "sam-ito"):
         assert points[driver] == 30, driver
     assert points["soren-lindahl"] == 0 and points.get("ingrid-hoff", 0) == 0
+
+
+def test_laps_led_from_the_per_lap_exports_count_in_the_drivers_statistics(demo_site):
+    def laps_led(slug):
+        page = BeautifulSoup((demo_site / f"drivers/{slug}/index.html").read_text(), "html.parser")
+        term = page.find("dt", string="Laps led")
+        return term.find_next_sibling("dd").text if term else None
+
+    # race 1: Vanier led all 24 laps; race 2: Jeansonne led all 28 (the fixtures' README)
+    assert (laps_led("zachary-vanier"), laps_led("aaron-jeansonne")) == ("24", "28")
+    assert laps_led("scott-blind") is None  # led his class, never the race
