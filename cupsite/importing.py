@@ -20,7 +20,6 @@ from .load.timing_exports import Matching, read_export
 from .model import Season
 from .slugs import keys_ending_with
 
-
 SHOWN_NAMES = 3  # examples of names matched though written otherwise; a whole field would bury the report
 
 

@@ -16,6 +16,7 @@ from cupsite.errors import Problems
 from cupsite.laps import analyse
 from cupsite.load.classifications import SessionFile, read_classification, read_laps
 from cupsite.load.results import load_season
+from cupsite.timing import format_time
 from cupsite.yamlio import load_yaml
 
 from .conftest import ROOT, SITES, copy_site
@@ -184,3 +185,46 @@ def test_laps_led_from_the_per_lap_exports_count_in_the_drivers_statistics(demo_
     # race 1: Vanier led all 24 laps; race 2: Jeansonne led all 28 (the fixtures' README)
     assert (laps_led("zachary-vanier"), laps_led("aaron-jeansonne")) == ("24", "28")
     assert laps_led("scott-blind") is None  # led his class, never the race
+
+
+def short_laps(cars_and_times: dict[int, list[float]]) -> str:
+    """A per-lap export of the given lap times (seconds) per car, all green."""
+    rows = ["NUMBER; DRIVER_NUMBER; LAP_NUMBER; LAP_TIME; ELAPSED; FLAG_AT_FL;"]
+    for car, times in cars_and_times.items():
+        elapsed = 0.0
+        for number, lap_time in enumerate(times, start=1):
+            elapsed += lap_time
+            rows.append(f"{car};1;{number};{format_time(lap_time)};{format_time(elapsed)};GF;")
+    return "\n".join(rows) + "\n"
+
+
+def test_a_per_lap_export_fills_the_fastest_laps_a_classification_leaves_out(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    folder = site / "content/results/cup/2024/beta"
+    (folder / "race-1.yaml").write_text(
+        "results:\n  - {pos: 1, car: 3, laps: 3}\n  - {pos: 2, car: 2, laps: 3, gap: '+1.500'}\n", encoding="utf-8")
+    (folder / "race-1.laps.csv").write_text(short_laps({3: [96.0, 95.0, 95.5], 2: [96.5, 95.9, 95.1]}),
+                                            encoding="utf-8")
+    output = build(site / "cupsite.toml", tmp_path / "output").output
+    race = next(s for s in json.loads((output / "data/cup/2024/results.json").read_text())["sessions"]
+                if s["event"] == "cup/2024/beta")
+    assert [(r["car"], r["best_lap"], r["best_lap_number"], r["laps_led"]) for r in race["rows"]] == [
+        (3, "1:35.000", 2, 3), (2, "1:35.100", 3, 0)]
+
+
+def test_a_per_lap_export_without_its_classification_is_an_error_but_a_broken_one_is_not_blamed_twice(tmp_path):
+    from cupsite.errors import ContentErrors
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    laps = short_laps({3: [96.0], 2: [97.0]})
+    (site / "content/results/cup/2024/gamma").mkdir(exist_ok=True)
+    (site / "content/results/cup/2024/gamma/race-1.laps.csv").write_text(laps, encoding="utf-8")
+    (site / "content/results/cup/2024/beta/race-1.laps.csv").write_text(laps, encoding="utf-8")
+    (site / "content/results/cup/2024/beta/race-1.yaml").write_text("results: nothing\n", encoding="utf-8")
+    with pytest.raises(ContentErrors) as failure:
+        build(site / "cupsite.toml", tmp_path / "output")
+    found = [(e.path, e.message) for e in failure.value.errors]
+    assert found == [
+        ("content/results/cup/2024/beta/race-1.yaml", "the classification should hold a list `results:`"),
+        ("content/results/cup/2024/gamma/race-1.laps.csv", "the per-lap export of 'race-1' has no classification "
+         "beside it")]

@@ -13,7 +13,7 @@ from ..errors import Problems
 from ..laps import analyse
 from ..model import STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
-from ..timing import parse_gap, parse_status, parse_time
+from ..timing import format_time, parse_gap, parse_status, parse_time
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 from .timing_exports import Matching, classification_rows, lap_rows, read_export
@@ -91,20 +91,24 @@ def load_classifications(folder: Path, season: Season, championship: Championshi
         return [], []
     results = [result for result in results if result is not None]
     laps = [session_laps for session_laps in laps if session_laps is not None]
-    return with_laps_led(results, laps, cars, problems), laps
+    classified = {(file.event.slug, file.session) for file in classification_files if file.event}
+    return with_laps_led(results, laps, cars, classified, problems), laps
 
 
-def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: dict,
+def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: dict, classified: set,
                   problems: Problems) -> list[SessionResult]:
-    """Each classification with the laps each car led, from its per-lap export where there is one;
-    a classification and its laps that disagree on a car's laps are reported."""
+    """Each classification with the laps each car led, from its per-lap export where there is one
+    (and each car's fastest lap, where the classification does not give it); a classification and
+    its laps that disagree on a car's laps are reported."""
     by_session = {(r.event, r.session): r for r in results}
     merged = {}
     for session_laps in laps:
-        result = by_session.get((session_laps.event, session_laps.session))
-        if result is None:
-            problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has no "
-                         "classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
+        key = (session_laps.event, session_laps.session)
+        result = by_session.get(key)
+        if result is None:  # a classification that could not be read has been reported already
+            if key not in classified:
+                problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has "
+                             "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
         race = analyse(session_laps.laps, {number: entry.car_class for number, entry in cars.items()})
         rows = []
@@ -115,8 +119,11 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
                 problems.warn(session_laps.source.path, None, f"car #{row.car} has {completed} laps here but "
                               f"{row.laps} in the classification ({result.source.path})",
                               "export both files again after the session is final")
-            led = car_laps.led if car_laps else 0
-            rows.append(row if row.laps_led is not None else replace(row, laps_led=led))
+            if row.laps_led is None:
+                row = replace(row, laps_led=car_laps.led if car_laps else 0)
+            if not row.best and car_laps and car_laps.fastest is not None:
+                row = replace(row, best=format_time(car_laps.fastest), best_lap=car_laps.fastest_lap)
+            rows.append(row)
         merged[(result.event, result.session)] = replace(result, rows=tuple(rows))
     return [merged.get((r.event, r.session), r) for r in results]
 
