@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cupsite.config import CarClass, Championship
 from cupsite.errors import Problems
@@ -255,3 +257,36 @@ def test_per_lap_exports_with_a_missing_column_a_repeated_lap_or_a_clock_running
     assert messages(problems)[0].startswith("3: car #6 ends lap 2 at 1:30.000, not after lap 1 (1:31.402)")
     _, problems = read_laps(LAPS_HEADER + "404;1;1;1:31.402;0;;;;1:31.402;;;;;GF;\n")
     assert messages(problems)[0].startswith("2: car #404 is not in the entry list")
+
+
+CELLS = st.one_of(st.sampled_from(["", "-", "1", "12", "1:25.015", "1'58.056", "+1 Lap", "+0.611", "Retired",
+                                   "PRO", "Pro-Am", "Zachary Vanier", "COOK Sabré", "GF", "FCY", "B"]),
+                  st.text(max_size=12))
+COLUMNS = st.sampled_from(["POSITION", "POS", "NUMBER", "PIC", "CLASS", "CLASS_TYPE", "STATUS", "LAPS", "TOTAL_TIME",
+                           "ELAPSED", "GAP_FIRST", "GAP_PREVIOUS", "FL_LAPNUM", "FL_TIME", "FL_KPH", "DRIVER_1",
+                           "DRIVER1_FIRSTNAME", "DRIVER1_SECONDNAME", "DRIVERS", "LAP_NUMBER", "LAP_TIME",
+                           "DRIVER_NUMBER", "FLAG_AT_FL", "OTHER"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(COLUMNS, min_size=1, max_size=8, unique=True),
+       st.lists(st.lists(CELLS, max_size=9), max_size=6), st.sampled_from([";", "; ", ","]))
+def test_any_export_is_read_or_reported_never_a_crash(columns, rows, separator):
+    text = "\n".join(separator.join(cells) for cells in [columns, *rows]) + "\n"
+    problems = Problems(ROOT)
+    export = read_export(ROOT / "race-1.csv", text.encode("utf-8"), problems)
+    if export is None:
+        assert problems.items
+        return
+    result = lap_rows(export, CARS, problems) if export.is_laps else \
+        classification_rows(export, CUP, CARS, NAMES, problems)
+    assert result is not None or problems.items
+    assert all(problem.hint for problem in problems.items)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_are_read_or_reported_never_a_crash(data):
+    problems = Problems(ROOT)
+    export = read_export(ROOT / "race-1.csv", data, problems)
+    assert export is not None or problems.items
