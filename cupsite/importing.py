@@ -51,7 +51,8 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
                             f"{', '.join(s.slug for s in event.sessions)}")
     if not source.is_file():
         raise ImportRefused(f"{source} is not a file")
-    export = read_export(source, source.read_bytes(), problems)
+    data = source.read_bytes()
+    export = read_export(source, data, problems)
     problems.raise_if_any()
     championship = config.championship(event.championship)
     cars = {entry.number: entry for entry in season.entries}
@@ -82,7 +83,7 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
             raise ImportRefused(f"{shown} already holds the hand-written classification of {session}; pass "
                                 "--replace to remove it in favour of the export, or remove it yourself")
     replaced = target.is_file()
-    _write_atomically(target, source.read_bytes())
+    _write_atomically(target, data)
     for path in hand_written:
         path.unlink()
     return ImportReport(target, replaced, hand_written, report_lines, problems.warnings)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from .config import Championship
 from .model import SCORING_STATUSES, Entry, Event, SessionInfo
 from .rules import PointsSystem
-from .timing import format_gap, format_time, parse_gap, parse_time
+from .timing import format_gap, format_laps_behind, format_time, parse_gap, parse_time
 
 TIMED_SESSIONS = ("practice", "qualifying", "warmup")
 RACES = ("race", "sprint")
@@ -164,8 +164,7 @@ def _race_class_gap(row, leader) -> str:
     if row.status not in SCORING_STATUSES:
         return ""
     if row.laps is not None and leader.laps is not None and row.laps < leader.laps:
-        behind = leader.laps - row.laps
-        return f"+{behind} Lap" + ("s" if behind > 1 else "")
+        return format_laps_behind(leader.laps - row.laps)
     mine, theirs = _seconds_behind(row), _seconds_behind(leader)
     if mine is None or theirs is None:
         return ""

@@ -61,6 +61,11 @@ def format_gap(seconds: float) -> str:
     return "+" + format_time(seconds)
 
 
+def format_laps_behind(laps: int) -> str:
+    """2 -> '+2 Laps', as timing sheets write a gap of whole laps."""
+    return f"+{laps} Lap{'s' if laps > 1 else ''}"
+
+
 _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "not_classified": "nc", "disqualified": "dsq",
                    "excluded": "dsq", "did not start": "dns", "finished": "classified", "running": "classified"}
 

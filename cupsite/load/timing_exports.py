@@ -23,7 +23,7 @@ from ..config import Championship
 from ..errors import Problems
 from ..model import Lap, ResultRow
 from ..slugs import slugify
-from ..timing import format_gap, format_time, parse_gap, parse_status, parse_time
+from ..timing import format_gap, format_laps_behind, format_time, parse_gap, parse_status, parse_time
 
 # Our name for a value -> the columns that carry it in the known layouts, in order of preference.
 CLASSIFICATION_COLUMNS = {
@@ -322,8 +322,7 @@ def _overall_gaps(rows: list[ResultRow]) -> list[ResultRow]:
 
 def _gap_between(ahead: ResultRow, behind: ResultRow) -> str:
     if ahead.laps is not None and behind.laps is not None and behind.laps < ahead.laps:
-        laps = ahead.laps - behind.laps
-        return f"+{laps} Lap{'s' if laps > 1 else ''}"
+        return format_laps_behind(ahead.laps - behind.laps)
     times = [parse_time(r.time) if r.time else None for r in (ahead, behind)]
     return "" if None in times else format_gap(times[1] - times[0])
 
@@ -388,7 +387,7 @@ class _ValueReader:
             return ""
         laps, seconds = gap
         if laps:
-            return f"+{laps} Lap{'s' if laps > 1 else ''}"
+            return format_laps_behind(laps)
         return format_gap(seconds)
 
     def speed(self, text: str) -> float | None:
