@@ -18,7 +18,7 @@ from .load.classifications import LAPS_SUFFIX, SessionFile, read_classification,
 from .load.results import load_season
 from .load.timing_exports import Matching, read_export
 from .model import Season
-from .slugs import keys_ending_with
+from .slugs import one_key_ending_with
 
 SHOWN_NAMES = 3  # examples of names matched though written otherwise; a whole field would bury the report
 
@@ -41,11 +41,10 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
     problems = Problems(config.root)
     seasons, known_names = _seasons(config, problems)
     events = {event.key: (event, season) for season in seasons for event in season.events}
-    matches = keys_ending_with(event_ref, events)
-    if len(matches) != 1:
-        known = ", ".join(sorted(events)) or "none"
-        raise ImportRefused(f"{'no' if not matches else 'more than one'} event {event_ref!r}; events: {known}")
-    event, season = events[matches[0]]
+    key, problem = one_key_ending_with(event_ref, events, "event")
+    if key is None:
+        raise ImportRefused(problem)
+    event, season = events[key]
     if session not in {s.slug for s in event.sessions}:
         raise ImportRefused(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
                             f"{', '.join(s.slug for s in event.sessions)}")

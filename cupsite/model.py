@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 SESSION_TYPES = ("practice", "qualifying", "warmup", "sprint", "race")
+RACES = ("race", "sprint")  # the session types run as races: finishing order, gaps, laps led
 SCORING_STATUSES = ("classified",)
 STATUSES = ("classified", "nc", "dnf", "dns", "dsq")
 STATUS_LABELS = {

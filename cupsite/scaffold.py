@@ -11,7 +11,7 @@ import yaml
 from .config import SiteConfig
 from .link import Site
 from .publishing import Publishing
-from .slugs import keys_ending_with, slugify
+from .slugs import one_key_ending_with, slugify
 
 
 class ScaffoldError(Exception):
@@ -42,11 +42,10 @@ def new_article(config: SiteConfig, title: str, event: str | None, drivers: tupl
 
 def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) -> Path:
     """A classification for a session, pre-filled with the entry list in car-number order."""
-    matches = keys_ending_with(event_ref, site.events)
-    if len(matches) != 1:
-        known = ", ".join(sorted(site.events)) or "none"
-        raise ScaffoldError(f"{'no' if not matches else 'more than one'} event {event_ref!r}; events: {known}")
-    event = site.events[matches[0]]
+    key, problem = one_key_ending_with(event_ref, site.events, "event")
+    if key is None:
+        raise ScaffoldError(problem)
+    event = site.events[key]
     if session not in {s.slug for s in event.sessions}:
         raise ScaffoldError(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
                             f"{', '.join(s.slug for s in event.sessions)}")

@@ -7,12 +7,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import Championship
-from .model import SCORING_STATUSES, Entry, Event, SessionInfo
+from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo
 from .rules import PointsSystem
 from .timing import format_gap, format_laps_behind, format_time, parse_gap, parse_time
 
 TIMED_SESSIONS = ("practice", "qualifying", "warmup")
-RACES = ("race", "sprint")
 STATUS_SHORT = {"nc": "NC", "dnf": "DNF", "dns": "DNS", "dsq": "DSQ"}
 
 

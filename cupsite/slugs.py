@@ -15,6 +15,16 @@ def keys_ending_with(reference: str, keys) -> list[str]:
     return [key for key in keys if wanted and key.split("/")[-len(wanted):] == wanted]
 
 
+def one_key_ending_with(reference: str, keys, what: str) -> tuple[str | None, str]:
+    """(the one key a reference names, "") or (None, a message that says what to write instead)."""
+    matches = sorted(keys_ending_with(reference, keys))
+    if len(matches) == 1:
+        return matches[0], ""
+    if matches:
+        return None, f"more than one {what} {reference!r}: {', '.join(matches)}; write more of it, e.g. {matches[0]!r}"
+    return None, f"no {what} {reference!r}; {what}s: {', '.join(sorted(keys)) or 'none'}"
+
+
 def slugify(name: str) -> str:
     """'Sabré Cook' -> 'sabre-cook'; 'Pro-Am' -> 'pro-am'."""
     text = unicodedata.normalize("NFKD", str(name).lower().translate(_EXTRA))

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cupsite.build import build
 from cupsite.cli import main
 
-from .conftest import SITES, copy_site
+from .conftest import ROOT, SITES, copy_site
 
 # Beta's race 1 of the mini site (tests/sites/mini/.../beta/race-1.yaml) as official timing
 # would publish it: the same facts in the IMSA layout, names written the timing way.
@@ -111,3 +111,13 @@ def test_a_per_lap_export_is_filed_beside_the_classification(tmp_path):
     assert result.exit_code == 0, result.output
     assert "6 laps of 2 cars" in result.output
     assert (site / "content/results/cup/2024/beta/race-1.laps.csv").read_bytes() == laps.read_bytes()
+
+
+def test_an_ambiguous_event_lists_only_the_events_it_could_mean(tmp_path):
+    site = copy_site(ROOT, tmp_path / "site")
+    export = tmp_path / "race.csv"
+    export.write_text("POSITION;NUMBER\n1;6\n", encoding="utf-8")
+    result = run(site, str(export), "--event", "indianapolis", "--session", "race-1")
+    assert result.exit_code == 1
+    assert "more than one event 'indianapolis': carrera-cup/2025/indianapolis, carrera-cup/2026/indianapolis; " \
+        "write more of it, e.g. 'carrera-cup/2025/indianapolis'" in " ".join(result.output.split())

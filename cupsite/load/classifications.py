@@ -11,7 +11,7 @@ from ..cache import active, file_bytes, fingerprint
 from ..config import Championship
 from ..errors import Problems
 from ..laps import analyse
-from ..model import STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
+from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
 from ..timing import format_time, parse_gap, parse_status, parse_time
 from .documents import read_yaml_file
@@ -22,7 +22,6 @@ ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best",
               "drivers", "laps_led")
 CLASSIFICATION_SUFFIXES = (".yaml", ".yml", ".csv")
 LAPS_SUFFIX = ".laps.csv"
-RACE_TYPES = ("race", "sprint")
 
 
 CLASSIFICATIONS_PER_WORKER = 8  # a file of 30 rows takes longer to read than a story: fewer pay for a worker
@@ -150,7 +149,7 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
             problems.add(path, 1, "this is a per-lap export, not a classification",
                          f"name it {session}.laps.csv")
             return None
-        race = event is None or _session_type(event, session) in RACE_TYPES
+        race = event is None or _session_type(event, session) in RACES
         rows = classification_rows(export, championship, cars, driver_names, problems, matching, race)
     else:
         rows = _yaml_rows(path, cars, problems)
@@ -167,7 +166,7 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
     _check_drivers_once(path, ordered, cars, problems)
     if event is None:
         return None
-    if _session_type(event, session) in RACE_TYPES:
+    if _session_type(event, session) in RACES:
         _check_race_order(path, ordered, problems)
     return SessionResult(event.championship, event.season, event.slug, session, ordered,
                          Source(problems.relative(path)))
