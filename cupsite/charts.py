@@ -67,25 +67,34 @@ class Line:
 
 
 @dataclass(frozen=True)
-class Chart:
+class SvgChart:
+    """What every inline chart has: its size, its plot area, its ticks and the text that
+    describes it to readers who do not see it."""
+
     width: float
     height: float
     left: float  # the plot area, inside the axes
     top: float
     right: float
     bottom: float
-    y_min: float  # the points at `bottom` and at `top`
-    y_max: float
-    lines: tuple[Line, ...]  # in the order of the table
-    x_ticks: tuple[Tick, ...]  # one per race
+    x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
-    x_label_angle: int  # 0, or X_LABEL_ANGLE when the race labels are turned
     font: int
     tick_font: int
     title: str
     description: str
     aria_label: str
     caption: str
+
+
+@dataclass(frozen=True)
+class Chart(SvgChart):
+    """The points progression of one class: x_ticks are the races."""
+
+    y_min: float  # the points at `bottom` and at `top`
+    y_max: float
+    lines: tuple[Line, ...]  # in the order of the table
+    x_label_angle: int  # 0, or X_LABEL_ANGLE when the race labels are turned
 
     def y_at(self, value: float) -> float:
         """Where a points value goes on the y axis (rounded as the output is)."""

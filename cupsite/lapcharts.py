@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .charts import PALETTE, Tick, _round, _text, _width
+from .charts import PALETTE, SvgChart, Tick, _round, _text, _width
 from .laps import CarLaps, RaceLaps
 
 WIDTH = 560
@@ -82,28 +82,17 @@ class Band:
 
 
 @dataclass(frozen=True)
-class LapChart:
-    width: float
-    height: float
-    left: float  # the plot area: x of the first lap and of the last, half a row around the positions
-    top: float
-    right: float
-    bottom: float
+class LapChart(SvgChart):
+    """One class's positions lap by lap. The plot area runs from the first lap to the last,
+    half a row around the positions."""
+
     first_lap: int  # 0 when the chart starts from the grid, else 1
     laps: int  # the class leader's laps, the last lap on the chart
     rows: int  # positions on the y axis
     lines: tuple[LapLine, ...]  # in classification order; the template draws them in reverse, the winner on top
     bands: tuple[Band, ...]  # laps under caution
     neutralised: tuple[int, ...]  # the laps the bands cover, lap by lap
-    x_ticks: tuple[Tick, ...]
-    y_ticks: tuple[Tick, ...]
     x_title: Label
-    font: int
-    tick_font: int
-    title: str
-    description: str
-    aria_label: str
-    caption: str
 
     def x_at(self, lap: int) -> float:
         if self.laps == self.first_lap:
