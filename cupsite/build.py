@@ -11,7 +11,7 @@ from .cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentErrors, Problems
 from .publishing import Publishing
-from .write import check_output_dir, write_site
+from .write import Staging, check_output_dir
 
 if TYPE_CHECKING:
     from .link import Site
@@ -80,14 +80,19 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
-    rendered = render_site(config, publishing, cache)
-    count = write_site(rendered.files, output, config, cache_dir)
+    site, tables, pages = _planned(config, publishing, cache)
+    staging = Staging(output, config, cache_dir)
+    with staging.abandoned_on_failure():
+        from .render import render_pages
+
+        count = staging.publish(render_pages(pages, site, tables, cache, staging))
+    if cache is not None:
+        cache.finish_build()
     if cache_dir is not None:
         cache.save(cache_dir)
-        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output), rendered.site.next_due,
-                                            len(rendered.pages), count, tuple(rendered.site.warnings)))
-    return BuildResult(output, len(rendered.pages), count, tuple(rendered.site.warnings), rendered.site,
-                       rendered.tables)
+        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output), site.next_due,
+                                            len(pages), count, tuple(site.warnings)))
+    return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables)
 
 
 @dataclass(frozen=True)
@@ -98,16 +103,22 @@ class RenderedSite:
     files: dict[str, bytes]
 
 
+def _planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None
+             ) -> tuple[Site, Tables, list[Page]]:
+    from .plan import plan
+
+    site, tables = prepare(config, publishing, cache)
+    with using(cache):
+        return site, tables, plan(site, tables)
+
+
 def render_site(config: SiteConfig, publishing: Publishing | None = None,
                 cache: BuildCache | None = None) -> RenderedSite:
     """Every stage but the write: the site's files in memory. With a cache, only what changed since
     the builds that filled it is parsed and rendered again."""
-    from .plan import plan
     from .render import render_pages
 
-    site, tables = prepare(config, publishing, cache)
-    with using(cache):
-        pages = plan(site, tables)
+    site, tables, pages = _planned(config, publishing, cache)
     files = render_pages(pages, site, tables, cache)
     if cache is not None:
         cache.finish_build()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import pickle
 import traceback
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from .parallel import map_in_parallel
 from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time, parse_time
+from .write import Staging
 
 
 def make_environment(config: SiteConfig, compiled_templates: Path | None = None) -> jinja2.Environment:
@@ -158,10 +160,16 @@ class Linker:
         return urls.relative(self.page_path, path, anchor)
 
 
-def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None) -> dict[str, bytes]:
+def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None,
+                 staging: Staging | None = None) -> dict[str, bytes]:
     """Every page as bytes by output path, rendered across the machine's cores. With a cache, a
     page whose context, templates and site-wide values are those of a page rendered before is
-    taken from the cache instead of rendered again."""
+    taken from the cache instead of rendered again.
+
+    With `staging`, the rendered pages are written into it by the workers that render them, and
+    what is returned is only the files left for the caller to write (feeds and other raw files).
+    The cache then keeps each page's digest, and a page found there is taken from the staging
+    folder or the current output (`Staging.holds`)."""
     templates_digest = folder_digest(site.config.templates_dir) if cache is not None else b""
     env = _environment(site.config, cache, templates_digest)
     site_values = _globals(site, tables)
@@ -173,25 +181,53 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
             output[page.path] = page.raw
             continue
         key = keys.key(page) if keys is not None else None
-        if key is not None and (rendered := cache.get("page", key)) is not None:
-            output[urls.output_file(page.path)] = rendered
-        else:
-            to_render.append((page, key))
+        if key is not None and _taken_from_cache(cache, key, urls.output_file(page.path), output, staging):
+            continue
+        to_render.append((page, key))
     renderer = _PageRenderer(env, site.config, {page.template for page, _ in to_render})
+    work = renderer.render if staging is None else functools.partial(_render_into, renderer, staging)
     errors = []
-    rendered_pages = map_in_parallel(renderer.render, [page for page, _ in to_render])
+    rendered_pages = map_in_parallel(work, [page for page, _ in to_render])
     for (page, key), rendered in zip(to_render, rendered_pages, strict=True):
         if isinstance(rendered, ContentError):
             errors.append(rendered)
             continue
-        output[urls.output_file(page.path)] = rendered
+        relative = urls.output_file(page.path)
+        if staging is None:
+            output[relative] = rendered
+        else:
+            staging.record(relative, rendered)
         if cache is not None:
             cache.note_rendered(page.path)
             if key is not None:
-                cache.put("page", key, rendered)
+                cache.put(*((PAGE, key, rendered) if staging is None else (PAGE_DIGEST, key, rendered[2])))
     if errors:
         raise ContentErrors(list(dict.fromkeys(errors))[:MAX_TEMPLATE_ERRORS])
     return output
+
+
+PAGE, PAGE_DIGEST = "page", "page digest"  # a page's bytes (kept in memory) or its digest (kept on disk)
+
+
+def _taken_from_cache(cache: BuildCache, key: bytes, relative: str, output: dict, staging: Staging | None) -> bool:
+    if staging is None:
+        rendered = cache.get(PAGE, key)
+        if rendered is not None:
+            output[relative] = rendered
+        return rendered is not None
+    fingerprint = cache.get(PAGE_DIGEST, key)
+    return fingerprint is not None and staging.holds(relative, fingerprint)
+
+
+def _render_into(renderer: _PageRenderer, staging: Staging, page: Page) -> tuple | ContentError:
+    rendered = renderer.render(page)
+    if isinstance(rendered, ContentError):
+        return rendered
+    try:
+        return staging.write(urls.output_file(page.path), rendered)
+    except OSError as error:
+        return ContentError(str(staging.output), None, f"could not write {urls.output_file(page.path)}: {error}",
+                            "check the free space and the permissions of the output folder's parent")
 
 
 MAX_TEMPLATE_ERRORS = 20  # one broken template fails every page that uses it: show a few

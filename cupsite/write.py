@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .config import THEME_DIR, SiteConfig
@@ -32,41 +34,108 @@ def check_output_dir(output: Path, config: SiteConfig) -> Path:
 
 
 def write_site(files: dict[str, bytes], output: Path, config: SiteConfig, cache_dir: Path | None = None) -> int:
-    """Write every file, copy the static files, swap the result into `output`; return the file count.
+    """Write every file, copy the static files, swap the result into `output`; return the file count."""
+    staging = Staging(output, config, cache_dir)
+    with staging.abandoned_on_failure():
+        return staging.publish(files)
+
+
+class Staging:
+    """The folder the next output is built in, swapped into place by `publish` only when complete.
 
     With `cache_dir`, the output that is replaced is kept as a spare beside it, and the next build
     is written into that spare: only the files that differ from it are written and only those it
-    should not have are deleted, instead of writing thousands of files and deleting thousands."""
-    output = check_output_dir(output, config)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    spare = output.parent / f".{output.name}.spare"
-    outputs = _Manifests(cache_dir) if cache_dir is not None else None
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-    try:
-        known = outputs.spare if outputs is not None and spare.is_dir() else None
+    should not have are deleted, instead of writing thousands of files and deleting thousands.
+    A page unchanged since the last build is copied from the current output rather than rendered
+    again (`holds`), so the build cache keeps a digest of each page, not its bytes.
+
+    `write` is called in the render workers, so pages are written on every core."""
+
+    def __init__(self, output: Path, config: SiteConfig, cache_dir: Path | None = None):
+        self.output = check_output_dir(output, config)
+        self.config = config
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        self._spare = self.output.parent / f".{self.output.name}.spare"
+        self._manifests = _Manifests(cache_dir) if cache_dir is not None else None
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        known = self._manifests.spare if self._manifests is not None and self._spare.is_dir() else None
         if known is not None:
-            os.rmdir(staging)
-            os.rename(spare, staging)  # from here on a failure deletes it: it is no longer a known state
-        elif spare.exists():
-            _discard(_set_aside(spare))
-        written = _write_files(files, staging, known or {})
-        if known:  # what the spare held and the new site does not
-            _remove_files(staging, known.keys() - files.keys())
-        count = len(files)
+            os.rmdir(self.folder)
+            os.rename(self._spare, self.folder)  # from here on a failure deletes it: it is no longer a known state
+        elif self._spare.exists():
+            _discard(_set_aside(self._spare))
+        self._reused = known is not None
+        self._known: dict = known or {}  # what the folder holds: path -> (size, time, digest)
+        self._previous: dict = (self._manifests.current or {}) if self._manifests is not None else {}
+        self.manifest: dict = {}  # what it holds of the new site
+
+    @contextmanager
+    def abandoned_on_failure(self) -> Iterator[None]:
+        try:
+            yield
+        except BaseException:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise
+
+    def holds(self, relative: str, fingerprint: bytes) -> bool:
+        """Whether the folder now holds the file with this digest at `relative`: it had it already,
+        or the current output has it (by its manifest, checked against size and time) and it was
+        copied from there."""
+        target = self.folder / relative
+        if self._holds_already(relative, fingerprint, target):
+            self.manifest[relative] = self._known[relative]
+            return True
+        previous = self._previous.get(relative)
+        source = self.output / relative
+        if previous is None or previous[2] != fingerprint or _stat_of(source) != previous[:2]:
+            return False
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        except OSError:  # e.g. removed meanwhile: the page is rendered instead
+            return False
+        self.manifest[relative] = (*_stat_of(target), fingerprint)
+        return True
+
+    def write(self, relative: str, data: bytes) -> tuple[int, int, bytes]:
+        """Write one file unless the folder holds these bytes already; return its manifest entry.
+        Safe in a worker process: it changes nothing but the file."""
+        target = self.folder / relative
+        fingerprint = hashlib.blake2b(data, digest_size=16).digest()
+        if self._holds_already(relative, fingerprint, target):
+            return self._known[relative]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return (*_stat_of(target), fingerprint)
+
+    def _holds_already(self, relative: str, fingerprint: bytes, target: Path) -> bool:
+        expected = self._known.get(relative)
+        return expected is not None and expected[2] == fingerprint and _stat_of(target) == expected[:2]
+
+    def record(self, relative: str, entry: tuple[int, int, bytes]) -> None:
+        self.manifest[relative] = entry
+
+    def publish(self, files: dict[str, bytes]) -> int:
+        """Write `files`, copy the static files, build the search index and swap the folder into
+        place; return the number of files the site has."""
+        for relative, data in sorted(files.items()):
+            self.manifest[relative] = self.write(relative, data)
+        staging = self.folder
+        if self._reused:  # what the spare held and the new site does not
+            _remove_files(staging, self._known.keys() - self.manifest.keys())
+        count = len(self.manifest)
         count += _copy_static(THEME_DIR / "static", staging / "static")
-        count += _copy_static(config.static_dir, staging / "static")
-        if known is not None:
+        count += _copy_static(self.config.static_dir, staging / "static")
+        if self._reused:
             shutil.rmtree(staging / "pagefind", ignore_errors=True)
-            _remove_strays(staging / "static", {name.split("/", 1)[1] for name in _static_names(config)})
-        if config.search:
+            _remove_strays(staging / "static", {name.split("/", 1)[1] for name in _static_names(self.config)})
+        if self.config.search:
             count += index_for_search(staging)
-        replaced = _swap(staging, output, spare if outputs is not None else None)
-        if outputs is not None:
-            outputs.save(current=written, spare=outputs.current if replaced else None)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return count
+        replaced = _swap(staging, self.output, self._spare if self._manifests is not None else None)
+        if self._manifests is not None:
+            self._manifests.save(current=dict(sorted(self.manifest.items())),
+                                 spare=self._manifests.current if replaced else None)
+        return count
 
 
 class _Manifests:
@@ -86,23 +155,6 @@ class _Manifests:
         partial = self._path.with_name(f".{self.FILE}.partial")
         partial.write_bytes(pickle.dumps((current, spare), protocol=5))
         os.replace(partial, self._path)
-
-
-def _write_files(files: dict[str, bytes], folder: Path, known: dict) -> dict:
-    """Write the files into `folder`, skipping those it holds already (by the manifest `known`,
-    checked against each file's size and time); return the manifest of what it holds now."""
-    manifest = {}
-    for relative, data in sorted(files.items()):
-        target = folder / relative
-        expected = known.get(relative)
-        fingerprint = hashlib.blake2b(data, digest_size=16).digest()
-        if expected is not None and expected[2] == fingerprint and _stat_of(target) == expected[:2]:
-            manifest[relative] = expected
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        manifest[relative] = (*_stat_of(target), fingerprint)
-    return manifest
 
 
 def _stat_of(path: Path) -> tuple[int, int] | None:

@@ -132,6 +132,28 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
     assert (site / "output" / "feed.xml").is_file()
 
 
+def test_an_unchanged_page_is_taken_from_the_output_only_while_the_output_holds_it(tmp_path):
+    """The cache on disk keeps each page's digest; the page's bytes come from the last output
+    (or its spare), never from a file changed by hand since."""
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    build(config, cache_dir=cache_dir)
+    assert not any(isinstance(value, bytes) and value.startswith(b"<!DOCTYPE")
+                   for value in BuildCache.open(cache_dir)._entries.values())
+    before = files_of(site / "output")
+    MINI_EDITS[0][1](site)  # a story
+    clean = files_of(build(config, tmp_path / "clean").output)
+    unchanged = sorted(path for path, data in clean.items() if before.get(path) == data and path.endswith(".html"))
+    assert len(unchanged) > 10
+    for path in unchanged[:5]:  # hand edits, one keeping the size, the others not
+        page = site / "output" / path
+        page.write_bytes(page.read_bytes().replace(b"</body>", b"</BODY>" if path == unchanged[0] else b"<p>x</body>"))
+    assert differing(files_of(build(config, cache_dir=cache_dir).output), clean) == []
+    MINI_EDITS[1][1](site)  # a result file: this build is written into the spare the last one set aside
+    assert differing(files_of(build(config, cache_dir=cache_dir).output),
+                     files_of(build(config, tmp_path / "clean").output)) == []
+
+
 def test_a_story_held_back_for_its_date_is_published_when_it_comes_due(tmp_path, monkeypatch):
     site = copy_site(SITES / "mini", tmp_path / "mini")
     (site / "content/articles/2030-01-01-later.md").write_text(
