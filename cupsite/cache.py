@@ -14,13 +14,16 @@ import hashlib
 import io
 import os
 import pickle
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 CODE_DIR = Path(__file__).resolve().parent
+Item = TypeVar("Item")
+Result = TypeVar("Result")
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,31 @@ def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], t
         cache.put(namespace, key, pickle.dumps(value, protocol=5) if mutable else value)
         return value
     return pickle.loads(stored) if mutable else stored  # noqa: S301 - written by this process
+
+
+def memoized_each(namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
+                  compute: Callable[[Item], Result], per_worker: int) -> list[Result]:
+    """[compute(item) for item in items], taking what it can from the active cache and sharing
+    the rest among the cores (`compute` must not raise, and its results travel between
+    processes). Without an active cache, everything is computed."""
+    from .parallel import map_in_parallel  # not at the top: a build with nothing to do never needs it
+
+    cache = _ACTIVE.get()
+    results: list = [None] * len(items)
+    keys: list = [None] * len(items)
+    missing = []
+    for number, item in enumerate(items):
+        if cache is not None:
+            keys[number] = digest(*key_parts(item))
+            results[number] = cache.get(namespace, keys[number])
+        if results[number] is None:
+            missing.append(number)
+    computed = map_in_parallel(compute, [items[n] for n in missing], per_worker=per_worker)
+    for number, result in zip(missing, computed, strict=True):
+        results[number] = result
+        if cache is not None:
+            cache.put(namespace, keys[number], result)
+    return results
 
 
 def fingerprint(value) -> bytes:

@@ -11,33 +11,37 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEvent
 
 from . import urls
-from .cache import Fingerprints, memoized
+from .cache import Fingerprints, memoized_each
 from .link import Site
 from .model import Event
 
 DEFAULT_LENGTH = timedelta(hours=1)  # for a session whose length the calendar does not give
 
 
+CALENDARS_PER_WORKER = 8  # writing a calendar takes ten times as long as reading a story
+
+
 def calendar_files(site: Site) -> dict[str, bytes]:
-    files = {}
-    zones = _ZoneDefinitions()
+    """The season's and each event's calendar by output path. Each is taken from the build cache
+    when nothing it shows has changed (writing iCalendar is slow), or made across the cores."""
+    wanted = []  # (file, calendar name, events)
     for season in site.seasons:
         if not season.events:
             continue
         championship = site.config.championship(season.championship)
         name = f"{championship.short_name} {season.year}"
-        files[urls.season_calendar_file(season.championship, season.year)] = _cached_calendar(
-            site, name, season.events, zones)
-        for event in season.events:
-            files[urls.event_calendar_file(event.key)] = _cached_calendar(
-                site, f"{name}: {event.name}", (event,), zones)
-    return files
+        wanted.append((urls.season_calendar_file(season.championship, season.year), name, season.events))
+        wanted += [(urls.event_calendar_file(event.key), f"{name}: {event.name}", (event,)) for event in season.events]
+    zones = _ZoneDefinitions()
 
+    def shown(calendar: tuple) -> tuple:
+        _, name, events = calendar
+        return (Fingerprints().of((name, site.config.base_url, events,
+                                   {event.track: site.tracks[event.track].name for event in events})),)
 
-def _cached_calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
-    """The file from the build cache when nothing it shows has changed (writing iCalendar is slow)."""
-    shown = (name, site.config.base_url, events, {event.track: site.tracks[event.track].name for event in events})
-    return memoized("calendar", (Fingerprints().of(shown),), lambda: _calendar(site, name, events, zones))
+    made = memoized_each("calendar", wanted, shown, lambda calendar: _calendar(site, *calendar[1:], zones),
+                         per_worker=CALENDARS_PER_WORKER)
+    return {file: body for (file, _, _), body in zip(wanted, made, strict=True)}
 
 
 class _ZoneDefinitions:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import active, digest
-from .parallel import MIN_ITEMS_PER_WORKER, map_in_parallel
+from .cache import memoized_each
+from .parallel import MIN_ITEMS_PER_WORKER
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -95,22 +95,8 @@ class Problems:
         sharing the rest among the cores.
         `load` reports to the Problems it is given and must return plain data (it may run in
         another process)."""
-        cache = active()
-        outcomes: list = [None] * len(items)
-        keys: list = [None] * len(items)
-        missing = []
-        for number, item in enumerate(items):
-            if cache is not None:
-                keys[number] = digest(*key_parts(item))
-                outcomes[number] = cache.get(namespace, keys[number])
-            if outcomes[number] is None:
-                missing.append(number)
-        loaded = map_in_parallel(functools.partial(_load_alone, load, self.root), [items[n] for n in missing],
-                                 per_worker=per_worker)
-        for number, outcome in zip(missing, loaded, strict=True):
-            outcomes[number] = outcome
-            if cache is not None:
-                cache.put(namespace, keys[number], outcome)
+        outcomes = memoized_each(namespace, items, key_parts, functools.partial(_load_alone, load, self.root),
+                                 per_worker)
         values = []
         for value, errors, warnings, unreadable in outcomes:
             self.items.extend(errors)

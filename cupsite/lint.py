@@ -48,16 +48,48 @@ def _misspelled_names(site: Site, problems: Problems) -> None:
         for person in people.values():
             for name in (person.name, *(person.profile.aliases if person.profile else ())):
                 known[name.casefold()] = person.name
-    candidates = list(known)
-    every_name = "\n".join(candidates)  # one search finds a phrase that is part of a known name
     known_digest = fingerprint(known)
+    looks_like = _NameJudge(known)
     problems.remembered_each(
         "name check", site.articles,
         lambda article: (article.source.path, str(article.body_line), article.body_source, known_digest),
-        lambda article, found: _check_names(article, known, candidates, every_name, found))
+        lambda article, found: _check_names(article, looks_like, found))
 
 
-def _check_names(article, known: dict, candidates: list[str], every_name: str, problems: Problems) -> None:
+class _NameJudge:
+    """Which known name a phrase looks like a misspelling of, if any. The same phrases (the
+    drivers' and teams' own names above all) recur in story after story, so each is judged once."""
+
+    def __init__(self, known: dict[str, str]):
+        self._known = known
+        self._candidates = list(known)
+        self._every_name = "\n".join(self._candidates)  # one search finds a phrase that is part of a known name
+        self._verdicts: dict[str, str | None] = {}
+        self._of_length: dict[int, list[str]] = {}
+
+    def _comparable(self, length: int) -> list[str]:
+        """The names, in order, long or short enough to be that close to a phrase of this length:
+        the ratio cannot exceed 2 × the shorter length / the sum of both, and leaving the others
+        out makes the search three times faster. (One point of slack keeps rounding out of it.)"""
+        if length not in self._of_length:
+            self._of_length[length] = [name for name in self._candidates
+                                       if 200 * min(length, len(name)) >= (SIMILARITY * 100 - 1) * (length + len(name))]
+        return self._of_length[length]
+
+    def __call__(self, folded: str) -> str | None:
+        if folded not in self._verdicts:
+            self._verdicts[folded] = self._judge(folded)
+        return self._verdicts[folded]
+
+    def _judge(self, folded: str) -> str | None:
+        if folded in self._every_name or _holds_a_name(folded, self._known):
+            return None  # a known name, part of one, or one inside a longer run of capitals
+        close = process.extractOne(folded, self._comparable(len(folded)), scorer=fuzz.ratio,
+                                   score_cutoff=SIMILARITY * 100)
+        return self._known[close[0]] if close else None
+
+
+def _check_names(article, looks_like: _NameJudge, problems: Problems) -> None:
     text, judged = article.body_source, set()
     for match in _name_like(text):  # a phrase never spans lines
         phrase = match.group(0)
@@ -65,11 +97,8 @@ def _check_names(article, known: dict, candidates: list[str], every_name: str, p
         if folded in judged:
             continue  # each phrase is judged once a story, and reported at its first line
         judged.add(folded)
-        if folded in every_name or _holds_a_name(folded, known):
-            continue  # a known name, part of one, or one inside a longer run of capitals
-        close = process.extractOne(folded, candidates, scorer=fuzz.ratio, score_cutoff=SIMILARITY * 100)
-        if close:
-            name = known[close[0]]
+        name = looks_like(folded)
+        if name:
             line = article.body_line + text.count("\n", 0, match.start())
             problems.warn(article.source.path, line, f"{phrase!r} looks like a misspelling of {name!r}",
                           f"write {name!r}, or ignore this if it is another name")

@@ -148,16 +148,18 @@ class Linker:
     def __init__(self, page_path: str, root: str | None = None):
         self.page_path = page_path
         self.root = root
+        self._folders = urls.folders_of(page_path)
 
     def __call__(self, target, anchor: str = "") -> str:
-        if isinstance(target, str) and urls.is_external(target):
-            return target
-        path = target if isinstance(target, str) else urls.path_for(target)
-        if isinstance(target, str) and target.startswith("/"):
+        if isinstance(target, str):
+            if urls.is_external(target):
+                return target
             path = target.lstrip("/")
+        else:
+            path = urls.path_for(target)
         if self.root is not None:
             return self.root + urls.output_file(path) + (f"#{anchor}" if anchor else "")
-        return urls.relative(self.page_path, path, anchor)
+        return urls.relative_from(self._folders, path, anchor)
 
 
 def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None,

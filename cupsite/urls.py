@@ -111,13 +111,22 @@ def relative(from_path: str, to_path: str, anchor: str = "") -> str:
     """A link from the page at from_path to to_path, relative, pointing at the file.
     (posixpath.relpath gives the same answer but consults the working directory on every
     call, which made it the costliest step of rendering.)"""
-    folders = output_file(from_path).split("/")[:-1]
+    return relative_from(folders_of(from_path), to_path, anchor)
+
+
+def folders_of(page_path: str) -> list[str]:
+    """The folders a page's file lies in, for `relative_from`."""
+    return output_file(page_path).split("/")[:-1]
+
+
+def relative_from(folders: list[str], to_path: str, anchor: str = "") -> str:
+    """`relative` for a page whose folders are known (a page makes hundreds of links)."""
     target = output_file(to_path).split("/")
-    shared = 0
-    while shared < len(folders) and shared < len(target) - 1 and folders[shared] == target[shared]:
+    shared, most = 0, min(len(folders), len(target) - 1)
+    while shared < most and folders[shared] == target[shared]:
         shared += 1
     link = "../" * (len(folders) - shared) + "/".join(target[shared:])
-    return link + (f"#{anchor}" if anchor else "")
+    return link + "#" + anchor if anchor else link
 
 
 def absolute(base_url: str, path: str) -> str:

@@ -57,3 +57,42 @@ def test_the_demo_site_has_no_errors():
     result = CliRunner().invoke(main, ["check", "--config", str(ROOT / "cupsite.toml")])
     assert result.exit_code == 0, result.output
     assert result.output.strip().splitlines()[-1].startswith("0 errors")
+
+
+def test_the_name_check_compares_a_phrase_only_with_names_that_could_be_close_enough():
+    """Leaving out the names too long or too short to reach the similarity threshold must never
+    change the verdict: checked against a search of every name, on phrases one or two letters
+    away from the names of the real 2021 F1 grid and on unrelated ones."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from rapidfuzz import fuzz, process
+
+    from cupsite.lint import SIMILARITY, _holds_a_name, _NameJudge
+
+    names = ["Lewis Hamilton", "Max Verstappen", "Valtteri Bottas", "Sergio Perez", "Lando Norris",
+             "Charles Leclerc", "Carlos Sainz", "Daniel Ricciardo", "Pierre Gasly", "Fernando Alonso",
+             "Esteban Ocon", "Sebastian Vettel", "Lance Stroll", "Yuki Tsunoda", "George Russell",
+             "Kimi Raikkonen", "Nicholas Latifi", "Antonio Giovinazzi", "Mick Schumacher", "Nikita Mazepin",
+             "Red Bull Racing", "Mercedes", "Ferrari", "McLaren", "Alpine", "AlphaTauri", "Aston Martin",
+             "Williams", "Alfa Romeo Racing", "Haas F1 Team", "Monza", "Spa"]
+    known = {name.casefold(): name for name in names}
+    judge = _NameJudge(known)
+
+    def every_name(phrase: str):
+        if phrase in "\n".join(known) or _holds_a_name(phrase, known):
+            return None
+        close = process.extractOne(phrase, list(known), scorer=fuzz.ratio, score_cutoff=SIMILARITY * 100)
+        return known[close[0]] if close else None
+
+    near = st.sampled_from(names).flatmap(lambda name: st.tuples(
+        st.just(name), st.integers(0, len(name) - 1), st.sampled_from(["", "x", "ee", "k"]), st.integers(0, 2)))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.one_of(near.map(lambda t: (t[0][:t[1]] + t[2] + t[0][t[1] + t[3]:]).casefold()),
+                     st.text("abcdefghij ", min_size=5, max_size=30)))
+    def same_verdict(phrase):
+        if " " not in phrase.strip() or "  " in phrase:
+            return  # the check only judges runs of two or three words
+        assert judge(phrase) == every_name(phrase)
+
+    same_verdict()
