@@ -76,7 +76,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
     publishing = publishing or Publishing()
     if cache_dir is not None:
         inputs = stamps.input_stamp(config, publishing)  # before reading: an edit made meanwhile rebuilds
-        last = stamps.current(cache_dir, config, publishing, output)
+        last = stamps.current(cache_dir, inputs, publishing, output)
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
@@ -90,7 +90,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         cache.finish_build()
     if cache_dir is not None:
         cache.save(cache_dir)
-        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output), site.next_due,
+        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output, staging.manifest), site.next_due,
                                             len(pages), count, tuple(site.warnings)))
     return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import io
 import os
 import pickle
@@ -20,6 +19,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
+
+import xxhash
 
 CODE_DIR = Path(__file__).resolve().parent
 Item = TypeVar("Item")
@@ -189,7 +190,7 @@ def file_bytes(path: Path) -> bytes:
 
 
 def digest(*parts: bytes | str) -> bytes:
-    hasher = hashlib.blake2b(digest_size=20)
+    hasher = xxhash.xxh3_128()
     for part in parts:
         data = part.encode("utf-8") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))

@@ -4,20 +4,21 @@ track's own time zone (with its VTIMEZONE), so every calendar shows them at the 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Timezone
-from icalendar import Event as CalendarEvent
 
 from . import urls
 from .cache import Fingerprints, memoized_each
 from .link import Site
 from .model import Event
 
+if TYPE_CHECKING:
+    from icalendar import Timezone
+
+# icalendar is imported where a calendar is written: a build that finds every calendar in its
+# cache does not pay for importing it
 DEFAULT_LENGTH = timedelta(hours=1)  # for a session whose length the calendar does not give
-
-
 CALENDARS_PER_WORKER = 8  # writing a calendar takes ten times as long as reading a story
 
 
@@ -54,12 +55,16 @@ class _ZoneDefinitions:
     def definition(self, tzid: str, first_year: int, last_year: int) -> Timezone:
         key = (tzid, first_year, last_year)
         if key not in self._made:
+            from icalendar import Timezone
+
             self._made[key] = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
                                                  last_date=date(last_year + 1, 1, 1))
         return self._made[key]
 
 
 def _calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", "-//cupsite//racing series calendar//EN")
     calendar.add("version", "2.0")
@@ -76,6 +81,8 @@ def _calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
 
 
 def _sessions(site: Site, event: Event):
+    from icalendar import Event as CalendarEvent
+
     championship = site.config.championship(event.championship)
     zone = ZoneInfo(event.timezone)
     host = urlsplit(site.config.base_url).hostname or "cupsite"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
+import pickle
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -12,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .cache import fingerprint
+from .cache import fingerprint, memoized
 from .config import SiteConfig
 from .embeds import extract_embeds
 from .errors import Problems
@@ -149,7 +150,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         article_event=article_event,
         article_drivers=article_drivers,
         article_teams=article_teams,
-        related=_related(articles, article_event, article_drivers, article_teams),
+        related=_cached_related(articles, article_event, article_drivers, article_teams),
         driver_articles=_freeze(driver_articles),
         team_articles=_freeze(team_articles),
         event_articles=_freeze(event_articles),
@@ -273,6 +274,16 @@ def _resolve_event(article: Article, events: dict, problems: Problems) -> str | 
 
 
 TAG_NEIGHBOURS = 100  # a shared tag relates stories at most this many stories apart in time
+
+
+def _cached_related(articles, article_event, article_drivers, article_teams) -> dict:
+    """`_related`, from the build cache when no story's event, drivers, teams or tags changed (an
+    edit to a story's text, the usual case, leaves them as they were)."""
+    def shown() -> tuple:
+        return (pickle.dumps([(a.slug, a.tags, article_event.get(a.slug), article_drivers[a.slug],
+                               article_teams[a.slug]) for a in articles], protocol=5),)
+
+    return memoized("related", shown, lambda: _related(articles, article_event, article_drivers, article_teams))
 
 
 def _related(articles, article_event, article_drivers, article_teams, limit: int = 3) -> dict:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from rapidfuzz import fuzz, process
-
 from .cache import fingerprint
 from .errors import Problems
 from .link import Site
@@ -84,6 +82,8 @@ class _NameJudge:
     def _judge(self, folded: str) -> str | None:
         if folded in self._every_name or _holds_a_name(folded, self._known):
             return None  # a known name, part of one, or one inside a longer run of capitals
+        from rapidfuzz import fuzz, process  # here: a build whose stories are all checked already never needs it
+
         close = process.extractOne(folded, self._comparable(len(folded)), scorer=fuzz.ratio,
                                    score_cutoff=SIMILARITY * 100)
         return self._known[close[0]] if close else None

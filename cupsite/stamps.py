@@ -32,34 +32,49 @@ class Stamp:
 def input_stamp(config: SiteConfig, publishing: Publishing) -> bytes:
     parts: list[bytes | str] = [code_version(), config.path.read_bytes(), repr((publishing.drafts, publishing.future))]
     for folder in (config.content_dir, config.templates_dir, config.static_dir):
-        parts += _listing(folder)
+        parts += sorted(_listing(folder)) or ["(none)"]
     return digest(*parts)
 
 
-def output_stamp(output: Path) -> bytes:
-    return digest(*_listing(output))
+def output_stamp(output: Path, written: dict | None = None) -> bytes:
+    """A digest of every file in `output` with its size and time. A build passes the manifest of
+    the pages it wrote (path -> (size, time, digest)), and only the folders of copied files
+    (static files, the search index) are listed: the same digest as a listing of everything."""
+    if written is None:
+        return digest(*sorted(_listing(output)))
+    rows = [_row(path, size, time) for path, (size, time, _) in written.items()]
+    for folder in COPIED_FOLDERS:
+        rows += _listing(output / folder, f"{folder}/")
+    return digest(*sorted(rows))
 
 
-def _listing(folder: Path) -> list[str]:
-    """Every file below `folder` as `path size mtime`, in a fixed order."""
+COPIED_FOLDERS = ("static", "pagefind")
+
+
+def _row(path: str, size: int, time: int) -> str:
+    return f"{path} {size} {time}"
+
+
+def _listing(folder: Path, prefix: str = "") -> list[str]:
+    """Every file below `folder` as `path size time`, paths relative to `folder` after `prefix`."""
     rows, start = [], len(str(folder)) + 1
-    for directory, folders, files in os.walk(folder):
-        folders.sort()
-        inside = directory[start:]  # cheaper than os.path.relpath, which resolves both paths each time
-        for name in sorted(files):
+    for directory, _, files in os.walk(folder):
+        inside = prefix + directory[start:] + "/" if len(directory) >= start else prefix
+        for name in files:
             info = os.stat(os.path.join(directory, name))
-            rows.append(f"{inside}/{name} {info.st_size} {info.st_mtime_ns}")
-    return rows or ["(none)"]
+            rows.append(_row(inside + name, info.st_size, info.st_mtime_ns))
+    return rows
 
 
-def current(folder: Path, config: SiteConfig, publishing: Publishing, output: Path) -> Stamp | None:
-    """The last build's stamp when the output is still what a build would write, else None."""
+def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path) -> Stamp | None:
+    """The last build's stamp when the inputs (`input_stamp`) are those it read and the output is
+    still what it wrote, else None."""
     try:
         with open(folder / FILE, "rb") as stored:
             stamp = pickle.load(stored)  # noqa: S301 - the site's own cache folder
     except Exception:  # noqa: BLE001 - missing or unreadable: build
         return None
-    if not isinstance(stamp, Stamp) or stamp.inputs != input_stamp(config, publishing):
+    if not isinstance(stamp, Stamp) or stamp.inputs != inputs:
         return None
     if stamp.next_due is not None and publishing.moment() >= stamp.next_due:
         return None

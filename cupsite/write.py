@@ -3,7 +3,6 @@ so an error or an interrupt never leaves a half-written site behind."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import shutil
@@ -13,6 +12,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import xxhash
 
 from .config import THEME_DIR, SiteConfig
 from .errors import ContentError, ContentErrors
@@ -101,7 +102,7 @@ class Staging:
         """Write one file unless the folder holds these bytes already; return its manifest entry.
         Safe in a worker process: it changes nothing but the file."""
         target = self.folder / relative
-        fingerprint = hashlib.blake2b(data, digest_size=16).digest()
+        fingerprint = xxhash.xxh3_128_digest(data)
         if self._holds_already(relative, fingerprint, target):
             return self._known[relative]
         target.parent.mkdir(parents=True, exist_ok=True)
