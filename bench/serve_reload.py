@@ -5,11 +5,13 @@ Copies the demo site, starts `cupsite serve` on it, opens a story in headless Ch
 the moment the open page shows it. Prints each time and the median.
 
     .venv/bin/python bench/serve_reload.py [--edits 9]
+    .venv/bin/python bench/serve_reload.py --site bench/.corpus/news-2000   # a generated corpus
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import socket
 import statistics
@@ -24,35 +26,41 @@ from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 STORY = "content/articles/2025-09-19-indianapolis-race-1.md"
-STORY_PAGE = "news/indianapolis-race-1/index.html"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--edits", type=int, default=9)
+    parser.add_argument("--site", type=Path, default=ROOT, help="the site to serve (default: the demo)")
+    parser.add_argument("--story", help="the story to edit, relative to the site [default: the demo's race report, "
+                        "or a corpus's seventh story]")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         site = Path(folder) / "site"
         for part in ("content", "templates", "static", "cupsite.toml"):
-            source = ROOT / part
-            (shutil.copytree if source.is_dir() else shutil.copy)(source, site / part)
-        times = measure(site, options.edits, options.chromium)
+            source = options.site / part
+            if source.exists():
+                (shutil.copytree if source.is_dir() else shutil.copy)(source, site / part)
+        story = options.story or (STORY if options.site == ROOT else
+                                  sorted(site.glob("content/articles/*.md"))[6].relative_to(site).as_posix())
+        times = measure(site, story, options.edits, options.chromium)
     print("save to the reloaded page's first paint, ms:", " ".join(f"{t * 1000:.0f}" for t in times))
     print(f"median {statistics.median(times) * 1000:.0f} ms, best {min(times) * 1000:.0f} ms, "
           f"worst {max(times) * 1000:.0f} ms over {len(times)} saves")
 
 
-def measure(site: Path, edits: int, chromium: str) -> list[float]:
+def measure(site: Path, story_file: str, edits: int, chromium: str) -> list[float]:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
                                str(port)], cwd=site, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        url = f"http://127.0.0.1:{port}/{STORY_PAGE}"
+        slug = re.sub(r"^\d{4}-\d{2}-\d{2}-", "", Path(story_file).stem)
+        url = f"http://127.0.0.1:{port}/news/{slug}/index.html"
         wait_for(url)
-        story = site / STORY
+        story = site / story_file
         original = story.read_text(encoding="utf-8")
         title = next(line for line in original.splitlines() if line.startswith("title:"))
         times, steps = [], []

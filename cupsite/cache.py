@@ -147,8 +147,11 @@ def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], t
     if stored is None:
         value = compute()
         cache.put(namespace, key, pickle.dumps(value, protocol=5) if mutable else value)
-        return value
-    return pickle.loads(stored) if mutable else stored  # noqa: S301 - written by this process
+    else:
+        value = pickle.loads(stored) if mutable else stored  # noqa: S301 - written by this process
+    if not mutable:
+        cache.fingerprints.name_by_key(namespace, key, value)
+    return value
 
 
 def memoized_each(namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
@@ -173,6 +176,9 @@ def memoized_each(namespace: str, items: Sequence[Item], key_parts: Callable[[It
         results[number] = result
         if cache is not None:
             cache.put(namespace, keys[number], result)
+    if cache is not None:
+        for key, result in zip(keys, results, strict=True):
+            cache.fingerprints.name_by_key(namespace, key, result)
     return results
 
 
@@ -222,7 +228,22 @@ class Fingerprints:
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive; its digest)
 
+    def name_by_key(self, namespace: str, key: bytes, result) -> None:
+        """Let the model object a memoized step returned (its result, or the first item of a result
+        tuple, as Problems.remembered_each gives them) be digested by the step's key: the key is a
+        digest of everything the step read, so equal keys mean equal objects, and a story's 20 KB
+        need not be pickled and hashed again."""
+        if type(result) is tuple and result:
+            result = result[0]
+            if type(result) is tuple and result:  # a value of remembered_each that is a tuple itself
+                result = result[0]
+        if _is_model(result) and id(result) not in self._known:
+            self._known[id(result)] = (result, digest(namespace, key))
+
     def of(self, value) -> bytes:
+        return self._of_object(value) if _is_model(value) else self._pickled(value)
+
+    def _pickled(self, value) -> bytes:
         buffer = io.BytesIO()
         _DigestingPickler(buffer, self, value).dump(value)
         return digest(buffer.getvalue())
@@ -230,7 +251,7 @@ class Fingerprints:
     def _of_object(self, value) -> bytes:
         known = self._known.get(id(value))
         if known is None:
-            known = self._known[id(value)] = (value, self.of(value))
+            known = self._known[id(value)] = (value, self._pickled(value))
         return known[1]
 
 
@@ -249,10 +270,14 @@ class _DigestingPickler(pickle.Pickler):
         self._top = top
 
     def reducer_override(self, obj):
-        kind = type(obj)
-        is_model = _MODEL_TYPES.get(kind)
-        if is_model is None:
-            is_model = _MODEL_TYPES[kind] = dataclasses.is_dataclass(kind) and not isinstance(obj, type)
-        if is_model and obj is not self._top:
+        if obj is not self._top and _is_model(obj):
             return _Digested, (self._fingerprints._of_object(obj),)
         return NotImplemented
+
+
+def _is_model(obj) -> bool:
+    kind = type(obj)
+    is_model = _MODEL_TYPES.get(kind)
+    if is_model is None:
+        is_model = _MODEL_TYPES[kind] = dataclasses.is_dataclass(kind) and not isinstance(obj, type)
+    return is_model

@@ -96,12 +96,11 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
 
     linked = problems.remembered_each(
         "story links", articles,
-        lambda article: (article.source.path, article.body_html, article.body_source, str(article.body_line),
-                         season_of(article), linking_inputs()),
+        lambda article: (fingerprint(article), season_of(article), linking_inputs()),
         lambda article, found: _link_body(article, events, season_keys, class_codes, names,
                                           events_by_name(season_of(article)), found))
-    for position, (article, (body_html, embeds, mentioned)) in enumerate(zip(articles, linked, strict=True)):
-        articles[position] = article = replace(article, body_html=body_html, embeds=embeds)
+    for position, (article, mentioned) in enumerate(linked):
+        articles[position] = article
         article_mentions[article.slug] = mentioned
         article_drivers[article.slug] = _with_mentions(
             _resolve_all(article, "drivers", article.driver_refs, drivers, problems), mentioned, "driver")
@@ -176,10 +175,12 @@ def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameI
 
 
 def _link_body(article, events, season_keys, class_codes, names, event_named, problems):
-    """The story's HTML with its embedded tables marked and its mentions linked: (HTML, embeds, mentioned)."""
+    """The story with its embedded tables marked and its mentions linked, and what it mentions.
+    (The whole story is kept in the cache, so a later build gets the very same object back and
+    its digest from its key, see Fingerprints.name_by_key.)"""
     body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
     body_html, mentioned = link_mentions(body_html, names, event_named)
-    return body_html, embeds, mentioned
+    return replace(article, body_html=body_html, embeds=embeds), mentioned
 
 
 def _events_by_name(events: dict):

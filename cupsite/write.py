@@ -203,8 +203,9 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
     differ from the previous build's and removing those it no longer has. Each file is replaced
     whole, so the server never sends half of one. Returns the paths written."""
     output = check_output_dir(output, config)
+    folder = str(output)
     written = [path for path, data in sorted(files.items())
-               if previous.get(path) != data or not (output / path).is_file()]
+               if previous.get(path) != data or not os.path.isfile(os.path.join(folder, path))]
     for path in written:
         target = output / path
         target.parent.mkdir(parents=True, exist_ok=True)

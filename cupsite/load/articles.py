@@ -19,7 +19,7 @@ _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
 def load_articles(folder: Path, problems: Problems) -> list[Article]:
-    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
     loaded = problems.remembered_each("article", paths, lambda path: (str(path), file_bytes(path)), load_article)
     return [article for article in loaded if article is not None]
 

@@ -22,7 +22,7 @@ PROFILE_FIELDS = {
 
 
 def load_profiles(folder: Path, kind: str, problems: Problems) -> list[Profile]:
-    paths = sorted(folder.glob("*.md")) if folder.is_dir() else []
+    paths = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
     loaded = problems.remembered_each(f"{kind} profile", paths, lambda path: (str(path), file_bytes(path)),
                                       lambda path, found: load_profile(path, kind, found))
     return [profile for profile in loaded if profile is not None]
