@@ -155,10 +155,13 @@ def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], t
 
 
 def memoized_each(namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
-                  compute: Callable[[Item], Result], per_worker: int) -> list[Result]:
+                  compute: Callable[[Item], Result], per_worker: int,
+                  finish: Callable[[Item, Result], Result] | None = None) -> list[Result]:
     """[compute(item) for item in items], taking what it can from the active cache and sharing
     the rest among the cores (`compute` must not raise, and its results travel between
-    processes). Without an active cache, everything is computed."""
+    processes). Without an active cache, everything is computed. `finish(item, result)`, if
+    given, runs in this process on what was computed, before it is cached: what is costly is
+    computed by the workers, and only the little that differs travels back."""
     from .parallel import map_in_parallel  # not at the top: a build with nothing to do never needs it
 
     cache = _ACTIVE.get()
@@ -173,7 +176,7 @@ def memoized_each(namespace: str, items: Sequence[Item], key_parts: Callable[[It
             missing.append(number)
     computed = map_in_parallel(compute, [items[n] for n in missing], per_worker=per_worker)
     for number, result in zip(missing, computed, strict=True):
-        results[number] = result
+        results[number] = result = finish(items[number], result) if finish is not None else result
         if cache is not None:
             cache.put(namespace, keys[number], result)
     if cache is not None:

@@ -89,14 +89,17 @@ class Problems:
         return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
 
     def remembered_each(self, namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
-                        load: Callable[[Item, Problems], T], per_worker: int = MIN_ITEMS_PER_WORKER) -> list[T]:
+                        load: Callable[[Item, Problems], T], per_worker: int = MIN_ITEMS_PER_WORKER,
+                        finish: Callable[[Item, T], T] | None = None) -> list[T]:
         """[load(item, problems) for item in items], taking what it can from the active build cache
         (with the problems found then, so a cached build fails and warns like a fresh one) and
         sharing the rest among the cores.
         `load` reports to the Problems it is given and must return plain data (it may run in
         another process)."""
+        finish_outcome = None if finish is None else \
+            lambda item, outcome: (finish(item, outcome[0]), *outcome[1:])
         outcomes = memoized_each(namespace, items, key_parts, functools.partial(_load_alone, load, self.root),
-                                 per_worker)
+                                 per_worker, finish_outcome)
         values = []
         for value, errors, warnings, unreadable in outcomes:
             self.items.extend(errors)

@@ -98,7 +98,8 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         "story links", articles,
         lambda article: (fingerprint(article), season_of(article), linking_inputs()),
         lambda article, found: _link_body(article, events, season_keys, class_codes, names,
-                                          events_by_name(season_of(article)), found))
+                                          events_by_name(season_of(article)), found),
+        finish=_linked_story)
     for position, (article, mentioned) in enumerate(linked):
         articles[position] = article
         article_mentions[article.slug] = mentioned
@@ -175,11 +176,17 @@ def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameI
 
 
 def _link_body(article, events, season_keys, class_codes, names, event_named, problems):
-    """The story with its embedded tables marked and its mentions linked, and what it mentions.
-    (The whole story is kept in the cache, so a later build gets the very same object back and
-    its digest from its key, see Fingerprints.name_by_key.)"""
+    """The story's HTML with its embedded tables marked and its mentions linked: (HTML, embeds, mentioned)."""
     body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
     body_html, mentioned = link_mentions(body_html, names, event_named)
+    return body_html, embeds, mentioned
+
+
+def _linked_story(article, linked: tuple) -> tuple:
+    """The story with its linked HTML, and what it mentions. The whole story is what the cache
+    keeps, so a later build gets the very same object back, digested by its key (see
+    Fingerprints.name_by_key); the workers send back only the HTML."""
+    body_html, embeds, mentioned = linked
     return replace(article, body_html=body_html, embeds=embeds), mentioned
 
 

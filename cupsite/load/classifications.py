@@ -36,14 +36,27 @@ class SessionFile:
     session: str
 
 
-def load_classifications(folder: Path, season: Season, championship: Championship, driver_names: dict,
-                         problems: Problems, calendar_read: bool = True
-                         ) -> tuple[list[SessionResult], list[SessionLaps]]:
-    """Every classification and per-lap export of a season. When its calendar could not be read,
-    each file is still checked on its own (positions, cars, times) so that its mistakes show up now too."""
+@dataclass(frozen=True)
+class SeasonFiles:
+    """A season's classification and per-lap files, with what reading them needs."""
+
+    season: Season
+    championship: Championship
+    driver_names: dict
+    calendar_read: bool
+    classifications: list[SessionFile]
+    laps: list[SessionFile]
+
+    @property
+    def cars(self) -> dict:
+        return {e.number: e for e in self.season.entries}
+
+
+def find_session_files(folder: Path, season: Season, championship: Championship, driver_names: dict,
+                       problems: Problems, calendar_read: bool = True) -> SeasonFiles:
+    """The files of a season's round folders, each checked to belong to a round and a session."""
     events = {e.slug: e for e in season.events}
-    cars = {e.number: e for e in season.entries}
-    classification_files, lap_files = [], []  # each read on its own, from the cache or on one of the cores
+    classification_files, lap_files = [], []
     for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         event = events.get(event_dir.name) if calendar_read else None
         if calendar_read and event is None:
@@ -74,24 +87,45 @@ def load_classifications(folder: Path, season: Season, championship: Championshi
                 problems.add(paths[-1], None, f"session {session!r} has {len(paths)} classifications: "
                              f"{', '.join(p.name for p in paths)}", "keep one: the timing export or the "
                              "hand-written file")
+    return SeasonFiles(season, championship, driver_names, calendar_read, classification_files, lap_files)
+
+
+def read_session_files(seasons: list[SeasonFiles], problems: Problems
+                       ) -> list[tuple[list[SessionResult], list[SessionLaps]]]:
+    """Each season's classifications and per-lap exports, (results, laps) by season. The files of
+    all the seasons are read in one pass, each from the cache or on one of the cores: a pass per
+    season cost more in starting workers than it saved."""
     fingerprinted = active() is not None
-    season_keys = fingerprint((cars, championship.classes, driver_names)) if fingerprinted else b""
+    cars = [files.cars for files in seasons]
+    season_keys = [fingerprint((season_cars, files.championship.classes, files.driver_names)) if fingerprinted
+                   else b"" for files, season_cars in zip(seasons, cars, strict=True)]
+    items = {kind: [(number, file) for number, files in enumerate(seasons) for file in getattr(files, kind)]
+             for kind in ("classifications", "laps")}
+
+    def key(item):
+        number, file = item
+        return str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys[number]
+
     results = problems.remembered_each(
-        "classification", classification_files,
-        lambda file: (str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys),
-        lambda file, found: read_classification(file, championship, cars, driver_names, found),
+        "classification", items["classifications"], key,
+        lambda item, found: read_classification(item[1], seasons[item[0]].championship, cars[item[0]],
+                                                seasons[item[0]].driver_names, found),
         per_worker=CLASSIFICATIONS_PER_WORKER)
     laps = problems.remembered_each(
-        "laps", lap_files,
-        lambda file: (str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys),
-        lambda file, found: read_laps(file, cars, found),
+        "laps", items["laps"], key, lambda item, found: read_laps(item[1], cars[item[0]], found),
         per_worker=CLASSIFICATIONS_PER_WORKER)
-    if not calendar_read:
-        return [], []
-    results = [result for result in results if result is not None]
-    laps = [session_laps for session_laps in laps if session_laps is not None]
-    classified = {(file.event.slug, file.session) for file in classification_files if file.event}
-    return with_laps_led(results, laps, cars, classified, problems), laps
+    read = []
+    for number, files in enumerate(seasons):
+        if not files.calendar_read:
+            read.append(([], []))
+            continue
+        season_results = [result for (season, _), result in zip(items["classifications"], results, strict=True)
+                          if season == number and result is not None]
+        season_laps = [session_laps for (season, _), session_laps in zip(items["laps"], laps, strict=True)
+                       if season == number and session_laps is not None]
+        classified = {(file.event.slug, file.session) for file in files.classifications if file.event}
+        read.append((with_laps_led(season_results, season_laps, cars[number], classified, problems), season_laps))
+    return read
 
 
 def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: dict, classified: set,

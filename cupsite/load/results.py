@@ -12,7 +12,7 @@ from ..errors import Problems
 from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, SessionResult, Source
 from ..rules import parse_rules
 from ..slugs import slugify
-from .classifications import load_classifications
+from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
 from .fields import Fields, report_duplicates
@@ -26,7 +26,7 @@ RESERVED_ROUND_SLUGS = {"standings"}
 
 def load_results(config: SiteConfig, problems: Problems, names: dict
                  ) -> tuple[list[Season], list[SessionResult], list[SessionLaps]]:
-    seasons, results, laps = [], [], []
+    seasons, results, laps, files = [], [], [], []
     folder = config.content_dir / "results"
     if not folder.is_dir():
         return seasons, results, laps
@@ -51,10 +51,11 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
                 calendar_read = not problems.unreadable(Problems.CALENDAR, season_dir)
                 driver_names = {slug: names.get(("driver", slug), slug) for entry in season.entries
                                 for slug in entry.drivers}
-                season_results, season_laps = load_classifications(season_dir, season, championship, driver_names,
-                                                                   problems, calendar_read)
-                results.extend(season_results)
-                laps.extend(season_laps)
+                files.append(find_session_files(season_dir, season, championship, driver_names, problems,
+                                                calendar_read))
+    for season_results, season_laps in read_session_files(files, problems):
+        results.extend(season_results)
+        laps.extend(season_laps)
     return seasons, results, laps
 
 
