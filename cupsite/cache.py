@@ -45,12 +45,13 @@ class BuildCache:
     `open` and `save`, on disk between runs. Entries unused by a build are dropped when it ends."""
 
     MEMORY_ONLY = frozenset({"environment"})  # a Jinja environment is not worth pickling
-    FILE = "cache.pickle"
+    SHARDS = 16  # files per namespace: after an edit, only the few that changed are written again
+    FOLDER = "memo"
 
     def __init__(self, folder: Path | None = None) -> None:
         self.folder = folder  # where the cache is kept between runs, if it is
         self._entries: dict[tuple[str, bytes], object] = {}
-        self._changed = False
+        self._changed_shards: set[tuple[str, int]] = set()
         self._used: set[tuple[str, bytes]] = set()
         self.fingerprints = Fingerprints()
         self.hits = 0
@@ -73,33 +74,51 @@ class BuildCache:
     def put(self, namespace: str, key: bytes, value) -> None:
         self._entries[(namespace, key)] = value
         self._used.add((namespace, key))
-        self._changed = self._changed or namespace not in self.MEMORY_ONLY
+        self._changed_shards.add(_shard_of(namespace, key))
 
     @classmethod
     def open(cls, folder: Path) -> BuildCache:
-        """The cache saved in `folder`, or an empty one when there is none, it cannot be read, or
-        another version of cupsite wrote it (its entries may not be what this code computes)."""
+        """The cache saved in `folder`. A shard that is missing, cannot be read, or was written by
+        another version of cupsite (its entries may not be what this code computes) is left out,
+        and replaced when the cache is saved."""
         cache = cls(folder)
-        try:
-            with open(folder / cls.FILE, "rb") as stored:
-                version, entries = pickle.load(stored)  # noqa: S301 - the site's own cache folder
-        except Exception:  # noqa: BLE001 - missing, truncated or foreign: start afresh
-            return cache
-        if version == code_version():
-            cache._entries = entries
+        shards = folder / cls.FOLDER
+        version = code_version()
+        for path in sorted(shards.glob("*.pickle")) if shards.is_dir() else ():
+            try:
+                with open(path, "rb") as stored:
+                    written_by, namespace, entries = pickle.load(stored)  # noqa: S301 - the site's own cache
+            except Exception:  # noqa: BLE001 - truncated or foreign: start that shard afresh
+                written_by = None
+            if written_by == version:
+                cache._entries.update(((namespace, key), value) for key, value in entries.items())
+            else:
+                path.unlink(missing_ok=True)
         return cache
 
     def save(self, folder: Path) -> None:
-        """Write the cache (atomically) when the last build changed it."""
-        if not self._changed and (folder / self.FILE).is_file():
+        """Write (atomically) the shards the last build changed; delete those left empty."""
+        changed = {shard for shard in self._changed_shards if shard[0] not in self.MEMORY_ONLY}
+        if not changed:
             return
-        folder.mkdir(parents=True, exist_ok=True)
-        kept = {key: value for key, value in self._entries.items() if key[0] not in self.MEMORY_ONLY}
-        partial = folder / f".{self.FILE}.partial"
-        with open(partial, "wb") as stored:
-            pickle.dump((code_version(), kept), stored, protocol=5)
-        os.replace(partial, folder / self.FILE)
-        self._changed = False
+        shards = folder / self.FOLDER
+        shards.mkdir(parents=True, exist_ok=True)
+        contents: dict[tuple[str, int], dict] = {shard: {} for shard in changed}
+        for (namespace, key), value in self._entries.items():
+            shard = _shard_of(namespace, key)
+            if shard in contents:
+                contents[shard][key] = value
+        version = code_version()
+        for (namespace, number), entries in sorted(contents.items()):
+            path = shards / f"{namespace.replace(' ', '-')}.{number:02d}.pickle"
+            if not entries:
+                path.unlink(missing_ok=True)
+                continue
+            partial = path.with_name(f".{path.name}.partial")
+            with open(partial, "wb") as stored:
+                pickle.dump((version, namespace, entries), stored, protocol=5)
+            os.replace(partial, path)
+        self._changed_shards = set()
 
     def note_rendered(self, page_path: str) -> None:
         self._rendered.append(page_path)
@@ -107,13 +126,17 @@ class BuildCache:
     def finish_build(self) -> None:
         """Forget what the build just finished did not use, so the cache never outgrows the site."""
         kept = {k: v for k, v in self._entries.items() if k in self._used}
-        self._changed = self._changed or len(kept) != len(self._entries)
+        self._changed_shards |= {_shard_of(*k) for k in self._entries.keys() - kept.keys()}
         self._entries = kept
         self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered))
         self._used = set()
         self._rendered = []
         self.fingerprints = Fingerprints()
         self.hits = self.misses = 0
+
+
+def _shard_of(namespace: str, key: bytes) -> tuple[str, int]:
+    return namespace, key[0] % BuildCache.SHARDS
 
 
 _ACTIVE: ContextVar[BuildCache | None] = ContextVar("cupsite_build_cache", default=None)

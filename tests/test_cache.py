@@ -138,8 +138,9 @@ def test_an_unchanged_page_is_taken_from_the_output_only_while_the_output_holds_
     site = copy_site(SITES / "mini", tmp_path / "mini")
     config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
     build(config, cache_dir=cache_dir)
-    assert not any(isinstance(value, bytes) and value.startswith(b"<!DOCTYPE")
-                   for value in BuildCache.open(cache_dir)._entries.values())
+    cache = BuildCache.open(cache_dir)
+    assert len(cache) > 0 and cache.get("page", b"") is None
+    assert not any(isinstance(value, bytes) and value.startswith(b"<!DOCTYPE") for value in cache._entries.values())
     before = files_of(site / "output")
     MINI_EDITS[0][1](site)  # a story
     clean = files_of(build(config, tmp_path / "clean").output)
@@ -169,13 +170,37 @@ def test_a_story_held_back_for_its_date_is_published_when_it_comes_due(tmp_path,
 
 
 def test_a_cache_from_another_version_or_broken_is_not_used(tmp_path):
-    cache_dir = tmp_path / "cache"
-    cache_dir.mkdir()
-    (cache_dir / BuildCache.FILE).write_bytes(b"not a pickle")
-    assert BuildCache.open(cache_dir).get("page", b"x") is None
+    import pickle
+
+    shards = tmp_path / "cache" / BuildCache.FOLDER
+    shards.mkdir(parents=True)
+    (shards / "page.00.pickle").write_bytes(b"not a pickle")
+    (shards / "page.01.pickle").write_bytes(pickle.dumps((b"another version", "page", {b"\x01x": b"old page"})))
+    cache = BuildCache.open(tmp_path / "cache")
+    assert cache.get("page", b"\x01x") is None and len(cache) == 0
+    assert not list(shards.iterdir())  # neither is kept
     site = copy_site(SITES / "mini", tmp_path / "mini")
-    build(site / "cupsite.toml", cache_dir=cache_dir)  # replaces it
-    assert len(BuildCache.open(cache_dir)) > 0
+    build(site / "cupsite.toml", cache_dir=tmp_path / "cache")
+    assert len(BuildCache.open(tmp_path / "cache")) > 0
+
+
+def test_an_edit_rewrites_only_the_parts_of_the_cache_it_changed(tmp_path):
+    """The cache is kept in shards; editing a story rewrites the one or two that hold it (its old
+    entry goes, its new one comes), not the ones holding the other stories."""
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    story = site / "content/articles/2024-04-05-able-wins.md"
+    build(config, cache_dir=cache_dir)
+    replace_in(story, "Able wins the opener", "Able storms the opener")
+    build(config, cache_dir=cache_dir)  # also drops what only the first build needed (the stories' YAML)
+    shards = {path: path.stat().st_mtime_ns for path in (cache_dir / BuildCache.FOLDER).iterdir()}
+    replace_in(story, "Able storms the opener", "Able takes the opener")
+    build(config, cache_dir=cache_dir)
+    for namespace in ("article", "story-links"):
+        held = [path for path in shards if path.name.startswith(f"{namespace}.")]
+        rewritten = [path for path in held if not path.exists() or path.stat().st_mtime_ns != shards[path]]
+        assert 1 <= len(rewritten) <= 2 < len(held), namespace
+    assert differing(files_of(site / "output"), files_of(build(config, tmp_path / "clean").output)) == []
 
 
 def test_rendering_across_processes_matches_one_process(monkeypatch):
