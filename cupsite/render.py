@@ -103,8 +103,13 @@ def format_date(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (date, datetime)):
-        return f"{value.day} {value:%B %Y}"
+        return _day(value.year, value.month, value.day)
     return str(value)
+
+
+@functools.lru_cache(maxsize=1 << 14)  # the same days recur on page after page, and strftime is slow
+def _day(year: int, month: int, day: int) -> str:
+    return f"{day} {date(year, month, day):%B %Y}"
 
 
 def format_date_range(start: date, end: date) -> str:
@@ -135,6 +140,7 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a session's times recur on its event, driver and team pages
 def format_laptime(text: str) -> str:
     seconds = parse_time(text) if text else None
     return format_time(seconds) if seconds is not None else (text or "")
