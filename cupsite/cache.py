@@ -264,7 +264,29 @@ class Fingerprints:
             if type(result) is tuple and result:  # a value of remembered_each that is a tuple itself
                 result = result[0]
         if _is_model(result) and id(result) not in self._known:
-            self._known[id(result)] = (result, digest(namespace, key))
+            self._name_within(result, digest(namespace, key))
+
+    def _name_within(self, value, name: bytes) -> None:
+        """Name `value` and every model object inside it by its place in it: in two results under
+        the same key, the objects at the same place are equal. (Places are field names, positions
+        in tuples and lists, and plain dictionary keys; what sits under any other key, or in a
+        set, whose order is not part of its value, is left to be digested whole.)"""
+        pending = [(value, name)]
+        while pending:
+            item, item_name = pending.pop()
+            kind = type(item)
+            if kind is tuple or kind is list:
+                pending += [(part, digest(item_name, str(number))) for number, part in enumerate(item)
+                            if type(part) in _CONTAINERS or _is_model(part)]
+            elif kind is dict:
+                pending += [(part, digest(item_name, repr(key))) for key, part in item.items()
+                            if _plain_key(key) and (type(part) in _CONTAINERS or _is_model(part))]
+            elif id(item) not in self._known and _is_model(item):
+                self._known[id(item)] = (item, item_name)
+                for field_name in _field_names(kind):
+                    part = getattr(item, field_name)
+                    if type(part) in _CONTAINERS or _is_model(part):
+                        pending.append((part, digest(item_name, field_name)))
 
     def of(self, value) -> bytes:
         return self._of_object(value) if _is_model(value) else self._pickled(value)
@@ -299,6 +321,18 @@ class _DigestingPickler(pickle.Pickler):
         if obj is not self._top and _is_model(obj):
             return _Digested, (self._fingerprints._of_object(obj),)
         return NotImplemented
+
+
+_CONTAINERS = (tuple, list, dict)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
+def _plain_key(key) -> bool:
+    return type(key) in (str, int) or (type(key) is tuple and all(type(part) in (str, int) for part in key))
 
 
 def _is_model(obj) -> bool:

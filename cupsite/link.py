@@ -20,7 +20,7 @@ from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
 from .publishing import Publishing
-from .slugs import keys_ending_with, slugify
+from .slugs import KeysByEnding, slugify
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,10 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     events_by_name = _events_by_name(events)
     # the same for every story: digested once, only when a cache is there to use it
     linking_inputs = functools.cache(lambda: fingerprint((events, season_keys, class_codes, names.names)))
+    event_keys = KeysByEnding(events)
     for article in articles:
         if article.event_ref:
-            key = _resolve_event(article, events, problems)
+            key = _resolve_event(article, events, event_keys, problems)
             if key:
                 article_event[article.slug] = key
         _check_image(article, config, problems)
@@ -265,8 +266,8 @@ def _line(article: Article, key: str):
     return article.lines.get(key, article.source.line)
 
 
-def _resolve_event(article: Article, events: dict, problems: Problems) -> str | None:
-    matches = keys_ending_with(article.event_ref, events)
+def _resolve_event(article: Article, events: dict, event_keys: KeysByEnding, problems: Problems) -> str | None:
+    matches = event_keys.ending_with(article.event_ref)
     if len(matches) == 1:
         return matches[0]
     if not matches and problems.unreadable(Problems.CALENDAR):

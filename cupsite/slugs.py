@@ -11,8 +11,23 @@ _EXTRA = str.maketrans({"ß": "ss", "æ": "ae", "ø": "o", "đ": "d", "ł": "l",
 def keys_ending_with(reference: str, keys) -> list[str]:
     """The keys ('carrera-cup/2025/indianapolis') a reference names by its trailing parts
     ('2025/indianapolis', 'indianapolis'); more than one means the reference is ambiguous."""
-    wanted = [part for part in reference.strip("/").split("/") if part]
-    return [key for key in keys if wanted and key.split("/")[-len(wanted):] == wanted]
+    return KeysByEnding(keys).ending_with(reference)
+
+
+class KeysByEnding:
+    """keys_ending_with for many references to the same keys (a site's stories name its events):
+    each key filed once under each of its endings."""
+
+    def __init__(self, keys) -> None:
+        self._by_ending: dict[tuple[str, ...], list[str]] = {}
+        for key in keys:
+            parts = tuple(key.split("/"))
+            for start in range(len(parts)):
+                self._by_ending.setdefault(parts[start:], []).append(key)
+
+    def ending_with(self, reference: str) -> list[str]:
+        wanted = tuple(part for part in reference.strip("/").split("/") if part)
+        return list(self._by_ending.get(wanted, ())) if wanted else []
 
 
 def one_key_ending_with(reference: str, keys, what: str) -> tuple[str | None, str]:
