@@ -30,6 +30,7 @@ class BuildResult:
     warnings: tuple
     site: Site | None = None  # None when the output was up to date and nothing was built
     tables: Tables | None = None
+    cache: BuildCache | None = None  # the cache the build used, to pass to the next build of this process
 
     @property
     def up_to_date(self) -> bool:
@@ -92,7 +93,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         cache.save(cache_dir)
         stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output, staging.manifest), site.next_due,
                                             len(pages), count, tuple(site.warnings)))
-    return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables)
+    return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables, cache)
 
 
 @dataclass(frozen=True)
