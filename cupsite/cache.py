@@ -103,6 +103,7 @@ class BuildCache:
             return
         shards = folder / self.FOLDER
         shards.mkdir(parents=True, exist_ok=True)
+        (folder / "cache.pickle").unlink(missing_ok=True)  # the one-file cache of cupsite before the shards
         contents: dict[tuple[str, int], dict] = {shard: {} for shard in changed}
         for (namespace, key), value in self._entries.items():
             shard = _shard_of(namespace, key)

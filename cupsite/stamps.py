@@ -15,6 +15,7 @@ from .cache import code_version, digest
 from .config import SiteConfig
 from .errors import ContentError
 from .publishing import Publishing
+from .write import COPIED_FOLDERS
 
 FILE = "stamp.pickle"
 
@@ -46,9 +47,6 @@ def output_stamp(output: Path, written: dict | None = None) -> bytes:
     for folder in COPIED_FOLDERS:
         rows += _listing(output / folder, f"{folder}/")
     return digest(*sorted(rows))
-
-
-COPIED_FOLDERS = ("static", "pagefind")
 
 
 def _row(path: str, size: int, time: int) -> str:

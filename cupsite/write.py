@@ -18,6 +18,11 @@ import xxhash
 from .config import THEME_DIR, SiteConfig
 from .errors import ContentError, ContentErrors
 
+# the output's folders of copied files, beside the pages (the site's and theme's static files, and
+# Pagefind's index), which the write's manifest of pages does not list
+STATIC_FOLDER, SEARCH_INDEX_FOLDER = "static", "pagefind"
+COPIED_FOLDERS = (STATIC_FOLDER, SEARCH_INDEX_FOLDER)
+
 
 def check_output_dir(output: Path, config: SiteConfig) -> Path:
     output = output.resolve()
@@ -125,11 +130,11 @@ class Staging:
         if self._reused:  # what the spare held and the new site does not
             _remove_files(staging, self._known.keys() - self.manifest.keys())
         count = len(self.manifest)
-        count += _copy_static(THEME_DIR / "static", staging / "static")
-        count += _copy_static(self.config.static_dir, staging / "static")
+        count += _copy_static(THEME_DIR / "static", staging / STATIC_FOLDER)
+        count += _copy_static(self.config.static_dir, staging / STATIC_FOLDER)
         if self._reused:
-            shutil.rmtree(staging / "pagefind", ignore_errors=True)
-            _remove_strays(staging / "static", {name.split("/", 1)[1] for name in _static_names(self.config)})
+            shutil.rmtree(staging / SEARCH_INDEX_FOLDER, ignore_errors=True)
+            _remove_strays(staging / STATIC_FOLDER, {name.split("/", 1)[1] for name in _static_names(self.config)})
         if self.config.search:
             count += index_for_search(staging)
         replaced = _swap(staging, self.output, self._spare if self._manifests is not None else None)
@@ -170,7 +175,8 @@ def _static_names(config: SiteConfig) -> set[str]:
     names = set()
     for source in (THEME_DIR / "static", config.static_dir):
         if source.is_dir():
-            names |= {(Path("static") / p.relative_to(source)).as_posix() for p in source.rglob("*") if p.is_file()}
+            names |= {(Path(STATIC_FOLDER) / p.relative_to(source)).as_posix()
+                      for p in source.rglob("*") if p.is_file()}
     return names
 
 
@@ -214,7 +220,7 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
         os.replace(partial, target)
     for path in sorted(previous.keys() - files.keys()):
         (output / path).unlink(missing_ok=True)
-    static = _sync_static([THEME_DIR / "static", config.static_dir], output / "static")
+    static = _sync_static([THEME_DIR / "static", config.static_dir], output / STATIC_FOLDER)
     return written + static
 
 
@@ -234,7 +240,7 @@ def _sync_static(sources: list[Path], target: Path) -> list[str]:
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, destination)
-        copied.append((Path("static") / relative).as_posix())
+        copied.append((Path(STATIC_FOLDER) / relative).as_posix())
     if target.is_dir():
         for stale in sorted(p for p in target.rglob("*") if p.is_file() and p.relative_to(target) not in wanted):
             stale.unlink()
@@ -259,7 +265,7 @@ def index_for_search(site: Path) -> int:
         detail = (finished.stderr or finished.stdout).strip().splitlines()[-1:] or ["no output"]
         raise ContentErrors([ContentError("search index", None, f"Pagefind failed: {detail[0]}",
                                           "reinstall cupsite: pip install cupsite")])
-    return sum(1 for p in (site / "pagefind").rglob("*") if p.is_file())
+    return sum(1 for p in (site / SEARCH_INDEX_FOLDER).rglob("*") if p.is_file())
 
 
 def _copy_static(source: Path, target: Path) -> int:
