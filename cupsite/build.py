@@ -81,11 +81,11 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
+    from .render import render_pages
+
     site, tables, pages = _planned(config, publishing, cache)
     staging = Staging(output, config, cache_dir)
     with staging.abandoned_on_failure():
-        from .render import render_pages
-
         count = staging.publish(render_pages(pages, site, tables, cache, staging))
     if cache is not None:
         cache.finish_build()

@@ -207,8 +207,10 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
             staging.record(relative, rendered)
         if cache is not None:
             cache.note_rendered(page.path)
-            if key is not None:
-                cache.put(*((PAGE, key, rendered) if staging is None else (PAGE_DIGEST, key, rendered[2])))
+            if key is not None and staging is None:
+                cache.put(PAGE, key, rendered)
+            elif key is not None:
+                cache.put(PAGE_DIGEST, key, rendered[2])  # the manifest entry's digest
     if errors:
         raise ContentErrors(list(dict.fromkeys(errors))[:MAX_TEMPLATE_ERRORS])
     return output
@@ -231,10 +233,11 @@ def _render_into(renderer: _PageRenderer, staging: Staging, page: Page) -> tuple
     rendered = renderer.render(page)
     if isinstance(rendered, ContentError):
         return rendered
+    relative = urls.output_file(page.path)
     try:
-        return staging.write(urls.output_file(page.path), rendered)
+        return staging.write(relative, rendered)
     except OSError as error:
-        return ContentError(str(staging.output), None, f"could not write {urls.output_file(page.path)}: {error}",
+        return ContentError(str(staging.output), None, f"could not write {relative}: {error}",
                             "check the free space and the permissions of the output folder's parent")
 
 

@@ -125,7 +125,7 @@ class Staging:
         """Write `files`, copy the static files, build the search index and swap the folder into
         place; return the number of files the site has."""
         for relative, data in sorted(files.items()):
-            self.manifest[relative] = self.write(relative, data)
+            self.record(relative, self.write(relative, data))
         staging = self.folder
         if self._reused:  # what the spare held and the new site does not
             _remove_files(staging, self._known.keys() - self.manifest.keys())
