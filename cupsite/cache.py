@@ -9,10 +9,13 @@ pickles refer to it by that digest, a Merkle tree over the plan."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import functools
 import io
 import os
 import pickle
+import types
+import typing
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -70,6 +73,11 @@ class BuildCache:
         self.hits += 1
         self._used.add((namespace, key))
         return entry
+
+    def peek(self, namespace: str, key: bytes):
+        """The entry, or None, without counting the lookup or keeping the entry for the next build:
+        for a worker process, whose counts would be lost (the caller counts with `get`)."""
+        return self._entries.get((namespace, key))
 
     def put(self, namespace: str, key: bytes, value) -> None:
         self._entries[(namespace, key)] = value
@@ -253,7 +261,8 @@ class Fingerprints:
     and referred to by digest afterwards; they must not change while the build runs."""
 
     def __init__(self) -> None:
-        self._known: dict[int, tuple[object, bytes]] = {}  # id -> (the object, kept alive; its digest)
+        self._known: dict[int, tuple[object, bytes | tuple]] = {}  # id -> (the object, kept alive; its digest or place)
+        self._places: dict[int, tuple[tuple, bytes]] = {}  # id of a place -> (the place, its digest)
 
     def name_by_key(self, namespace: str, key: bytes, result) -> None:
         """Let the model object a memoized step returned (its result, or the first item of a result
@@ -271,23 +280,26 @@ class Fingerprints:
         """Name `value` and every model object inside it by its place in it: in two results under
         the same key, the objects at the same place are equal. (Places are field names, positions
         in tuples and lists, and plain dictionary keys; what sits under any other key, or in a
-        set, whose order is not part of its value, is left to be digested whole.)"""
+        set, whose order is not part of its value, is left to be digested whole.)
+
+        A place is kept as (name of the parent, step) and made a digest only when a page key asks
+        for it: most inner objects (a story's source, a row of a table) never are."""
         pending = [(value, name)]
         while pending:
             item, item_name = pending.pop()
             kind = type(item)
             if kind is tuple or kind is list:
-                pending += [(part, digest(item_name, str(number))) for number, part in enumerate(item)
+                pending += [(part, (item_name, number)) for number, part in enumerate(item)
                             if type(part) in _CONTAINERS or _is_model(part)]
             elif kind is dict:
-                pending += [(part, digest(item_name, repr(key))) for key, part in item.items()
+                pending += [(part, (item_name, repr(key))) for key, part in item.items()
                             if _plain_key(key) and (type(part) in _CONTAINERS or _is_model(part))]
             elif id(item) not in self._known and _is_model(item):
                 self._known[id(item)] = (item, item_name)
-                for field_name in _field_names(kind):
+                for field_name in _fields_that_may_hold_models(kind):
                     part = getattr(item, field_name)
                     if type(part) in _CONTAINERS or _is_model(part):
-                        pending.append((part, digest(item_name, field_name)))
+                        pending.append((part, (item_name, field_name)))
 
     def of(self, value) -> bytes:
         return self._of_object(value) if _is_model(value) else self._pickled(value)
@@ -301,7 +313,27 @@ class Fingerprints:
         known = self._known.get(id(value))
         if known is None:
             known = self._known[id(value)] = (value, self._pickled(value))
+        elif type(known[1]) is tuple:
+            known = self._known[id(value)] = (value, self._place_digest(known[1]))
         return known[1]
+
+    def _place_digest(self, place: tuple) -> bytes:
+        """The digest of a place, (parent, step), where the parent is a digest or a place itself
+        and a step is a field name, a dictionary key's repr or a position. Places share their
+        parents (the rows of one table), so each place is digested once."""
+        unnamed = []
+        while type(place) is tuple:
+            known = self._places.get(id(place))
+            if known is not None:
+                place = known[1]
+                break
+            unnamed.append(place)
+            place = place[0]
+        name = place
+        for step in reversed(unnamed):
+            name = digest(name, str(step[1]))
+            self._places[id(step)] = (step, name)  # the place is kept, so its id stays its own
+        return name
 
 
 class _Digested(bytes):
@@ -327,9 +359,27 @@ class _DigestingPickler(pickle.Pickler):
 _CONTAINERS = (tuple, list, dict)
 
 
+_PLAIN_TYPES = (str, int, float, bool, bytes, type(None), datetime.date, datetime.datetime)
+
+
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
-    return tuple(field.name for field in dataclasses.fields(kind))
+def _fields_that_may_hold_models(kind: type) -> tuple[str, ...]:
+    """The fields whose declared type leaves room for a model object: a `tuple[str, ...]` has
+    none to name, a bare `tuple` may."""
+    try:
+        hints = typing.get_type_hints(kind)
+    except Exception:  # noqa: BLE001 - an annotation that cannot be resolved: look in every field
+        hints = {}
+    return tuple(field.name for field in dataclasses.fields(kind)
+                 if field.name not in hints or not _plain_type(hints[field.name]))
+
+
+def _plain_type(hint) -> bool:
+    if hint in _PLAIN_TYPES or hint is Ellipsis:  # the ... of tuple[str, ...]
+        return True
+    arguments = typing.get_args(hint)
+    return (typing.get_origin(hint) in (tuple, list, dict, set, frozenset, typing.Union, types.UnionType)
+            and bool(arguments) and all(_plain_type(argument) for argument in arguments))
 
 
 def _plain_key(key) -> bool:

@@ -43,8 +43,8 @@ class Article:
     image_alt: str = ""
     draft: bool = False
     updated: datetime | None = None
-    toc: tuple = ()
-    lines: dict = field(default_factory=dict, compare=False)  # front matter key -> line
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title) of each heading
+    lines: dict[str, int] = field(default_factory=dict, compare=False)  # front matter key -> line
     body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks
     body_line: int = 1
     embeds: tuple = ()  # embeds.Embed, one per marker in body_html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import pickle
 import traceback
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -177,40 +178,42 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
     With `staging`, the rendered pages are written into it by the workers that render them, and
     what is returned is only the files left for the caller to write (feeds and other raw files).
     The cache then keeps each page's digest, and a page found there is taken from the staging
-    folder or the current output (`Staging.holds`)."""
+    folder or the current output (`Staging.held_entry`).
+
+    The workers also work out each page's cache key and look it up, so that digesting the
+    contexts is shared among the cores as well."""
     templates_digest = folder_digest(site.config.templates_dir) if cache is not None else b""
     env = _environment(site.config, cache, templates_digest)
     site_values = _globals(site, tables)
     env.globals.update(site_values)
     keys = _PageKeys(templates_digest, site_values, cache.fingerprints) if cache is not None else None
-    output, to_render = {}, []
-    for page in pages:
-        if page.raw is not None:
-            output[page.path] = page.raw
-            continue
-        key = keys.key(page) if keys is not None else None
-        if key is not None and _taken_from_cache(cache, key, urls.output_file(page.path), output, staging):
-            continue
-        to_render.append((page, key))
-    renderer = _PageRenderer(env, site.config, {page.template for page, _ in to_render})
-    work = renderer.render if staging is None else functools.partial(_render_into, renderer, staging)
+    output = {page.path: page.raw for page in pages if page.raw is not None}
+    templated = [page for page in pages if page.raw is None]
+    renderer = _PageRenderer(env, site.config, {page.template for page in templated})
+    outcomes = map_in_parallel(functools.partial(_page_outcome, renderer, keys, cache, staging), templated)
     errors = []
-    rendered_pages = map_in_parallel(work, [page for page, _ in to_render])
-    for (page, key), rendered in zip(to_render, rendered_pages, strict=True):
-        if isinstance(rendered, ContentError):
-            errors.append(rendered)
-            continue
+    for page, (key, outcome) in zip(templated, outcomes, strict=True):
         relative = urls.output_file(page.path)
+        if isinstance(outcome, _InCache):  # looked up again here, so this process's cache counts the use
+            output[relative] = cache.get(PAGE, key)
+            continue
+        if isinstance(outcome, _Held):
+            cache.get(PAGE_DIGEST, key)
+            staging.record(relative, outcome.entry)
+            continue
+        if isinstance(outcome, ContentError):
+            errors.append(outcome)
+            continue
         if staging is None:
-            output[relative] = rendered
+            output[relative] = outcome
         else:
-            staging.record(relative, rendered)
+            staging.record(relative, outcome)
         if cache is not None:
             cache.note_rendered(page.path)
-            if key is not None and staging is None:
-                cache.put(PAGE, key, rendered)
-            elif key is not None:
-                cache.put(PAGE_DIGEST, key, rendered[2])  # the manifest entry's digest
+        if key is not None:
+            namespace = PAGE if staging is None else PAGE_DIGEST
+            cache.get(namespace, key)  # counted as a miss
+            cache.put(namespace, key, outcome if staging is None else outcome[2])  # bytes, or the entry's digest
     if errors:
         raise ContentErrors(list(dict.fromkeys(errors))[:MAX_TEMPLATE_ERRORS])
     return output
@@ -219,26 +222,40 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
 PAGE, PAGE_DIGEST = "page", "page digest"  # a page's bytes (kept in memory) or its digest (kept on disk)
 
 
-def _taken_from_cache(cache: BuildCache, key: bytes, relative: str, output: dict, staging: Staging | None) -> bool:
-    if staging is None:
-        rendered = cache.get(PAGE, key)
-        if rendered is not None:
-            output[relative] = rendered
-        return rendered is not None
-    fingerprint = cache.get(PAGE_DIGEST, key)
-    return fingerprint is not None and staging.holds(relative, fingerprint)
+@dataclass(frozen=True)
+class _InCache:
+    """A page whose bytes the cache holds."""
 
 
-def _render_into(renderer: _PageRenderer, staging: Staging, page: Page) -> tuple | ContentError:
-    rendered = renderer.render(page)
-    if isinstance(rendered, ContentError):
-        return rendered
+@dataclass(frozen=True)
+class _Held:
+    """A page the staging folder holds already, as the cache's digest says: its manifest entry."""
+
+    entry: tuple
+
+
+def _page_outcome(renderer: _PageRenderer, keys: _PageKeys | None, cache: BuildCache | None,
+                  staging: Staging | None, page: Page) -> tuple[bytes | None, object]:
+    """(the page's cache key, what became of it): _InCache, _Held, its bytes (or, with staging,
+    the manifest entry of the file written), or the ContentError why it could not be rendered.
+    Runs in a worker: it only reads the cache, and the caller records what it used."""
+    key = keys.key(page) if keys is not None else None
     relative = urls.output_file(page.path)
+    if key is not None and staging is None and cache.peek(PAGE, key) is not None:
+        return key, _InCache()
+    if key is not None and staging is not None:
+        fingerprint = cache.peek(PAGE_DIGEST, key)
+        entry = staging.held_entry(relative, fingerprint) if fingerprint is not None else None
+        if entry is not None:
+            return key, _Held(entry)
+    rendered = renderer.render(page)
+    if isinstance(rendered, ContentError) or staging is None:
+        return key, rendered
     try:
-        return staging.write(relative, rendered)
+        return key, staging.write(relative, rendered)
     except OSError as error:
-        return ContentError(str(staging.output), None, f"could not write {relative}: {error}",
-                            "check the free space and the permissions of the output folder's parent")
+        return key, ContentError(str(staging.output), None, f"could not write {relative}: {error}",
+                                 "check the free space and the permissions of the output folder's parent")
 
 
 MAX_TEMPLATE_ERRORS = 20  # one broken template fails every page that uses it: show a few

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cache import Fingerprints, memoized
+from .cache import fingerprint, memoized_each
 from .config import Championship
 from .link import Site
 from .model import Season
@@ -41,17 +41,25 @@ class Tables:
         return self.seasons.get((championship, year))
 
 
+SEASONS_PER_WORKER = 4  # a season is hundreds of sessions' rows: few make a worker worth starting
+
+
 def score(site: Site) -> Tables:
-    """The tables, from the build cache when no result, entry, calendar or rule has changed."""
-    scored = (site.config, site.seasons, site.events, site.results)
-    return memoized("tables", (Fingerprints().of(scored),), lambda: _score(site))
+    """The tables. Each season is scored on its own, across the cores, and taken from the build
+    cache while none of its results, entries, rounds or rules has changed."""
+    def championship_of(season: Season) -> Championship:
+        return site.config.championship(season.championship)
 
+    def results_of(season: Season) -> dict:
+        keys = {event.key for event in season.events}
+        return {key: result for key, result in site.results.items() if key[0] in keys}
 
-def _score(site: Site) -> Tables:
-    seasons = {}
-    for season in site.seasons:
-        championship = site.config.championship(season.championship)
-        seasons[(season.championship, season.year)] = score_season(season, championship, site.results)
+    scored = memoized_each(
+        "season tables", site.seasons,
+        lambda season: (fingerprint((season, championship_of(season), results_of(season))),),
+        lambda season: score_season(season, championship_of(season), site.results),
+        per_worker=SEASONS_PER_WORKER)
+    seasons = {(season.championship, season.year): tables for season, tables in zip(site.seasons, scored, strict=True)}
     driver_seasons, team_seasons = season_records(site, seasons)
     return Tables(
         seasons=seasons,

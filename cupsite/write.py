@@ -53,7 +53,7 @@ class Staging:
     is written into that spare: only the files that differ from it are written and only those it
     should not have are deleted, instead of writing thousands of files and deleting thousands.
     A page unchanged since the last build is copied from the current output rather than rendered
-    again (`holds`), so the build cache keeps a digest of each page, not its bytes.
+    again (`held_entry`), so the build cache keeps a digest of each page, not its bytes.
 
     `write` is called in the render workers, so pages are written on every core."""
 
@@ -83,25 +83,23 @@ class Staging:
             shutil.rmtree(self.folder, ignore_errors=True)
             raise
 
-    def holds(self, relative: str, fingerprint: bytes) -> bool:
-        """Whether the folder now holds the file with this digest at `relative`: it had it already,
-        or the current output has it (by its manifest, checked against size and time) and it was
-        copied from there."""
+    def held_entry(self, relative: str, fingerprint: bytes) -> tuple[int, int, bytes] | None:
+        """The manifest entry of the file with this digest at `relative` if the folder now holds
+        it: it had it already, or the current output has it (by its manifest, checked against size
+        and time) and it was copied from there. Safe in a worker process, like `write`."""
         target = self.folder / relative
         if self._holds_already(relative, fingerprint, target):
-            self.manifest[relative] = self._known[relative]
-            return True
+            return self._known[relative]
         previous = self._previous.get(relative)
         source = self.output / relative
         if previous is None or previous[2] != fingerprint or _stat_of(source) != previous[:2]:
-            return False
+            return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, target)
         except OSError:  # e.g. removed meanwhile: the page is rendered instead
-            return False
-        self.manifest[relative] = (*_stat_of(target), fingerprint)
-        return True
+            return None
+        return (*_stat_of(target), fingerprint)
 
     def write(self, relative: str, data: bytes) -> tuple[int, int, bytes]:
         """Write one file unless the folder holds these bytes already; return its manifest entry.
