@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from .cache import fingerprint, memoized_each
 from .link import Site
 from .score import SeasonTables, StandingRow, Standings, Tables
 
@@ -103,23 +104,50 @@ def calendar_data(site: Site, season) -> dict:
     }
 
 
-def data_files(site: Site, tables: Tables) -> dict[str, object]:
-    """Every JSON file the site publishes under data/, by path."""
-    files: dict[str, object] = {}
+SEASONS_PER_WORKER = 4
+
+
+def data_files(site: Site, tables: Tables) -> dict[str, bytes]:
+    """Every JSON file the site publishes under data/, by path, as bytes. Each season's files are
+    made on their own, across the cores, and taken from the build cache while the season, its
+    tables and the names they show are unchanged."""
+    names = fingerprint(({slug: person.name for slug, person in site.drivers.items()},
+                         {slug: person.name for slug, person in site.teams.items()},
+                         {slug: person.name for slug, person in site.tracks.items()}))
+
+    def tables_of(season):
+        return tables.season(season.championship, season.year)
+
+    per_season = memoized_each(
+        "season data", site.seasons,
+        lambda season: (fingerprint((season, site.config.championship(season.championship), tables_of(season))), names),
+        lambda season: _season_files(site, season, tables_of(season)),
+        per_worker=SEASONS_PER_WORKER)
+    files: dict[str, bytes] = {}
     index = []
-    for season in site.seasons:
-        season_tables = tables.season(season.championship, season.year)
-        base = f"data/{season.championship}/{season.year}/"
-        files[base + "calendar.json"] = calendar_data(site, season)
+    for season, season_files in zip(site.seasons, per_season, strict=True):
+        files.update(season_files)
+        base = _season_folder(season)
         entry = {"championship": season.championship, "season": season.year, "calendar": base + "calendar.json"}
-        if season_tables.final is not None:
-            files[base + "results.json"] = results_data(site, season_tables)
-            files[base + "standings.json"] = {
-                **standings_data(site, season_tables, season_tables.final),
-                "by_round": [standings_data(site, season_tables, standings)
-                             for _, standings in sorted(season_tables.by_round.items())],
-            }
+        if base + "results.json" in season_files:
             entry.update({"results": base + "results.json", "standings": base + "standings.json"})
         index.append(entry)
-    files["data/index.json"] = {"schema": SCHEMA_VERSION, "site": site.config.title, "seasons": index}
+    files["data/index.json"] = dumps({"schema": SCHEMA_VERSION, "site": site.config.title, "seasons": index})
+    return files
+
+
+def _season_folder(season) -> str:
+    return f"data/{season.championship}/{season.year}/"
+
+
+def _season_files(site: Site, season, season_tables: SeasonTables) -> dict[str, bytes]:
+    base = _season_folder(season)
+    files = {base + "calendar.json": dumps(calendar_data(site, season))}
+    if season_tables.final is not None:
+        files[base + "results.json"] = dumps(results_data(site, season_tables))
+        files[base + "standings.json"] = dumps({
+            **standings_data(site, season_tables, season_tables.final),
+            "by_round": [standings_data(site, season_tables, standings)
+                         for _, standings in sorted(season_tables.by_round.items())],
+        })
     return files

@@ -30,6 +30,26 @@ def test_driver_team_and_tag_feeds_follow_their_stories(demo_site):
     assert self_link.get("href") == "https://cup.example.org/tags/race-report/feed.xml"
 
 
+def test_the_site_feed_carries_whole_stories_and_topic_feeds_their_summaries(demo_site):
+    def entries(feed_path):
+        return ET.parse(feed_path).getroot().findall("a:entry", ATOM)
+
+    site_entries = entries(demo_site / "feed.xml")
+    assert site_entries and all(e.find("a:content", ATOM) is not None for e in site_entries)
+    whole = {e.findtext("a:title", namespaces=ATOM): e.findtext("a:content", namespaces=ATOM) for e in site_entries}
+    for feed in ("drivers/scott-blind/feed.xml", "teams/kellymoss/feed.xml", "tags/race-report/feed.xml"):
+        topic_entries = entries(demo_site / feed)
+        assert topic_entries, feed
+        for entry in topic_entries:
+            assert entry.find("a:content", ATOM) is None, feed
+            assert entry.findtext("a:summary", namespaces=ATOM).strip(), feed
+            link = entry.find("a:link[@rel='alternate']", ATOM).get("href")
+            assert link.startswith("https://cup.example.org/news/"), feed
+            title = entry.findtext("a:title", namespaces=ATOM)
+            if title in whole:  # the same story in the site's feed is there in full
+                assert len(whole[title]) > len(entry.findtext("a:summary", namespaces=ATOM))
+
+
 def test_drivers_without_stories_have_no_feed(demo_site):
     assert (demo_site / "drivers/derek-okafor/index.html").is_file()
     assert not (demo_site / "drivers/derek-okafor/feed.xml").exists()  # named in no story
