@@ -55,10 +55,15 @@ class Problems:
 
     def __init__(self, root: Path):
         self.root = root
-        self._resolved_root = root.resolve()
         self.items: list[ContentError] = []
         self.warnings: list[ContentError] = []
         self._unreadable: set[tuple[str, Path]] = set()
+
+    @functools.cached_property
+    def _resolved_root(self) -> Path:
+        # only when a path is not plainly under the root: a Problems is made for every story
+        # a worker loads, and resolving costs a system call per folder of the path
+        return self.root.resolve()
 
     def relative(self, path: Path | str) -> str:
         path = Path(path)

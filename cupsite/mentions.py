@@ -7,6 +7,7 @@ feed is rendered, since only then is it known where the story is shown."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 import ahocorasick
 
@@ -69,12 +70,16 @@ def link_mentions(body_html: str, index: NameIndex, event_named) -> tuple[str, t
     name recurs every season), or None."""
     if not index.names:
         return body_html, ()
-    # Tags, and elements whose text is never linked, become blanks of the same length: one search
-    # of what is left finds every linkable mention at its place in the HTML.
-    visible = _NOT_LINKED.sub(lambda match: " " * (match.end() - match.start()), body_html)
+    # Tags, and elements whose text is never linked, are found first; a name found in one of
+    # them is passed over. (A name cannot run into or out of one: each starts with `<`.)
+    skipped = [(match.start(), match.end()) for match in _NOT_LINKED.finditer(body_html)]
+    skipped_starts = [start for start, _ in skipped]
     linker = _MentionLinker(index, event_named)
     out, done = [], 0
-    for start, end in index.find(visible):
+    for start, end in index.find(body_html):
+        before = bisect_right(skipped_starts, start) - 1
+        if before >= 0 and start < skipped[before][1]:
+            continue
         out += [body_html[done:start], linker.link(body_html[start:end])]
         done = end
     out.append(body_html[done:])
