@@ -61,7 +61,10 @@ class _NameJudge:
     def __init__(self, known: dict[str, str]):
         self._known = known
         self._candidates = list(known)
-        self._every_name = "\n".join(self._candidates)  # one search finds a phrase that is part of a known name
+        self._by_trigram: dict[str, set[str]] = {}  # the names each run of three letters is part of
+        for name in self._candidates:
+            for start in range(len(name) - 2):
+                self._by_trigram.setdefault(name[start:start + 3], set()).add(name)
         self._verdicts: dict[str, str | None] = {}
         self._of_length: dict[int, list[str]] = {}
 
@@ -80,13 +83,19 @@ class _NameJudge:
         return self._verdicts[folded]
 
     def _judge(self, folded: str) -> str | None:
-        if folded in self._every_name or _holds_a_name(folded, self._known):
+        if self._part_of_a_name(folded) or _holds_a_name(folded, self._known):
             return None  # a known name, part of one, or one inside a longer run of capitals
         from rapidfuzz import fuzz, process  # here: a build whose stories are all checked already never needs it
 
         close = process.extractOne(folded, self._comparable(len(folded)), scorer=fuzz.ratio,
                                    score_cutoff=SIMILARITY * 100)
         return self._known[close[0]] if close else None
+
+    def _part_of_a_name(self, folded: str) -> bool:
+        """Whether the phrase is part of a known name: only the names that share its first three
+        letters are searched."""
+        names = self._by_trigram.get(folded[:3], ()) if len(folded) >= 3 else self._candidates
+        return any(folded in name for name in names)
 
 
 def _check_names(article, looks_like: _NameJudge, problems: Problems) -> None:
