@@ -242,7 +242,7 @@ def digest(*parts: bytes | str) -> bytes:
 @functools.cache
 def code_version() -> bytes:
     """A digest of cupsite's own code and theme, so a new version never reuses an old page."""
-    files = sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and p.suffix != ".pyc")
+    files = sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     return digest(*(part for path in files for part in (str(path.relative_to(CODE_DIR)), path.read_bytes())))
 
 

@@ -270,3 +270,64 @@ def test_cached_builds_of_a_generated_archive_match_clean_builds(tmp_path):
         assert differing(cached, clean) == [], f"after editing {what}"
         assert what == "nothing" or differing(before, clean), f"editing {what} should have changed the site"
         before = clean
+
+
+def test_compiled_templates_are_kept_for_the_theme_and_the_site_apart(tmp_path, monkeypatch):
+    """The theme's compiled templates are kept in the package (used by builds without a cache of
+    their own), a site's own in its build cache; a template whose source changed is compiled again,
+    a folder that cannot be written only means compiling again, and PYTHONDONTWRITEBYTECODE keeps
+    the package's folder as it is."""
+    import jinja2
+
+    from cupsite import render
+
+    theme_folder, site_folder = tmp_path / "theme-compiled", tmp_path / "site-compiled"
+    monkeypatch.setattr(render, "THEME_COMPILED", theme_folder)
+    monkeypatch.setattr("sys.dont_write_bytecode", False)
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates" / "extra.html").write_text("{{ 1 + 1 }}", encoding="utf-8")
+    config = load_config(site / "cupsite.toml")
+
+    compiled = []
+    original_compile = jinja2.Environment.compile
+
+    def counting_compile(self, source, name=None, filename=None, *args, **kwargs):
+        compiled.append(name)
+        return original_compile(self, source, name, filename, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
+    first = render.make_environment(config, site_folder)
+    assert first.get_template("extra.html").render() == "2"
+    first.get_template("feed.xml")
+    assert compiled == ["extra.html", "feed.xml"]
+    assert len(list(theme_folder.iterdir())) == 1 and len(list(site_folder.iterdir())) == 1
+
+    compiled.clear()
+    second = render.make_environment(config, site_folder)
+    assert second.get_template("extra.html").render() == "2"
+    second.get_template("feed.xml")
+    assert compiled == []  # both read back, not compiled
+
+    (site / "templates" / "extra.html").write_text("{{ 2 + 2 }}", encoding="utf-8")
+    assert render.make_environment(config, site_folder).get_template("extra.html").render() == "4"
+    assert compiled == ["extra.html"]
+
+    compiled.clear()
+    without_site_cache = render.make_environment(config)
+    without_site_cache.get_template("extra.html")
+    without_site_cache.get_template("feed.xml")
+    assert compiled == ["extra.html"]  # the theme's still comes from the package's folder
+
+    compiled.clear()
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(render, "THEME_COMPILED", tmp_path / "a-file")
+    assert render.make_environment(config).get_template("404.html") is not None
+    assert compiled == ["404.html"]
+
+    monkeypatch.setattr(render, "THEME_COMPILED", tmp_path / "not-written")
+    monkeypatch.setattr("sys.dont_write_bytecode", True)
+    render.make_environment(config).get_template("404.html")
+    assert not (tmp_path / "not-written").exists()
+    assert render.compile_theme() == len(list((render.THEME_DIR / "templates").iterdir()))
+    assert len(list((tmp_path / "not-written").iterdir())) == render.compile_theme()
