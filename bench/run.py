@@ -90,9 +90,10 @@ def edit_result(site: Path) -> None:
                     else text.replace('best: "1:1', 'best: "1:2', 1), encoding="utf-8")
 
 
-def cupsite_scenarios(site: Path, label: str, runs: int, with_results: bool = False) -> list[Measure]:
+def cupsite_scenarios(site: Path, label: str, runs: int, with_results: bool = False,
+                      with_clean: bool = True) -> list[Measure]:
     build = lambda: timed(CUPSITE, site)  # noqa: E731
-    measures = [measure(f"{label}: clean build", "cupsite", runs, build, lambda: clean(site))]
+    measures = [measure(f"{label}: clean build", "cupsite", runs, build, lambda: clean(site))] if with_clean else []
     build()  # leaves a warm cache and an output folder
     measures.append(measure(f"{label}: no-change rebuild", "cupsite", runs, build))
     measures.append(measure(f"{label}: one story edited", "cupsite", runs, build, lambda: edit_story(site, 7)))
@@ -101,17 +102,52 @@ def cupsite_scenarios(site: Path, label: str, runs: int, with_results: bool = Fa
     return measures
 
 
-def peer_scenarios(site: Path, label: str, runs: int) -> list[Measure]:
-    measures = []
+@dataclass
+class Job:
+    label: str
+    tool: str
+    build: object  # () -> (seconds, peak MB)
+    before: object = lambda: None
+
+
+def interleaved(jobs: list[Job], runs: int) -> list[Measure]:
+    """The clean builds that are compared with one another (cupsite at each size, Pelican and
+    Hugo), taken in rounds, one run of each job per round. This machine's speed drifts by up to
+    a half over minutes; run one after another, the three runs of one tool could all fall in a
+    slow spell and the next tool's in a fast one, and their ratio would measure the spells."""
+    measures = [Measure(job.label, job.tool) for job in jobs]
+    for _ in range(runs):
+        for job, result in zip(jobs, measures, strict=True):
+            job.before()
+            seconds, peak = job.build()
+            result.seconds.append(seconds)
+            result.peak_mb.append(peak)
+    for result in measures:
+        print(f"  {result.label:<44} {result.tool:<22} {result.median:8.2f} s  {max(result.peak_mb):7.0f} MB",
+              flush=True)
+    return measures
+
+
+def peer_projects(site: Path) -> dict[str, Path]:
+    projects = {}
     for peer, maker in (("pelican", peers.make_pelican_site), ("hugo", peers.make_hugo_site)):
         project = CORPUS_DIR / f"{site.name}-{peer}"
         if not project.exists():
             maker(site / "content" / "articles", project)
-        argv = peers.build_command(peer, project, PEERS_VENV)
-        measures.append(measure(f"{label}: clean build", peer, runs, partial(timed, argv, project),
-                                partial(shutil.rmtree, project / "output", ignore_errors=True)))
-        measures.append(measure(f"{label}: no-change rebuild", peer, runs, partial(timed, argv, project)))
-    return measures
+        projects[peer] = project
+    return projects
+
+
+def peer_jobs(site: Path, label: str) -> list[Job]:
+    return [Job(f"{label}: clean build", peer, partial(timed, peers.build_command(peer, project, PEERS_VENV), project),
+                partial(shutil.rmtree, project / "output", ignore_errors=True))
+            for peer, project in peer_projects(site).items()]
+
+
+def peer_rebuilds(site: Path, label: str, runs: int) -> list[Measure]:
+    return [measure(f"{label}: no-change rebuild", peer, runs,
+                    partial(timed, peers.build_command(peer, project, PEERS_VENV), project))
+            for peer, project in peer_projects(site).items()]
 
 
 def news(stories: int, search: bool = False) -> Path:
@@ -155,19 +191,18 @@ def main() -> None:
     if not options.no_peers:
         peers.ensure_peers(PEERS_VENV)
     print(f"cupsite benchmark: {os.cpu_count()} cores, median of {runs} run(s)\n")
-    results: list[Measure] = []
-    for stories in sizes:
-        site = news(stories)
-        if stories == compared:
-            results += cupsite_scenarios(site, f"news {stories}", runs)
-            searched = news(compared, search=True)
-            results.append(measure(f"news {stories}: clean build, with search index", "cupsite", runs,
-                                   partial(timed, CUPSITE, searched), partial(clean, searched)))
-            if not options.no_peers:
-                results += peer_scenarios(site, f"news {stories}", runs)
-        else:
-            results.append(measure(f"news {stories}: clean build", "cupsite", runs, partial(timed, CUPSITE, site),
-                                   partial(clean, site)))
+    sites = {stories: news(stories) for stories in sizes}
+    searched = news(compared, search=True)
+    jobs = [Job(f"news {stories}: clean build", "cupsite", partial(timed, CUPSITE, site), partial(clean, site))
+            for stories, site in sites.items()]
+    jobs.append(Job(f"news {compared}: clean build, with search index", "cupsite", partial(timed, CUPSITE, searched),
+                    partial(clean, searched)))
+    if not options.no_peers:
+        jobs += peer_jobs(sites[compared], f"news {compared}")
+    results = interleaved(jobs, runs)
+    results += cupsite_scenarios(sites[compared], f"news {compared}", runs, with_clean=False)
+    if not options.no_peers:
+        results += peer_rebuilds(sites[compared], f"news {compared}", runs)
     if not options.no_archive:
         archive = CORPUS_DIR / ("archive-quick" if options.quick else "archive")
         if not archive.exists():
