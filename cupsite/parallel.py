@@ -13,6 +13,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from .cache import using
+
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -53,4 +55,8 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
 def _run_share(share: tuple[int, int]) -> list:
     start, step = share
     function, items = _work
-    return [function(item) for item in items[start::step]]
+    # Nothing a worker puts in its copy of the build cache comes back, so the memoized steps
+    # nested in the work (a story's front matter, its Markdown) would only key and pickle for
+    # nothing; without an active cache they just compute.
+    with using(None):
+        return [function(item) for item in items[start::step]]
