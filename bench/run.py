@@ -62,14 +62,7 @@ def timed(argv: list[str], cwd: Path, env: dict | None = None) -> tuple[float, f
 
 
 def measure(label: str, tool: str, runs: int, build, before=lambda: None) -> Measure:
-    result = Measure(label, tool)
-    for _ in range(runs):
-        before()
-        seconds, peak = build()
-        result.seconds.append(seconds)
-        result.peak_mb.append(peak)
-    print(f"  {label:<44} {tool:<22} {result.median:8.2f} s  {max(result.peak_mb):7.0f} MB", flush=True)
-    return result
+    return interleaved([Job(label, tool, build, before)], runs)[0]
 
 
 def clean(site: Path) -> None:

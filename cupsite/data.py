@@ -7,7 +7,7 @@ import json
 
 from .cache import fingerprint, memoized_each
 from .link import Site
-from .score import SeasonTables, StandingRow, Standings, Tables
+from .score import SEASONS_PER_WORKER, SeasonTables, StandingRow, Standings, Tables
 
 SCHEMA_VERSION = 1
 
@@ -102,9 +102,6 @@ def calendar_data(site: Site, season) -> dict:
                           "duration_minutes": s.duration} for s in e.sessions],
         } for e in season.events],
     }
-
-
-SEASONS_PER_WORKER = 4
 
 
 def data_files(site: Site, tables: Tables) -> dict[str, bytes]:
