@@ -223,13 +223,6 @@ def fingerprint(value) -> bytes:
     return (cache.fingerprints if cache is not None else Fingerprints()).of(value)
 
 
-def file_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as error:  # the loader reports it; the key only has to differ from any content
-        return f"\0unreadable: {error}".encode()
-
-
 def digest(*parts: bytes | str) -> bytes:
     hasher = xxhash.xxh3_128()
     for part in parts:

@@ -132,6 +132,28 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
     assert (site / "output" / "feed.xml").is_file()
 
 
+def test_a_build_reads_each_content_file_once(tmp_path, monkeypatch):
+    """The cache is keyed by a file's bytes and the file is parsed from the same bytes: one read."""
+    from collections import Counter
+
+    from cupsite import parallel
+
+    site = copy_site(ROOT, tmp_path / "demo")
+    reads: Counter = Counter()
+    read_bytes = Path.read_bytes
+
+    def counted(path: Path) -> bytes:
+        reads[path] += 1
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    monkeypatch.setattr(parallel, "cores", lambda: 1)  # the reads of forked workers would not be counted
+    build(site / "cupsite.toml", cache_dir=tmp_path / "cache")
+    content = [path for path in reads if site / "content" in path.parents]
+    assert len(content) > 90
+    assert {path: count for path, count in reads.items() if path in content and count != 1} == {}
+
+
 def test_an_unchanged_page_is_taken_from_the_output_only_while_the_output_holds_it(tmp_path):
     """The cache on disk keeps each page's digest; the page's bytes come from the last output
     (or its spare), never from a file changed by hand since."""

@@ -6,6 +6,7 @@ from ..config import SiteConfig
 from ..errors import Problems
 from ..model import Content
 from .articles import load_articles
+from .files import reading_once
 from .profiles import load_profiles
 from .results import load_results
 
@@ -17,14 +18,18 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
                      "run cupsite in the site's folder, or pass --config path/to/cupsite.toml")
         return Content()
     names: dict = {}
-    seasons, results, laps = load_results(config, problems, names)
+    with reading_once():
+        seasons, results, laps = load_results(config, problems, names)
+        articles = load_articles(content_dir / "articles", problems)
+        drivers, teams, tracks = (load_profiles(content_dir / kind, kind[:-1], problems)
+                                  for kind in ("drivers", "teams", "tracks"))
     return Content(
-        articles=tuple(load_articles(content_dir / "articles", problems)),
+        articles=tuple(articles),
         seasons=tuple(seasons),
         results=tuple(results),
         laps=tuple(laps),
-        drivers=tuple(load_profiles(content_dir / "drivers", "driver", problems)),
-        teams=tuple(load_profiles(content_dir / "teams", "team", problems)),
-        tracks=tuple(load_profiles(content_dir / "tracks", "track", problems)),
+        drivers=tuple(drivers),
+        teams=tuple(teams),
+        tracks=tuple(tracks),
         names=names,
     )

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..cache import file_bytes
 from ..errors import Problems
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
 from .documents import read_document
 from .fields import Fields
+from .files import file_bytes
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
                   "image", "image_alt", "draft", "slug", "updated")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..cache import active, file_bytes, fingerprint
+from ..cache import active, fingerprint
 from ..config import Championship
 from ..errors import Problems
 from ..laps import analyse
@@ -16,6 +16,7 @@ from ..slugs import slugify
 from ..timing import format_time, parse_gap, parse_status, parse_time
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
+from .files import file_bytes
 from .timing_exports import Matching, classification_rows, lap_rows, read_export
 
 ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best", "best_lap", "speed", "note",

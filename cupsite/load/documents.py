@@ -9,6 +9,7 @@ import frontmatter
 
 from ..errors import Problems
 from ..yamlio import LineDict, YamlError, load_yaml
+from .files import read_bytes
 
 _HANDLER = frontmatter.YAMLHandler()
 
@@ -23,7 +24,7 @@ class Document:
 
 def read_text(path: Path, problems: Problems) -> str | None:
     try:
-        data = path.read_bytes()
+        data = read_bytes(path)
     except OSError as error:
         problems.add(path, None, f"cannot be read: {error.strerror}")
         return None

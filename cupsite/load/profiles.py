@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..cache import file_bytes
 from ..errors import Problems
 from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
@@ -12,6 +11,7 @@ from ..slugs import slugify
 from ..timing import parse_time
 from .documents import read_document
 from .fields import Fields
+from .files import file_bytes
 
 PROFILE_FIELDS = {
     "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
