@@ -186,9 +186,10 @@ def _link_body(article, events, season_keys, class_codes, names, event_named, pr
 def _linked_story(article, linked: tuple) -> tuple:
     """The story with its linked HTML, and what it mentions. The whole story is what the cache
     keeps, so a later build gets the very same object back, digested by its key (see
-    Fingerprints.name_by_key); the workers send back only the HTML."""
+    Fingerprints.name_by_key); the workers send back only the HTML. It leaves out the Markdown,
+    which only the checks read, from the story as loaded: the cache holds each story's text once."""
     body_html, embeds, mentioned = linked
-    return replace(article, body_html=body_html, embeds=embeds), mentioned
+    return replace(article, body_html=body_html, embeds=embeds, body_source=""), mentioned
 
 
 def _events_by_name(events: dict):

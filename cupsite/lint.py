@@ -18,7 +18,7 @@ SIMILARITY = 0.85  # how close to a known name a phrase must be to look like a m
 def find_warnings(content: Content, site: Site, problems: Problems) -> None:
     _stories_without_event(site, problems)
     _drivers_without_profile(content, site, problems)
-    _misspelled_names(site, problems)
+    _misspelled_names(content, site, problems)
 
 
 def _stories_without_event(site: Site, problems: Problems) -> None:
@@ -40,7 +40,9 @@ def _drivers_without_profile(content: Content, site: Site, problems: Problems) -
                               f"add content/drivers/{slug}.md with a short biography")
 
 
-def _misspelled_names(site: Site, problems: Problems) -> None:
+def _misspelled_names(content: Content, site: Site, problems: Problems) -> None:
+    """Phrases in the published stories that look like a misspelled name. The Markdown is read
+    from the stories as loaded: the linked ones do not keep it."""
     known = {}
     for people in (site.drivers, site.teams, site.tracks):
         for person in people.values():
@@ -48,8 +50,9 @@ def _misspelled_names(site: Site, problems: Problems) -> None:
                 known[name.casefold()] = person.name
     known_digest = fingerprint(known)
     looks_like = _NameJudge(known)
+    loaded = {article.source.path: article for article in content.articles}
     problems.remembered_each(
-        "name check", site.articles,
+        "name check", [loaded[article.source.path] for article in site.articles],
         lambda article: (article.source.path, str(article.body_line), article.body_source, known_digest),
         lambda article, found: _check_names(article, looks_like, found))
 

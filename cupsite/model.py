@@ -45,7 +45,7 @@ class Article:
     updated: datetime | None = None
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title) of each heading
     lines: dict[str, int] = field(default_factory=dict, compare=False)  # front matter key -> line
-    body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks
+    body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks; "" once linked
     body_line: int = 1
     embeds: tuple = ()  # embeds.Embed, one per marker in body_html
 
