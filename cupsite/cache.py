@@ -51,8 +51,14 @@ class BuildCache:
     SHARDS = 16  # files per namespace: after an edit, only the few that changed are written again
     FOLDER = "memo"
 
-    def __init__(self, folder: Path | None = None) -> None:
+    def __init__(self, folder: Path | None = None, resident: bool = False) -> None:
+        """A `resident` cache serves a process that builds again and again (`cupsite serve`): it
+        also keeps each content file's bytes with the stat they were read under (see
+        load/files.py), and the digests of the objects it hands out (see finish_build)."""
         self.folder = folder  # where the cache is kept between runs, if it is
+        self.resident = resident
+        self.kept_files: dict[Path, tuple[tuple, bytes]] | None = {} if resident else None
+        self._fingerprint_limit: int | None = None
         self._entries: dict[tuple[str, bytes], object] = {}
         self._changed_shards: set[tuple[str, int]] = set()
         self._used: set[tuple[str, bytes]] = set()
@@ -140,8 +146,16 @@ class BuildCache:
         self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered))
         self._used = set()
         self._rendered = []
-        self.fingerprints = Fingerprints()
         self.hits = self.misses = 0
+        # A resident cache hands the same objects to the next build, and their digests stay true
+        # (model objects never change, and the fingerprints keep each one alive, so its id is not
+        # reused): keeping them spares the next build naming every story again. What a build
+        # digests of the objects it makes afresh piles up, so they start over once doubled.
+        if self.resident and self._fingerprint_limit is None:
+            self._fingerprint_limit = 2 * len(self.fingerprints)
+        elif not self.resident or len(self.fingerprints) > self._fingerprint_limit:
+            self.fingerprints = Fingerprints()
+            self._fingerprint_limit = None
 
 
 def _shard_of(namespace: str, key: bytes) -> tuple[str, int]:
@@ -256,6 +270,9 @@ class Fingerprints:
     def __init__(self) -> None:
         self._known: dict[int, tuple[object, bytes | tuple]] = {}  # id -> (the object, kept alive; its digest or place)
         self._places: dict[int, tuple[tuple, bytes]] = {}  # id of a place -> (the place, its digest)
+
+    def __len__(self) -> int:
+        return len(self._known)
 
     def name_by_key(self, namespace: str, key: bytes, result) -> None:
         """Let the model object a memoized step returned (its result, or the first item of a result

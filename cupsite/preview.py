@@ -40,7 +40,7 @@ class Preview:
         self.config_path = config_path
         self.output = output
         self.app = PreviewApp(output)
-        self.cache = BuildCache()
+        self.cache = BuildCache(resident=True)
         self._files: dict[str, bytes] | None = None
         self._search = _SearchIndexer(output)
 

@@ -58,10 +58,19 @@ def differing(one: dict, other: dict) -> list[str]:
     return sorted(path for path in one.keys() | other.keys() if one.get(path) != other.get(path))
 
 
-@pytest.mark.parametrize("name, source, edits", [("mini", SITES / "mini", MINI_EDITS), ("demo", ROOT, DEMO_EDITS)])
-def test_cached_builds_match_clean_builds_after_every_kind_of_edit(tmp_path, name, source, edits):
+SAME_SIZE_EDIT = ("a story, its size kept", lambda s: replace_in(s / "content/articles/2024-04-05-able-wins.md",
+                                                                  "opener", "opened"))
+
+
+@pytest.mark.parametrize("resident", [False, True], ids=["cache", "resident cache"])
+@pytest.mark.parametrize("name, source, edits", [("mini", SITES / "mini", [*MINI_EDITS[:1], SAME_SIZE_EDIT,
+                                                                            *MINI_EDITS[1:]]),
+                                                 ("demo", ROOT, DEMO_EDITS)])
+def test_cached_builds_match_clean_builds_after_every_kind_of_edit(tmp_path, name, source, edits, resident):
+    """A resident cache (`cupsite serve`'s) also keeps the files it read, by their stat, and the
+    digests of what it hands out: neither may hide an edit."""
     site = copy_site(source, tmp_path / name)
-    cache = BuildCache()
+    cache = BuildCache(resident=resident)
     before = render(site, cache)
     assert before == render(site)
     for what, edit in edits:
@@ -70,6 +79,21 @@ def test_cached_builds_match_clean_builds_after_every_kind_of_edit(tmp_path, nam
         assert differing(cached, clean) == [], f"after editing {what}, the cached build differs"
         assert differing(before, clean), f"editing {what} should have changed the site"
         before = clean
+
+
+def test_a_resident_cache_does_not_grow_build_after_build(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    story = site / "content/articles/2024-04-05-able-wins.md"
+    cache = BuildCache(resident=True)
+    render(site, cache)
+    after_first = len(cache.fingerprints)
+    sizes = []
+    for number in range(12):
+        story.write_text(story.read_text(encoding="utf-8") + f"\nEdit {number}.\n", encoding="utf-8")
+        render(site, cache)
+        sizes.append(len(cache.fingerprints))
+    assert max(sizes) <= 2 * after_first
+    assert len(cache.kept_files) == len([p for p in (site / "content").rglob("*") if p.is_file()])
 
 
 def test_a_cached_build_renders_only_the_pages_an_edit_affects(tmp_path):

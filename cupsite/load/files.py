@@ -1,13 +1,20 @@
 """Each content file read once a build. The load stage keys its cache by a file's bytes in the
 main process and parses the file in a worker; the workers are forked after the keys are made, so
 they find the bytes already in memory instead of reading every file a second time. Reading once
-also keeps the key and the parse to the same bytes when a file is saved during the build."""
+also keeps the key and the parse to the same bytes when a file is saved during the build.
+
+A process that builds again and again (`cupsite serve`) keeps the bytes between builds too, with
+each file's inode, size and times: a later build reads only the files whose stat changed, as the
+watchers of editors and preview servers do. An editor's save always changes the change time."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from ..cache import active
 
 _read: dict[Path, bytes | OSError] | None = None
 
@@ -19,6 +26,10 @@ def reading_once() -> Iterator[None]:
     outer, _read = _read, {} if _read is None else _read
     try:
         yield
+        kept = _kept()
+        if kept is not None and outer is None:  # forget the files that are gone
+            for path in kept.keys() - _read.keys():
+                del kept[path]
     finally:
         _read = outer
 
@@ -27,10 +38,7 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, or the OSError that reading it raised."""
     found = _read.get(path) if _read is not None else None
     if found is None:
-        try:
-            found = path.read_bytes()
-        except OSError as error:
-            found = error
+        found = _read_file(path)
         if _read is not None:
             _read[path] = found
     if isinstance(found, OSError):
@@ -45,3 +53,24 @@ def file_bytes(path: Path) -> bytes:
         return read_bytes(path)
     except OSError as error:
         return f"\0unreadable: {error}".encode()
+
+
+def _read_file(path: Path) -> bytes | OSError:
+    kept = _kept()
+    try:
+        if kept is None:
+            return path.read_bytes()
+        info = os.stat(path)  # before reading: a save in between is seen by the next build
+        stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+        known = kept.get(path)
+        if known is not None and known[0] == stat:
+            return known[1]
+        data = kept[path] = (stat, path.read_bytes())
+        return data[1]
+    except OSError as error:
+        return error
+
+
+def _kept() -> dict | None:
+    cache = active()
+    return cache.kept_files if cache is not None else None
