@@ -37,6 +37,9 @@ class CacheReport:
     hits: int = 0
     misses: int = 0
     rendered_paths: tuple[str, ...] = ()  # the pages rendered, not taken from the cache
+    # pages the cache knew unchanged but rendered again: the previous output, where they would
+    # have been taken from, was missing or no longer held them (a CI run that kept only the cache)
+    rendered_again: int = 0
 
     @property
     def rendered(self) -> int:
@@ -66,6 +69,7 @@ class BuildCache:
         self.hits = 0
         self.misses = 0
         self._rendered: list[str] = []
+        self._rendered_again = 0
         self.last_build = CacheReport()
 
     def __len__(self) -> int:
@@ -135,17 +139,19 @@ class BuildCache:
             os.replace(partial, path)
         self._changed_shards = set()
 
-    def note_rendered(self, page_path: str) -> None:
+    def note_rendered(self, page_path: str, again: bool = False) -> None:
         self._rendered.append(page_path)
+        self._rendered_again += again
 
     def finish_build(self) -> None:
         """Forget what the build just finished did not use, so the cache never outgrows the site."""
         kept = {k: v for k, v in self._entries.items() if k in self._used}
         self._changed_shards |= {_shard_of(*k) for k in self._entries.keys() - kept.keys()}
         self._entries = kept
-        self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered))
+        self.last_build = CacheReport(self.hits, self.misses, tuple(self._rendered), self._rendered_again)
         self._used = set()
         self._rendered = []
+        self._rendered_again = 0
         self.hits = self.misses = 0
         # A resident cache hands the same objects to the next build, and their digests stay true
         # (model objects never change, and the fingerprints keep each one alive, so its id is not

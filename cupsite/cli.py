@@ -68,6 +68,11 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, no
     else:
         summary = f"Built {result.pages} pages ({result.files} files) into {result.output} in {elapsed:.2f} s"
     click.echo(summary + (f", with {len(result.warnings)} warnings." if result.warnings else "."))
+    again = result.cache.last_build.rendered_again if result.cache is not None else 0
+    if again:
+        click.echo(f"{again} pages unchanged since the last build were rendered again, since the previous "
+                   f"output was not there to take them from.\n    hint: in CI, keep {result.output.name}/ "
+                   "between runs as well as .cupsite-cache/", err=True)
     _end_now(result)
 
 

@@ -278,8 +278,9 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
             output[relative] = outcome
         else:
             staging.record(relative, outcome)
-        if cache is not None:
-            cache.note_rendered(page.path)
+        if cache is not None:  # with staging, a digest the cache had means the page was not changed
+            cache.note_rendered(page.path, again=staging is not None and key is not None
+                                and cache.peek(PAGE_DIGEST, key) == outcome[2])
         if key is not None:
             namespace = PAGE if staging is None else PAGE_DIGEST
             cache.get(namespace, key)  # counted as a miss

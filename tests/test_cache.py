@@ -3,6 +3,7 @@ gives, byte for byte, what a clean build of the same content gives, whatever was
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,6 +155,30 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path):
     (site / "output" / "feed.xml").unlink()  # the output was tampered with
     assert not build(config, cache_dir=cache_dir).up_to_date
     assert (site / "output" / "feed.xml").is_file()
+
+
+def test_a_build_with_the_cache_but_not_the_output_says_what_it_rendered_again(tmp_path):
+    """As in a CI run that kept .cupsite-cache/ but not output/: every unchanged page is rendered
+    again, the output is still a clean build's, and the build says how to avoid it."""
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", site / ".cupsite-cache"
+    first = build(config, cache_dir=cache_dir)
+    shutil.rmtree(site / "output")
+    MINI_EDITS[0][1](site)  # a story
+    run = CliRunner().invoke(main, ["build", "--config", str(config)])
+    assert run.exit_code == 0, run.output
+    again = int(run.output.split(" pages unchanged since the last build were rendered again")[0].split()[-1])
+    assert 0 < again < first.pages  # the story and the lists that show it were not unchanged
+    assert "keep output/ between runs as well as .cupsite-cache/" in run.output
+    assert differing(files_of(site / "output"), files_of(build(config, tmp_path / "clean").output)) == []
+
+    MINI_EDITS[2][1](site)  # a profile: with the output there, nothing is rendered again needlessly
+    run = CliRunner().invoke(main, ["build", "--config", str(config)])
+    assert run.exit_code == 0 and "rendered again" not in run.output
 
 
 def test_a_build_reads_each_content_file_once(tmp_path, monkeypatch):
