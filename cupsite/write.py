@@ -52,8 +52,11 @@ class Staging:
     With `cache_dir`, the output that is replaced is kept as a spare beside it, and the next build
     is written into that spare: only the files that differ from it are written and only those it
     should not have are deleted, instead of writing thousands of files and deleting thousands.
-    A page unchanged since the last build is copied from the current output rather than rendered
-    again (`held_entry`), so the build cache keeps a digest of each page, not its bytes.
+    A page unchanged since the last build is taken from the current output rather than rendered
+    again (`held_entry`), so the build cache keeps a digest of each page, not its bytes. It is
+    taken as a hard link where the file system allows, a copy where not: a link costs no inode
+    and no bytes. So a file of the spare may be the very file the live output shows, and nothing
+    is ever written into a file that exists: it is replaced by a new one.
 
     `write` is called in the render workers, so pages are written on every core."""
 
@@ -96,7 +99,7 @@ class Staging:
             return None
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            _link_or_copy(source, target)
         except OSError:  # e.g. removed meanwhile: the page is rendered instead
             return None
         return (*_stat_of(target), fingerprint)
@@ -109,6 +112,8 @@ class Staging:
         if self._holds_already(relative, fingerprint, target):
             return self._known[relative]
         target.parent.mkdir(parents=True, exist_ok=True)
+        if self._reused:
+            target.unlink(missing_ok=True)  # it may be linked to the live output's file
         target.write_bytes(data)
         return (*_stat_of(target), fingerprint)
 
@@ -274,9 +279,20 @@ def _copy_static(source: Path, target: Path) -> int:
         if path.is_file() and not path.is_symlink():
             destination = target / path.relative_to(source)
             destination.parent.mkdir(parents=True, exist_ok=True)
+            destination.unlink(missing_ok=True)  # never written into: see Staging
             shutil.copyfile(path, destination)
             count += 1
     return count
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """Make `target` the file `source` is (a hard link), or a copy of it where links are not to be
+    had (another file system, one without links)."""
+    target.unlink(missing_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _swap(staging: Path, output: Path, spare: Path | None) -> bool:

@@ -317,6 +317,22 @@ def test_the_replaced_output_is_kept_as_a_spare_and_written_into_next_time(tmp_p
     assert not [p for p in site.iterdir() if p.name.startswith(".output.new")]
 
 
+def test_pages_taken_from_the_output_are_linked_and_the_live_output_is_never_written_into(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    config, cache_dir = site / "cupsite.toml", tmp_path / "cache"
+    output, spare = site / "output", site / ".output.spare"
+    build(config, cache_dir=cache_dir)
+    MINI_EDITS[1][1](site)  # a result file: no story shows it
+    build(config, cache_dir=cache_dir)  # a fresh folder, the unchanged pages taken from the output
+    story = output / "news" / "able-wins" / "index.html"
+    assert story.stat().st_nlink == 2  # the story page is the same file in the output and the spare
+    live = files_of(output)
+    MINI_EDITS[0][1](site)  # the story: written into the spare, whose story page is the live one
+    build(config, cache_dir=cache_dir)
+    assert files_of(spare) == live  # the output that was live until the swap was not touched
+    assert differing(files_of(output), files_of(build(config, tmp_path / "clean").output)) == []
+
+
 def test_cached_builds_of_a_generated_archive_match_clean_builds(tmp_path):
     """The bench's archive, small: seasons of results, hundreds of stories and drivers."""
     import sys
