@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from . import urls
+from .cache import fingerprint, memoized
 from .calendars import calendar_files
 from .charts import progression_charts, surname
 from .data import data_files
@@ -382,20 +383,29 @@ def _schedule(site: Site, event: Event, season_tables, with_lap_charts: bool = F
 
 def _lap_charts(site: Site, event: Event, season_tables, result: ScoredSession, session_laps) -> tuple:
     """A lap chart per class of a race, from its per-lap export; the grid is the weekend's
-    qualifying order where there is one (one qualifying sets the grid for both races)."""
+    qualifying order where there is one (one qualifying sets the grid for both races).
+    Laying out a chart is costly and its inputs rarely change: it comes from the cache while they
+    do not (a story edited under `serve` redraws none)."""
     if result.info.type not in RACES:
         return ()
-    race = analyse(session_laps.laps, {row.car: row.car_class for row in result.rows})
     qualifying = next((season_tables.sessions.get((event.key, s.slug)) for s in event.sessions
                        if s.type == "qualifying" and (event.key, s.slug) in season_tables.sessions), None)
     grid = {row.car: row.position for row in qualifying.rows} if qualifying else None
+    classes = tuple((code, tuple((row.car, f"#{row.car} {_crew_surnames(site, row.drivers)}") for row in rows))
+                    for code, rows in result.classes)
+    car_classes = {row.car: row.car_class for row in result.rows}
+    championship = site.config.championship(event.championship)
+    return memoized("lap charts", lambda: (fingerprint((session_laps, classes, car_classes, grid, championship)),),
+                    lambda: _charts_of(session_laps, classes, car_classes, grid, championship))
+
+
+def _charts_of(session_laps, classes, car_classes: dict, grid: dict | None, championship) -> tuple:
+    race = analyse(session_laps.laps, car_classes)
     charts = []
-    for code, rows in result.classes:
-        cars = [(row.car, f"#{row.car} {_crew_surnames(site, row.drivers)}") for row in rows
-                if race.car(row.car) is not None or (grid and row.car in grid)]
+    for code, crews in classes:
+        cars = [(car, label) for car, label in crews if race.car(car) is not None or (grid and car in grid)]
         if cars:
-            class_name = site.config.championship(event.championship).car_class(code).name
-            charts.append(lap_chart(race, cars, class_name, grid))
+            charts.append(lap_chart(race, cars, championship.car_class(code).name, grid))
     return tuple(charts)
 
 

@@ -49,10 +49,17 @@ DEMO_EDITS = [
                                      "Vanier wins a stop-start race 1", "Vanier wins a chaotic race 1")),
     ("a result file", lambda s: replace_in(s / "content/results/carrera-cup/2025/indianapolis/race-1.yaml",
                                            'best: "1:25.832"', 'best: "1:25.799"')),
+    ("the qualifying order, which is the lap charts' grid", lambda s: _swap_pole(s / "content/results/carrera-cup/"
+                                                                                 "2025/indianapolis/qualifying.yaml")),
     ("a template", lambda s: replace_in(s / "templates/base.html", "{{ site.title }}{% endblock %}",
                                         "{{ site.title }} (demo){% endblock %}")),
     ("the config", lambda s: replace_in(s / "cupsite.toml", 'title = "Cup Racing News"', 'title = "Cup News"')),
 ]
+
+
+def _swap_pole(path: Path) -> None:
+    replace_in(path, "pos: 1\n    car: 19", "pos: 1\n    car: 22")
+    replace_in(path, "pos: 2\n    car: 22", "pos: 2\n    car: 19")
 
 
 def differing(one: dict, other: dict) -> list[str]:
