@@ -17,8 +17,9 @@ KINDS = ("classification", "standings", "entries", "schedule")
 OPTIONS = KINDS + ("class", "top", "after_round")
 _BLOCK = re.compile(r'<pre><code class="language-cupsite">(.*?)</code></pre>', re.S)
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t]*cupsite[ \t]*$", re.M)
-MARKER = "<!--cupsite-embed:{}-->"
-MARKER_PATTERN = re.compile(r"<!--cupsite-embed:(\d+)-->")
+MARKER_PREFIX = "<!--cupsite-embed:"
+MARKER = MARKER_PREFIX + "{}-->"
+MARKER_PATTERN = re.compile(re.escape(MARKER_PREFIX) + r"(\d+)-->")
 
 
 @dataclass(frozen=True)
@@ -32,9 +33,13 @@ class Embed:
 
 
 def extract_embeds(article: Article, events: dict, seasons: dict, class_codes: dict, problems: Problems):
-    """The body with each block replaced by a marker, and the embeds in order."""
-    if "language-cupsite" not in article.body_html:  # most stories embed nothing: skip the scans
-        return article.body_html, ()
+    """The body with each block replaced by a marker, and the embeds in order. A marker written
+    in the story itself (raw HTML passes) is dropped: markers stand only for the story's blocks."""
+    body_html = article.body_html
+    if MARKER_PREFIX in body_html:
+        body_html = MARKER_PATTERN.sub("", body_html)
+    if "language-cupsite" not in body_html:  # most stories embed nothing: skip the scans
+        return body_html, ()
     fence_lines = [article.body_line + article.body_source.count("\n", 0, m.start())
                    for m in _FENCE.finditer(article.body_source)]
     embeds: list[Embed] = []
@@ -49,7 +54,7 @@ def extract_embeds(article: Article, events: dict, seasons: dict, class_codes: d
         embeds.append(embed)
         return MARKER.format(len(embeds) - 1)
 
-    body = _BLOCK.sub(replace_block, article.body_html)
+    body = _BLOCK.sub(replace_block, body_html)
     return body, tuple(embeds)
 
 

@@ -219,7 +219,8 @@ def _article_context(site: Site, tables: Tables, article) -> dict:
         "title": article.title,
         "article": article,
         "body_parts": tuple((part, _embed_view(site, tables, article.embeds[index]) if index is not None else None)
-                            for part, index in split_body(article.body_html)),
+                            for part, index in split_body(article.body_html)) if article.embeds
+        else ((article.body_html, None),),
         "event": site.events[event_key] if event_key else None,
         "article_drivers": tuple(site.drivers[d] for d in site.article_drivers[article.slug]),
         "article_teams": tuple(site.teams[t] for t in site.article_teams[article.slug]),

@@ -1,5 +1,6 @@
 """Identity: one slug per name, derived once, Unicode-aware."""
 
+import functools
 import re
 import unicodedata
 
@@ -40,6 +41,7 @@ def one_key_ending_with(reference: str, keys, what: str) -> tuple[str | None, st
     return None, f"no {what} {reference!r}; {what}s: {', '.join(sorted(keys)) or 'none'}"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same names and tags recur in every story and every build
 def slugify(name: str) -> str:
     """'Sabré Cook' -> 'sabre-cook'; 'Pro-Am' -> 'pro-am'."""
     text = unicodedata.normalize("NFKD", str(name).lower().translate(_EXTRA))

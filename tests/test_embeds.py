@@ -57,3 +57,15 @@ def test_a_wrong_block_is_an_error_with_its_line(tmp_path):
     result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml")])
     assert result.exit_code == 1
     assert f"{STORY}:12: error: embedded data: Alpha has no session 'race-9'" in result.output, result.output
+
+
+def test_a_marker_written_in_a_story_is_not_taken_for_an_embed(tmp_path):
+    """Raw HTML passes, so a story may hold the very comment that marks an embedded table; it
+    must neither crash the build nor stand for a table."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    story = site / STORY
+    story.write_text(story.read_text(encoding="utf-8") + "\n<!--cupsite-embed:3-->\n", encoding="utf-8")
+    output = build(site / "cupsite.toml").output
+    assert "cupsite-embed" not in (output / "news/baker-hits-back/index.html").read_text(encoding="utf-8")
+    add_to_story(site, "classification: 2024/alpha race-2\nclass: A\ntop: 2")  # with a real one beside it
+    assert len(embedded_rows(build(site / "cupsite.toml").output)) == 2
