@@ -104,6 +104,27 @@ def test_a_resident_cache_does_not_grow_build_after_build(tmp_path):
     assert len(cache.kept_files) == len([p for p in (site / "content").rglob("*") if p.is_file()])
 
 
+def test_a_resident_cache_reads_again_a_file_saved_within_a_clock_tick_of_its_reading(tmp_path, monkeypatch):
+    """Two saves of the same size within one tick of the file system's clock leave the same stat."""
+    import time
+    from types import SimpleNamespace
+
+    from cupsite.cache import using
+    from cupsite.load import files
+
+    story = tmp_path / "story.md"
+    story.write_text("one", encoding="utf-8")
+    now = time.time_ns()
+    unchanged = SimpleNamespace(st_ino=1, st_size=3, st_mtime_ns=now, st_ctime_ns=now)
+    monkeypatch.setattr(files, "os", SimpleNamespace(stat=lambda path: unchanged))  # only files.py sees it
+    with using(BuildCache(resident=True)):
+        with files.reading_once():
+            assert files.read_bytes(story) == b"one"
+        story.write_text("two", encoding="utf-8")
+        with files.reading_once():
+            assert files.read_bytes(story) == b"two"
+
+
 def test_a_cached_build_renders_only_the_pages_an_edit_affects(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "mini")
     cache = BuildCache()
