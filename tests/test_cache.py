@@ -125,6 +125,25 @@ def test_a_resident_cache_reads_again_a_file_saved_within_a_clock_tick_of_its_re
             assert files.read_bytes(story) == b"two"
 
 
+def test_a_warning_from_merging_a_per_lap_export_is_given_again_from_the_cache(tmp_path):
+    site = copy_site(ROOT, tmp_path / "demo")
+    race = site / "content/results/carrera-cup/2025/indianapolis/race-1.yaml"
+    cache = BuildCache(resident=True)
+
+    def lap_warnings() -> list[str]:
+        rendered = render_site(load_config(site / "cupsite.toml"), PREVIEW, cache)
+        return [w.message for w in rendered.site.warnings if "laps here but" in w.message]
+
+    assert lap_warnings() == []
+    replace_in(race, "    car: 6\n    laps: 24", "    car: 6\n    laps: 25")
+    first = lap_warnings()
+    assert first == ["car #6 has 24 laps here but 25 in the classification "
+                     "(content/results/carrera-cup/2025/indianapolis/race-1.yaml)"]
+    assert lap_warnings() == first  # the merge came from the cache, and its warning with it
+    replace_in(race, "    car: 6\n    laps: 25", "    car: 6\n    laps: 24")
+    assert lap_warnings() == []
+
+
 def test_a_cached_build_renders_only_the_pages_an_edit_affects(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "mini")
     cache = BuildCache()

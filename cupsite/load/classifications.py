@@ -133,9 +133,10 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
                   problems: Problems) -> list[SessionResult]:
     """Each classification with the laps each car led, from its per-lap export where there is one
     (and each car's fastest lap, where the classification does not give it); a classification and
-    its laps that disagree on a car's laps are reported."""
+    its laps that disagree on a car's laps are reported. Each merge comes from the cache while its
+    two files and the entry list stand."""
     by_session = {(r.event, r.session): r for r in results}
-    merged = {}
+    pairs = []
     for session_laps in laps:
         key = (session_laps.event, session_laps.session)
         result = by_session.get(key)
@@ -144,22 +145,32 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
                 problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has "
                              "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
-        race = analyse(session_laps.laps, {number: entry.car_class for number, entry in cars.items()})
-        rows = []
-        for row in result.rows:
-            car_laps = race.car(row.car)
-            completed = car_laps.completed if car_laps else 0
-            if row.laps is not None and completed != row.laps:
-                problems.warn(session_laps.source.path, None, f"car #{row.car} has {completed} laps here but "
-                              f"{row.laps} in the classification ({result.source.path})",
-                              "export both files again after the session is final")
-            if row.laps_led is None:
-                row = replace(row, laps_led=car_laps.led if car_laps else 0)
-            if not row.best and car_laps and car_laps.fastest is not None:
-                row = replace(row, best=format_time(car_laps.fastest), best_lap=car_laps.fastest_lap)
-            rows.append(row)
-        merged[(result.event, result.session)] = replace(result, rows=tuple(rows))
-    return [merged.get((r.event, r.session), r) for r in results]
+        pairs.append((session_laps, result))
+    car_classes = {number: entry.car_class for number, entry in cars.items()}
+    merged = problems.remembered_each(
+        "laps led", pairs, lambda pair: (fingerprint((*pair, car_classes)),),
+        lambda pair, found: _with_laps_of(*pair, car_classes, found))
+    merged_by_session = {(r.event, r.session): r for r in merged}
+    return [merged_by_session.get((r.event, r.session), r) for r in results]
+
+
+def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes: dict,
+                  problems: Problems) -> SessionResult:
+    race = analyse(session_laps.laps, car_classes)
+    rows = []
+    for row in result.rows:
+        car_laps = race.car(row.car)
+        completed = car_laps.completed if car_laps else 0
+        if row.laps is not None and completed != row.laps:
+            problems.warn(session_laps.source.path, None, f"car #{row.car} has {completed} laps here but "
+                          f"{row.laps} in the classification ({result.source.path})",
+                          "export both files again after the session is final")
+        if row.laps_led is None:
+            row = replace(row, laps_led=car_laps.led if car_laps else 0)
+        if not row.best and car_laps and car_laps.fastest is not None:
+            row = replace(row, best=format_time(car_laps.fastest), best_lap=car_laps.fastest_lap)
+        rows.append(row)
+    return replace(result, rows=tuple(rows))
 
 
 def read_laps(file: SessionFile, cars: dict, problems: Problems) -> SessionLaps | None:
