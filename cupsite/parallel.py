@@ -42,21 +42,29 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
     _work = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(count) as pool:
-            # every count-th item to each worker, so costly and cheap items are spread evenly
-            shares = pool.map(_run_share, [(start, count) for start in range(count)])
+            # Small runs of items handed to whichever worker is free: a worker on a core that is
+            # slower at the moment takes fewer, and each run's results are read in while the
+            # workers go on, rather than all of them once the slowest has finished.
+            parts = pool.map(_run_part, _parts(len(items), count), chunksize=1)
     finally:
         _work = None
-    results: list = [None] * len(items)
-    for start, share in enumerate(shares):
-        results[start::count] = share
-    return results
+    return [result for part in parts for result in part]
 
 
-def _run_share(share: tuple[int, int]) -> list:
-    start, step = share
+PARTS_PER_WORKER = 16  # the last run is the only wait at the end: 1/16 of a worker's share at most
+
+
+def _parts(length: int, workers: int) -> list[tuple[int, int]]:
+    """(start, stop) of consecutive runs of items, about PARTS_PER_WORKER per worker."""
+    size = max(1, -(-length // (workers * PARTS_PER_WORKER)))
+    return [(start, min(start + size, length)) for start in range(0, length, size)]
+
+
+def _run_part(part: tuple[int, int]) -> list:
+    start, stop = part
     function, items = _work
     # Nothing a worker puts in its copy of the build cache comes back, so the memoized steps
     # nested in the work (a story's front matter, its Markdown) would only key and pickle for
     # nothing; without an active cache they just compute.
     with using(None):
-        return [function(item) for item in items[start::step]]
+        return [function(item) for item in items[start:stop]]

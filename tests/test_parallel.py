@@ -1,0 +1,48 @@
+"""Sharing work among worker processes: results in order, every item done once, and a worker
+that is held up leaves the rest of the work to the others."""
+
+import os
+import threading
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cupsite import parallel
+
+
+@given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=64))
+def test_the_runs_of_items_cover_each_item_once_in_order(length, workers):
+    runs = parallel._parts(length, workers)
+    assert [index for start, stop in runs for index in range(start, stop)] == list(range(length))
+    assert all(stop > start for start, stop in runs)
+    assert len(runs) <= workers * parallel.PARTS_PER_WORKER
+
+
+def _forking_is_possible():
+    if threading.active_count() > 1:
+        pytest.skip("another thread runs in this test process, so cupsite would not fork here")
+
+
+@pytest.mark.parametrize("length", [96, 97, 1001])
+def test_results_come_back_in_the_order_of_the_items(length):
+    _forking_is_possible()
+    results = parallel.map_in_parallel(lambda n: (n * n, os.getpid()), list(range(length)), workers=2)
+    assert [square for square, _ in results] == [n * n for n in range(length)]
+    assert os.getpid() not in {pid for _, pid in results}  # the work really went to other processes
+
+
+def test_a_worker_held_up_leaves_the_remaining_work_to_the_others():
+    _forking_is_possible()
+
+    def work(n):
+        if n == 0:
+            time.sleep(1)  # the worker that takes the first run is held up
+        return os.getpid()
+
+    pids = parallel.map_in_parallel(work, list(range(320)), workers=2)
+    held_up = pids[0]
+    # With a fixed half each, the held-up worker would do 160 items; here it does its first
+    # run of 10 while the other does the rest.
+    assert pids.count(held_up) == 10
