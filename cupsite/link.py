@@ -7,7 +7,7 @@ import functools
 import heapq
 import pickle
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
@@ -314,21 +314,20 @@ def _related(articles, article_event, article_drivers, article_teams, limit: int
             by_tag[tag].append(position)
     related = {}
     for position, a in enumerate(articles):
-        scores: dict[int, int] = defaultdict(int)
+        # every story sharing something, once per point it scores: counted by Counter in C
+        sharers = []
         for d in article_drivers[a.slug]:
-            for other in by_driver[d]:
-                scores[other] += 2
+            sharers += by_driver[d]
+        sharers *= 2
         for t in article_teams[a.slug]:
-            for other in by_team[t]:
-                scores[other] += 1
+            sharers += by_team[t]
         if a.slug in article_event:
-            for other in by_event[article_event[a.slug]]:
-                scores[other] += 3
+            sharers += by_event[article_event[a.slug]] * 3
         for tag in tag_slugs[a.slug]:
             sharing = by_tag[tag]
-            first = bisect_left(sharing, position - TAG_NEIGHBOURS)
-            for other in sharing[first:bisect_right(sharing, position + TAG_NEIGHBOURS)]:
-                scores[other] += 1
+            sharers += sharing[bisect_left(sharing, position - TAG_NEIGHBOURS):
+                               bisect_right(sharing, position + TAG_NEIGHBOURS)]
+        scores = Counter(sharers)
         scores.pop(position, None)
         best = heapq.nsmallest(limit, [(-score, other) for other, score in scores.items()])
         related[a.slug] = tuple(articles[other].slug for _, other in best)

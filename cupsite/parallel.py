@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import signal
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -20,9 +23,6 @@ Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 48
 
-_work: tuple[Callable, Sequence] | None = None  # set before the fork; the workers inherit it
-
-
 def cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -32,39 +32,78 @@ def cores() -> int:
 
 def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None,
                     per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
-    """[function(item) for item in items], in that order, shared among worker processes when
-    each would get at least `per_worker` items (fewer for costlier items). `function` must not
-    raise: a worker cannot report an exception as a value."""
+    """[function(item) for item in items], in that order, shared among this process and forked
+    worker processes when each would get at least `per_worker` items (fewer for costlier items).
+    `function` must not raise: a worker cannot report an exception as a value."""
     count = min(workers or cores(), len(items) // per_worker)
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return [function(item) for item in items]
-    global _work
-    _work = (function, items)
+    parts = _parts(len(items), count)
+    # Small runs of items are taken in turn by whichever process is free, this one included: a
+    # process on a core that is slower at the moment takes fewer. This process works too rather
+    # than wait, so one fork fewer, and what it works out needs no copying back.
+    next_part = multiprocessing.get_context("fork").Value("i", 0)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    children = [_fork_worker(function, items, parts, next_part) for _ in range(count - 1)]
     try:
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            # Small runs of items handed to whichever worker is free: a worker on a core that is
-            # slower at the moment takes fewer, and each run's results are read in while the
-            # workers go on, rather than all of them once the slowest has finished.
-            parts = pool.map(_run_part, _parts(len(items), count), chunksize=1)
+        done = _take_parts(function, items, parts, next_part)
+        for _, results in children:
+            data = results.read()
+            if not data:
+                raise RuntimeError("a worker process of the build ended without its results")
+            done.update(pickle.loads(data))
+    except BaseException:  # an interrupt, say: the workers' results are not wanted any more
+        for pid, _ in children:
+            os.kill(pid, signal.SIGKILL)
+        raise
     finally:
-        _work = None
-    return [result for part in parts for result in part]
+        for pid, results in children:
+            results.close()
+            os.waitpid(pid, 0)
+    return [result for index in range(len(parts)) for result in done[index]]
 
 
-PARTS_PER_WORKER = 16  # the last run is the only wait at the end: 1/16 of a worker's share at most
+PARTS_PER_WORKER = 16  # the last run is the only wait at the end: 1/16 of a process's share at most
 
 
 def _parts(length: int, workers: int) -> list[tuple[int, int]]:
-    """(start, stop) of consecutive runs of items, about PARTS_PER_WORKER per worker."""
+    """(start, stop) of consecutive runs of items, about PARTS_PER_WORKER per process."""
     size = max(1, -(-length // (workers * PARTS_PER_WORKER)))
     return [(start, min(start + size, length)) for start in range(0, length, size)]
 
 
-def _run_part(part: tuple[int, int]) -> list:
-    start, stop = part
-    function, items = _work
+def _take_parts(function, items, parts, next_part) -> dict[int, list]:
+    """Work out runs of items until none is left: {run's index: its results}."""
+    done = {}
     # Nothing a worker puts in its copy of the build cache comes back, so the memoized steps
     # nested in the work (a story's front matter, its Markdown) would only key and pickle for
-    # nothing; without an active cache they just compute.
+    # nothing; without an active cache they just compute. The same holds here, for the same work.
     with using(None):
-        return [function(item) for item in items[start:stop]]
+        while True:
+            with next_part.get_lock():
+                index = next_part.value
+                next_part.value += 1
+            if index >= len(parts):
+                return done
+            start, stop = parts[index]
+            done[index] = [function(item) for item in items[start:stop]]
+
+
+def _fork_worker(function, items, parts, next_part):
+    """Fork a process that takes runs of items as this one does and sends back what it worked out
+    once none is left: (its pid, the file its results are read from)."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(reader)
+            with open(writer, "wb") as results:
+                results.write(pickle.dumps(_take_parts(function, items, parts, next_part),
+                                           protocol=pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)  # never back into the build: its cleanup belongs to the parent
+    os.close(writer)
+    return pid, open(reader, "rb")

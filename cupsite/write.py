@@ -111,11 +111,9 @@ class Staging:
         fingerprint = xxhash.xxh3_128_digest(data)
         if self._holds_already(relative, fingerprint, target):
             return self._known[relative]
-        target.parent.mkdir(parents=True, exist_ok=True)
         if self._reused:
             target.unlink(missing_ok=True)  # it may be linked to the live output's file
-        target.write_bytes(data)
-        return (*_stat_of(target), fingerprint)
+        return (*_write_new(target, data), fingerprint)
 
     def _holds_already(self, relative: str, fingerprint: bytes, target: Path) -> bool:
         expected = self._known.get(relative)
@@ -164,6 +162,25 @@ class _Manifests:
         partial = self._path.with_name(f".{self.FILE}.partial")
         partial.write_bytes(pickle.dumps((current, spare), protocol=5))
         os.replace(partial, self._path)
+
+
+def _write_new(target: Path, data: bytes) -> tuple[int, int]:
+    """Write the file, making its folders if need be; return its (size, time) as written. With
+    os calls rather than pathlib's, and the stat taken from the open file: this runs for every
+    page, thousands of times a build."""
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    except FileNotFoundError:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+    try:
+        left = memoryview(data)
+        while left:  # a write may take only part of the bytes
+            left = left[os.write(descriptor, left):]
+        info = os.fstat(descriptor)
+    finally:
+        os.close(descriptor)
+    return info.st_size, info.st_mtime_ns
 
 
 def _stat_of(path: Path) -> tuple[int, int] | None:

@@ -1,5 +1,5 @@
-"""Sharing work among worker processes: results in order, every item done once, and a worker
-that is held up leaves the rest of the work to the others."""
+"""Sharing work among processes: results in order, every item done once, and a process that is
+held up leaves the rest of the work to the others."""
 
 import os
 import threading
@@ -28,21 +28,52 @@ def _forking_is_possible():
 @pytest.mark.parametrize("length", [96, 97, 1001])
 def test_results_come_back_in_the_order_of_the_items(length):
     _forking_is_possible()
-    results = parallel.map_in_parallel(lambda n: (n * n, os.getpid()), list(range(length)), workers=2)
+    def work(n):
+        time.sleep(0.001)  # long enough that the forked process gets runs to do before this one is done
+        return n * n, os.getpid()
+
+    results = parallel.map_in_parallel(work, list(range(length)), workers=2)
     assert [square for square, _ in results] == [n * n for n in range(length)]
-    assert os.getpid() not in {pid for _, pid in results}  # the work really went to other processes
+    assert len({pid for _, pid in results}) == 2  # the work really was shared with another process
 
 
-def test_a_worker_held_up_leaves_the_remaining_work_to_the_others():
+def test_a_process_held_up_leaves_the_remaining_work_to_the_others():
     _forking_is_possible()
 
     def work(n):
         if n == 0:
-            time.sleep(1)  # the worker that takes the first run is held up
+            time.sleep(1)  # the process that takes the first run is held up
         return os.getpid()
 
     pids = parallel.map_in_parallel(work, list(range(320)), workers=2)
     held_up = pids[0]
-    # With a fixed half each, the held-up worker would do 160 items; here it does its first
+    # With a fixed half each, the held-up process would do 160 items; here it does its first
     # run of 10 while the other does the rest.
     assert pids.count(held_up) == 10
+
+
+def test_an_interrupt_in_this_process_leaves_no_worker_behind(monkeypatch):
+    _forking_is_possible()
+    parent = os.getpid()
+    forked = []
+    fork_worker = parallel._fork_worker
+
+    def recorded(*args):
+        pid, results = fork_worker(*args)
+        forked.append(pid)
+        return pid, results
+
+    monkeypatch.setattr(parallel, "_fork_worker", recorded)
+
+    def work(n):
+        time.sleep(0.002)
+        if os.getpid() == parent and n > 100:
+            raise KeyboardInterrupt  # as when the writer presses Ctrl-C during a build
+        return n
+
+    with pytest.raises(KeyboardInterrupt):
+        parallel.map_in_parallel(work, list(range(400)), workers=2)
+    assert forked
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # the worker was ended and reaped

@@ -66,18 +66,31 @@ def _read_file(path: Path) -> bytes | OSError:
     kept = _kept()
     try:
         if kept is None:
-            return path.read_bytes()
+            return _read_all(path)
         info = os.stat(path)  # before reading: a save in between is seen by the next build
         stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         known = kept.get(path)
         if known is not None and known[0] == stat and max(stat[2:]) < known[1] - _RACY_NS:
             return known[2]
         read_at = time.time_ns()
-        data = path.read_bytes()
+        data = _read_all(path)
         kept[path] = (stat, read_at, data)
         return data
     except OSError as error:
         return error
+
+
+def _read_all(path: Path) -> bytes:
+    """The file's bytes, with bare os calls: the main process reads every content file before
+    the work is shared out, and pathlib's buffered file objects took half that time."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
 
 
 def _kept() -> dict | None:
