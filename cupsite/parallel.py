@@ -13,6 +13,7 @@ import pickle
 import signal
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 48
+
 
 def cores() -> int:
     try:
@@ -103,6 +105,8 @@ def _fork_worker(function, items, parts, next_part):
                 results.write(pickle.dumps(_take_parts(function, items, parts, next_part),
                                            protocol=pickle.HIGHEST_PROTOCOL))
             code = 0
+        except Exception:  # a bug in cupsite: the parent reports the missing results
+            traceback.print_exc()
         finally:
             os._exit(code)  # never back into the build: its cleanup belongs to the parent
     os.close(writer)
