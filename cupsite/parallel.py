@@ -7,6 +7,7 @@ enough items to outweigh starting the workers."""
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -43,30 +44,37 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
     parts = _parts(len(items), count)
     # Small runs of items are taken in turn by whichever process is free, this one included: a
     # process on a core that is slower at the moment takes fewer. This process works too rather
-    # than wait, so one fork fewer, and what it works out needs no copying back.
+    # than wait, so one fork fewer, and what it works out needs no copying back. What the workers
+    # work out comes back run by run, and is read in here between runs of its own.
     next_part = multiprocessing.get_context("fork").Value("i", 0)
     sys.stdout.flush()
     sys.stderr.flush()
     children = [_fork_worker(function, items, parts, next_part) for _ in range(count - 1)]
+    inbox = _Inbox([descriptor for _, descriptor in children])
     try:
-        done = _take_parts(function, items, parts, next_part)
-        for _, results in children:
-            data = results.read()
-            if not data:
-                raise RuntimeError("a worker process of the build ended without its results")
-            done.update(pickle.loads(data))
+        done = {}
+
+        def finished(index: int, results: list) -> None:
+            done[index] = results
+            inbox.collect()
+
+        _take_parts(function, items, parts, next_part, finished)
+        inbox.collect(to_the_end=True)
+        done.update(inbox.results)
+        if len(done) != len(parts):
+            raise RuntimeError("a worker process of the build ended without all its results")
     except BaseException:  # an interrupt, say: the workers' results are not wanted any more
         for pid, _ in children:
             os.kill(pid, signal.SIGKILL)
         raise
     finally:
-        for pid, results in children:
-            results.close()
+        for pid, descriptor in children:
+            os.close(descriptor)
             os.waitpid(pid, 0)
     return [result for index in range(len(parts)) for result in done[index]]
 
 
-PARTS_PER_WORKER = 16  # the last run is the only wait at the end: 1/16 of a process's share at most
+PARTS_PER_WORKER = 64  # the last run is the only wait at the end: 1/64 of a process's share at most
 
 
 def _parts(length: int, workers: int) -> list[tuple[int, int]]:
@@ -75,9 +83,8 @@ def _parts(length: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, length)) for start in range(0, length, size)]
 
 
-def _take_parts(function, items, parts, next_part) -> dict[int, list]:
-    """Work out runs of items until none is left: {run's index: its results}."""
-    done = {}
+def _take_parts(function, items, parts, next_part, finished: Callable[[int, list], None]) -> None:
+    """Work out runs of items until none is left, handing each run's results to `finished`."""
     # Nothing a worker puts in its copy of the build cache comes back, so the memoized steps
     # nested in the work (a story's front matter, its Markdown) would only key and pickle for
     # nothing; without an active cache they just compute. The same holds here, for the same work.
@@ -87,27 +94,83 @@ def _take_parts(function, items, parts, next_part) -> dict[int, list]:
                 index = next_part.value
                 next_part.value += 1
             if index >= len(parts):
-                return done
+                return
             start, stop = parts[index]
-            done[index] = [function(item) for item in items[start:stop]]
+            finished(index, [function(item) for item in items[start:stop]])
 
 
-def _fork_worker(function, items, parts, next_part):
-    """Fork a process that takes runs of items as this one does and sends back what it worked out
-    once none is left: (its pid, the file its results are read from)."""
+def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
+    """Fork a process that takes runs of items as this one does and sends back each run's results
+    as it finishes it: (its pid, the descriptor they are read from)."""
+    import fcntl  # here: a system without fork has no fcntl either, and never comes here
+
     reader, writer = os.pipe()
+    with contextlib.suppress(OSError):  # a larger pipe: the worker rarely waits for this process to read
+        fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
     pid = os.fork()
     if pid == 0:
         code = 1
         try:
             os.close(reader)
-            with open(writer, "wb") as results:
-                results.write(pickle.dumps(_take_parts(function, items, parts, next_part),
-                                           protocol=pickle.HIGHEST_PROTOCOL))
+
+            def send(index: int, results: list) -> None:
+                data = pickle.dumps((index, results), protocol=pickle.HIGHEST_PROTOCOL)
+                _write_all(writer, len(data).to_bytes(_LENGTH, "little") + data)
+
+            _take_parts(function, items, parts, next_part, send)
             code = 0
         except Exception:  # a bug in cupsite: the parent reports the missing results
             traceback.print_exc()
         finally:
             os._exit(code)  # never back into the build: its cleanup belongs to the parent
     os.close(writer)
-    return pid, open(reader, "rb")
+    return pid, reader
+
+
+_PIPE_SIZE = 1 << 20  # what Linux lets any process ask for (/proc/sys/fs/pipe-max-size)
+_LENGTH = 8  # bytes of the length written before each run's pickled results
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    left = memoryview(data)
+    while left:
+        left = left[os.write(descriptor, left):]
+
+
+class _Inbox:
+    """The runs' results the workers send, read without waiting between this process's own runs,
+    and to the end once it has no run left."""
+
+    def __init__(self, descriptors: list[int]):
+        self.results: dict[int, list] = {}
+        self._unread = {descriptor: bytearray() for descriptor in descriptors}
+        self._open = list(descriptors)
+        for descriptor in descriptors:
+            os.set_blocking(descriptor, False)
+
+    def collect(self, to_the_end: bool = False) -> None:
+        for descriptor in list(self._open):
+            if to_the_end:
+                os.set_blocking(descriptor, True)
+            while True:
+                try:
+                    chunk = os.read(descriptor, _PIPE_SIZE)
+                except BlockingIOError:
+                    break  # nothing more for now
+                if not chunk:
+                    self._open.remove(descriptor)  # the worker is done
+                    break
+                self._unread[descriptor] += chunk
+            self._unpack(self._unread[descriptor])
+
+    def _unpack(self, unread: bytearray) -> None:
+        offset = 0
+        with memoryview(unread) as view:
+            while len(unread) - offset >= _LENGTH:
+                size = int.from_bytes(view[offset:offset + _LENGTH], "little")
+                if len(unread) - offset - _LENGTH < size:
+                    break  # the rest of this run is still on its way
+                index, results = pickle.loads(view[offset + _LENGTH:offset + _LENGTH + size])
+                self.results[index] = results
+                offset += _LENGTH + size
+        del unread[:offset]

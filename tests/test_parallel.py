@@ -47,9 +47,10 @@ def test_a_process_held_up_leaves_the_remaining_work_to_the_others():
 
     pids = parallel.map_in_parallel(work, list(range(320)), workers=2)
     held_up = pids[0]
+    start, stop = parallel._parts(320, 2)[0]
     # With a fixed half each, the held-up process would do 160 items; here it does its first
-    # run of 10 while the other does the rest.
-    assert pids.count(held_up) == 10
+    # run while the other does the rest.
+    assert pids.count(held_up) == stop - start < 160
 
 
 def test_an_interrupt_in_this_process_leaves_no_worker_behind(monkeypatch):
