@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -10,6 +11,7 @@ from . import stamps
 from .cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentErrors, Problems
+from .parallel import alongside
 from .publishing import Publishing
 from .write import Staging, check_output_dir
 
@@ -40,7 +42,7 @@ class BuildResult:
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
             cache: BuildCache | None = None) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
-    from .link import link
+    from .link import link, related_stories
     from .lint import find_warnings
     from .load import load_content
     from .score import score
@@ -49,9 +51,12 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None,
     with using(cache):
         content = load_content(config, problems)
         site = link(content, config, problems, publishing or Publishing())
-        find_warnings(content, site, problems)
+        related = {}
+        with alongside(lambda: related.update(related_stories(site))):
+            find_warnings(content, site, problems)
         problems.raise_if_any()
-        return replace(site, warnings=tuple(problems.warnings)), score(site)
+        site = replace(site, related=related, warnings=tuple(problems.warnings))
+        return site, score(site)
 
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
@@ -86,7 +91,12 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
     site, tables, pages = _planned(config, publishing, cache)
     staging = Staging(output, config, cache_dir)
     with staging.abandoned_on_failure():
-        count = staging.publish(render_pages(pages, site, tables, cache, staging))
+        # What the cache holds so far is written while the workers render: only page digests
+        # (and what the build drops) are left to write at the end. A build that fails after this
+        # leaves a cache whose entries are still true; it is the stamp that says a build finished.
+        with alongside(lambda: cache.save(cache_dir)) if cache_dir is not None else nullcontext():
+            files = render_pages(pages, site, tables, cache, staging)
+        count = staging.publish(files)
     if cache is not None:
         cache.finish_build()
     if cache_dir is not None:

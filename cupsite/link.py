@@ -151,7 +151,6 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         article_event=article_event,
         article_drivers=article_drivers,
         article_teams=article_teams,
-        related=_cached_related(articles, article_event, article_drivers, article_teams),
         driver_articles=_freeze(driver_articles),
         team_articles=_freeze(team_articles),
         event_articles=_freeze(event_articles),
@@ -284,6 +283,12 @@ def _resolve_event(article: Article, events: dict, event_keys: KeysByEnding, pro
 
 
 TAG_NEIGHBOURS = 100  # a shared tag relates stories at most this many stories apart in time
+
+
+def related_stories(site: Site) -> dict:
+    """For each story, the stories that share the most with it (see _related). Not made by `link`:
+    the build works it out while the workers check names (`parallel.alongside`)."""
+    return _cached_related(list(site.articles), site.article_event, site.article_drivers, site.article_teams)
 
 
 def _cached_related(articles, article_event, article_drivers, article_teams) -> dict:

@@ -15,7 +15,8 @@ import signal
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 from .cache import using
@@ -52,6 +53,8 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
     children = [_fork_worker(function, items, parts, next_part) for _ in range(count - 1)]
     inbox = _Inbox([descriptor for _, descriptor in children])
     try:
+        while _alongside:  # this process's own work first; the workers take more runs meanwhile
+            _alongside.pop(0)()
         done = {}
 
         def finished(index: int, results: list) -> None:
@@ -72,6 +75,26 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
             os.close(descriptor)
             os.waitpid(pid, 0)
     return [result for index in range(len(parts)) for result in done[index]]
+
+
+_alongside: list[Callable[[], None]] = []
+
+
+@contextmanager
+def alongside(task: Callable[[], None]) -> Iterator[None]:
+    """Run `task` in this process while the workers of the block's first shared-out work start on
+    it, or, if none is shared out, when the block ends. For work of this process's own that the
+    block's work does not need: on one core of two, it would otherwise leave the other idle."""
+    _alongside.append(task)
+    try:
+        yield
+    except BaseException:
+        if task in _alongside:
+            _alongside.remove(task)
+        raise
+    if task in _alongside:
+        _alongside.remove(task)
+        task()
 
 
 PARTS_PER_WORKER = 64  # the last run is the only wait at the end: 1/64 of a process's share at most

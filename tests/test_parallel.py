@@ -78,3 +78,33 @@ def test_an_interrupt_in_this_process_leaves_no_worker_behind(monkeypatch):
     for pid in forked:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # the worker was ended and reaped
+
+
+def test_work_alongside_is_done_here_while_the_workers_get_going():
+    _forking_is_possible()
+    here, done = os.getpid(), []
+
+    def work(n):
+        time.sleep(0.001)
+        return os.getpid()
+
+    def alongside_work():
+        time.sleep(0.3)  # the workers are not waiting for this
+        done.append(os.getpid())
+
+    with parallel.alongside(alongside_work):
+        pids = parallel.map_in_parallel(work, list(range(400)), workers=2)
+        assert done == [here]  # done by the time the shared-out work is
+    assert pids.count(here) < 200  # while this process was busy, the worker took more than half
+
+
+def test_work_alongside_is_done_at_the_end_when_nothing_is_shared_out():
+    done = []
+    with parallel.alongside(lambda: done.append("done")):
+        parallel.map_in_parallel(lambda n: n, list(range(10)), workers=2)  # too few to share
+        assert done == []
+    assert done == ["done"]
+    with pytest.raises(ValueError), parallel.alongside(lambda: done.append("again")):
+        raise ValueError  # a failed block: its work alongside is not wanted
+    assert done == ["done"]
+    assert parallel._alongside == []
