@@ -7,7 +7,6 @@ enough items to outweigh starting the workers."""
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 import pickle
@@ -16,7 +15,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
 from .cache import using
@@ -128,7 +127,7 @@ def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
     import fcntl  # here: a system without fork has no fcntl either, and never comes here
 
     reader, writer = os.pipe()
-    with contextlib.suppress(OSError):  # a larger pipe: the worker rarely waits for this process to read
+    with suppress(OSError):  # a larger pipe: the worker rarely waits for this process to read
         fcntl.fcntl(writer, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
     pid = os.fork()
     if pid == 0:
