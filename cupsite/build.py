@@ -51,11 +51,11 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None,
     with using(cache):
         content = load_content(config, problems)
         site = link(content, config, problems, publishing or Publishing())
-        related = {}
-        with alongside(lambda: related.update(related_stories(site))):
+        found = {}
+        with alongside(lambda: found.update(related=related_stories(site))):
             find_warnings(content, site, problems)
         problems.raise_if_any()
-        site = replace(site, related=related, warnings=tuple(problems.warnings))
+        site = replace(site, related=found["related"], warnings=tuple(problems.warnings))
         return site, score(site)
 
 

@@ -134,12 +134,15 @@ def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
         code = 1
         try:
             os.close(reader)
+            with open(writer, "wb") as pipe:  # a buffered file writes all it is given
 
-            def send(index: int, results: list) -> None:
-                data = pickle.dumps((index, results), protocol=pickle.HIGHEST_PROTOCOL)
-                _write_all(writer, len(data).to_bytes(_LENGTH, "little") + data)
+                def send(index: int, results: list) -> None:
+                    data = pickle.dumps((index, results), protocol=pickle.HIGHEST_PROTOCOL)
+                    pipe.write(len(data).to_bytes(_LENGTH, "little"))
+                    pipe.write(data)
+                    pipe.flush()  # the run goes now, not when the buffer is full
 
-            _take_parts(function, items, parts, next_part, send)
+                _take_parts(function, items, parts, next_part, send)
             code = 0
         except Exception:  # a bug in cupsite: the parent reports the missing results
             traceback.print_exc()
@@ -151,12 +154,6 @@ def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
 
 _PIPE_SIZE = 1 << 20  # what Linux lets any process ask for (/proc/sys/fs/pipe-max-size)
 _LENGTH = 8  # bytes of the length written before each run's pickled results
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    left = memoryview(data)
-    while left:
-        left = left[os.write(descriptor, left):]
 
 
 class _Inbox:
