@@ -77,6 +77,8 @@ def measure(site: Path, story_file: str, edits: int, chromium: str) -> list[floa
                 page.wait_for_function(f"document.querySelector('h1') && "
                                        f"document.querySelector('h1').textContent.includes({marker!r})",
                                        polling="raf", timeout=20_000)
+                page.wait_for_function("performance.getEntriesByName('first-contentful-paint').length > 0",
+                                       polling="raf", timeout=20_000)
                 # the moment the reloaded page was first painted, on the same clock as the save
                 origin, painted = page.evaluate(
                     "[performance.timeOrigin, performance.getEntriesByName('first-contentful-paint')[0].startTime]")

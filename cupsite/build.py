@@ -88,7 +88,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         cache = cache or BuildCache.open(cache_dir)
     from .render import render_pages
 
-    site, tables, pages = _planned(config, publishing, cache)
+    site, tables, pages = planned(config, publishing, cache)
     staging = Staging(output, config, cache_dir)
     with staging.abandoned_on_failure():
         # What the cache holds so far is written while the workers render: only page digests
@@ -114,8 +114,9 @@ class RenderedSite:
     files: dict[str, bytes]
 
 
-def _planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None
-             ) -> tuple[Site, Tables, list[Page]]:
+def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None
+            ) -> tuple[Site, Tables, list[Page]]:
+    """Every stage before rendering: the site, its tables and the pages to render."""
     from .plan import plan
 
     site, tables = prepare(config, publishing, cache)
@@ -129,7 +130,7 @@ def render_site(config: SiteConfig, publishing: Publishing | None = None,
     the builds that filled it is parsed and rendered again."""
     from .render import render_pages
 
-    site, tables, pages = _planned(config, publishing, cache)
+    site, tables, pages = planned(config, publishing, cache)
     files = render_pages(pages, site, tables, cache)
     if cache is not None:
         cache.finish_build()

@@ -60,7 +60,10 @@ class BuildCache:
         load/files.py), and the digests of the objects it hands out (see finish_build)."""
         self.folder = folder  # where the cache is kept between runs, if it is
         self.resident = resident
-        self.kept_files: dict[Path, tuple[tuple, int, bytes]] | None = {} if resident else None  # stat, read at, bytes
+        self.kept_files: dict[str, tuple[tuple, int, bytes]] | None = {} if resident else None  # stat, read at, bytes
+        # Set before a build by a caller that watches the files (serve): the paths changed since the
+        # last build. The other kept files are then taken as they were, without a stat each.
+        self.watched_changes: frozenset[str] | None = None
         self._fingerprint_limit: int | None = None
         self._entries: dict[tuple[str, bytes], object] = {}
         self._changed_shards: set[tuple[str, int]] = set()

@@ -17,6 +17,9 @@ from .publishing import Publishing
 
 CACHE_FOLDER = ".cupsite-cache"
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
+# After a change, `serve` renders the pages open in a browser, has them reload, and renders the
+# rest this long after: by then the reloaded pages have been asked for, with what they load.
+FINISH_AFTER_RELOAD = 0.4
 
 
 @click.group()
@@ -103,27 +106,42 @@ def report(failure: ContentErrors) -> None:
 def serve(config_path: Path, port: int, output: Path | None) -> None:
     """Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading on every change.
 
-    Drafts and stories dated in the future are shown. When a change breaks the content, the
-    problems are printed here and the last good build stays in the browser."""
+    Drafts and stories dated in the future are shown. After a change, the pages open in a
+    browser are rebuilt and reloaded first, and the rest of the site just after. When a change
+    breaks the content, the problems are printed here and shown in the browser."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
+    from tornado.ioloop import IOLoop
 
     from .preview import ChangeWatcher, Preview
 
-    root = config_path.resolve().parent
-    preview = Preview(config_path, (output or root / "output").resolve())
-
-    def rebuild() -> None:
-        outcome = preview.rebuild()
+    def rebuild(changed: list[str] | None = None) -> None:
+        outcome = preview.rebuild(changed)
         if outcome.problems:
             report(ContentErrors(list(outcome.problems)))
+        elif outcome.left:
+            click.echo(f"Rebuilt the {outcome.pages} open page{'s' if outcome.pages != 1 else ''} in "
+                       f"{outcome.seconds:.2f} s; {len(outcome.written)} files changed.")
         else:
             click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
                        f"{len(outcome.written)} files changed.")
 
+    def finished(outcome) -> None:
+        if outcome.problems:  # a page left to the end cannot be rendered: show the problems in the browser
+            report(ContentErrors(list(outcome.problems)))
+            LiveReloadHandler.reload_waiters()
+        else:
+            click.echo(f"Rebuilt the other {outcome.pages} pages in {outcome.seconds:.2f} s; "
+                       f"{len(outcome.written)} files changed.")
+
+    root = config_path.resolve().parent
+    preview = Preview(config_path, (output or root / "output").resolve(), on_finished=finished)
+
     def changed(paths: list[str]) -> None:
-        rebuild()
+        rebuild(paths)
         LiveReloadHandler.reload_waiters(paths[0] if paths else None)
+        if preview.unfinished:  # the rest once the open pages have reloaded
+            IOLoop.current().call_later(FINISH_AFTER_RELOAD, preview.finish)
 
     rebuild()
     watcher = ChangeWatcher([root / "content", root / "templates", root / "static"], config_path, changed)

@@ -224,10 +224,12 @@ def _remove_strays(folder: Path, wanted: set[str]) -> None:
                 os.rmdir(path)
 
 
-def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes]) -> list[str]:
+def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes],
+                complete: bool = True) -> list[str]:
     """The preview's write: bring `output` up to date in place, writing only the files whose bytes
     differ from the previous build's and removing those it no longer has. Each file is replaced
-    whole, so the server never sends half of one. Returns the paths written."""
+    whole, so the server never sends half of one. Returns the paths written. With `complete`
+    false, `files` is only part of the site (the pages open in a browser): nothing is removed."""
     output = check_output_dir(output, config)
     folder = str(output)
     written = [path for path, data in sorted(files.items())
@@ -238,7 +240,7 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
         partial = target.with_name(f".{target.name}.partial")
         partial.write_bytes(files[path])
         os.replace(partial, target)
-    for path in sorted(previous.keys() - files.keys()):
+    for path in sorted(previous.keys() - files.keys()) if complete else ():
         (output / path).unlink(missing_ok=True)
     static = _sync_static([THEME_DIR / "static", config.static_dir], output / STATIC_FOLDER)
     return written + static

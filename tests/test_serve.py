@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from contextlib import contextmanager
+
+import pytest
 
 from .conftest import SITES, copy_site
 from .test_browser import browser  # noqa: F401  (a fixture)
@@ -118,3 +121,76 @@ def test_the_open_page_reloads_itself_when_its_story_is_saved(tmp_path, browser)
                                    timeout=15_000)
         finally:
             page.close()
+
+
+def ask(preview, path: str) -> str:
+    """What the preview's server sends for `path`, asked for as a browser would."""
+    answer = {}
+    body = preview.app({"PATH_INFO": path}, lambda status, headers: answer.update(status=status))
+    assert answer["status"].startswith("200"), (path, answer)
+    return b"".join(body).decode("utf-8")
+
+
+def output_files(output) -> dict[str, bytes]:
+    return {path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*")
+            if path.is_file() and path.relative_to(output).parts[0] not in ("static", "pagefind")}
+
+
+def clean_render(site) -> dict[str, bytes]:
+    from cupsite.build import render_site
+    from cupsite.config import load_config
+    from cupsite.publishing import Publishing
+
+    return render_site(load_config(site / "cupsite.toml"), Publishing(drafts=True, future=True)).files
+
+
+@pytest.mark.parametrize("finished_by", ["asking for a page left", "the server, after the reload"])
+def test_a_rebuild_renders_the_open_page_first_and_the_rest_after(tmp_path, finished_by):
+    """The page a browser shows is written before the others are rendered; a page left is rendered
+    before it is sent, and the finished output is, byte for byte, a clean build's."""
+    from cupsite.preview import Preview
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    preview = Preview(site / "cupsite.toml", site / "output")
+    assert preview.rebuild().pages > 10 and not preview.unfinished
+    assert "Able wins the opener" in ask(preview, "/news/able-wins/")  # the page the writer has open
+    rename_first_story(site)
+    story = site / "content/articles/2024-04-05-able-wins.md"
+    outcome = preview.rebuild([str(story)])
+    assert (outcome.pages, outcome.problems) == (1, ()) and outcome.left > 10 and preview.unfinished
+    assert "Able storms the opener" in (site / "output/news/able-wins/index.html").read_text(encoding="utf-8")
+    assert "Able wins the opener" in (site / "output/index.html").read_text(encoding="utf-8")  # not yet
+    if finished_by == "asking for a page left":
+        assert "Able storms the opener" in ask(preview, "/")
+    else:
+        assert preview.finish().pages == outcome.left
+    assert not preview.unfinished and preview.finish() is None
+    assert output_files(site / "output") == clean_render(site)
+
+
+def test_a_rebuild_reads_only_the_files_the_watcher_saw_change(tmp_path, monkeypatch):
+    """Told which files changed, a rebuild reads those and takes the rest as they were; told of a
+    file it does not know (a new one, or a path in another spelling), it looks at every file."""
+    from collections import Counter
+
+    from cupsite.load import files
+    from cupsite.preview import Preview
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    preview = Preview(site / "cupsite.toml", site / "output")
+    preview.rebuild()
+    reads: Counter = Counter()
+    read_all = files._read_all
+    monkeypatch.setattr(files, "_read_all", lambda path: reads.update([os.path.basename(path)]) or read_all(path))
+    rename_first_story(site)
+    preview.rebuild([str(site / "content/articles/2024-04-05-able-wins.md")])
+    assert reads == Counter(["2024-04-05-able-wins.md"])
+    assert output_files(site / "output") == clean_render(site)
+
+    reads.clear()
+    time.sleep(0.01)
+    other = site / "content/articles/2024-04-06-baker-hits-back.md"
+    other.write_text(other.read_text(encoding="utf-8").replace("title: ", "title: Now ", 1), encoding="utf-8")
+    preview.rebuild([str(site / "content/articles/new-story.md.swp")])  # not a kept file: every file is looked at
+    assert reads["2024-04-06-baker-hits-back.md"] == 1
+    assert output_files(site / "output") == clean_render(site)

@@ -5,7 +5,9 @@ also keeps the key and the parse to the same bytes when a file is saved during t
 
 A process that builds again and again (`cupsite serve`) keeps the bytes between builds too, with
 each file's inode, size and times: a later build reads only the files whose stat changed (or that
-changed just before they were read), as the watchers of editors and preview servers do."""
+changed just before they were read), as the watchers of editors and preview servers do. When the
+process watches the files itself and says which changed, the others are not even looked at, unless
+a change it names is not a file kept (a new file, or a path spelled another way)."""
 
 from __future__ import annotations
 
@@ -17,14 +19,16 @@ from pathlib import Path
 
 from ..cache import active
 
-_read: dict[Path, bytes | OSError] | None = None
+_read: dict[str, bytes | OSError] | None = None  # by path: a str hashes faster than a Path
+_trusted: bool = False  # the kept files a watcher did not see change are as they were
 
 
 @contextmanager
 def reading_once() -> Iterator[None]:
     """Keep what is read until the block ends (the load stage), so each file is read once."""
-    global _read
+    global _read, _trusted
     outer, _read = _read, {} if _read is None else _read
+    outer_trusted, _trusted = _trusted, _trusted or _watched_changes_known()
     try:
         yield
         kept = _kept()
@@ -32,16 +36,17 @@ def reading_once() -> Iterator[None]:
             for path in kept.keys() - _read.keys():
                 del kept[path]
     finally:
-        _read = outer
+        _read, _trusted = outer, outer_trusted
 
 
 def read_bytes(path: Path) -> bytes:
     """The file's bytes, or the OSError that reading it raised."""
-    found = _read.get(path) if _read is not None else None
+    name = os.fspath(path)
+    found = _read.get(name) if _read is not None else None
     if found is None:
-        found = _read_file(path)
+        found = _read_file(name)
         if _read is not None:
-            _read[path] = found
+            _read[name] = found
     if isinstance(found, OSError):
         raise found
     return found
@@ -62,14 +67,16 @@ def file_bytes(path: Path) -> bytes:
 _RACY_NS = 2_000_000_000
 
 
-def _read_file(path: Path) -> bytes | OSError:
+def _read_file(path: str) -> bytes | OSError:
     kept = _kept()
     try:
         if kept is None:
             return _read_all(path)
+        known = kept.get(path)
+        if known is not None and _trusted and path not in active().watched_changes:
+            return known[2]
         info = os.stat(path)  # before reading: a save in between is seen by the next build
         stat = (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
-        known = kept.get(path)
         if known is not None and known[0] == stat and max(stat[2:]) < known[1] - _RACY_NS:
             return known[2]
         read_at = time.time_ns()
@@ -80,7 +87,7 @@ def _read_file(path: Path) -> bytes | OSError:
         return error
 
 
-def _read_all(path: Path) -> bytes:
+def _read_all(path: str) -> bytes:
     """The file's bytes, with bare os calls: the main process reads every content file before
     the work is shared out, and pathlib's buffered file objects took half that time."""
     descriptor = os.open(path, os.O_RDONLY)
@@ -96,3 +103,11 @@ def _read_all(path: Path) -> bytes:
 def _kept() -> dict | None:
     cache = active()
     return cache.kept_files if cache is not None else None
+
+
+def _watched_changes_known() -> bool:
+    """Whether the files can be taken as the caller's watcher says: every change it saw is to a
+    file kept from the last build, so no file is new and none is named in another spelling."""
+    cache = active()
+    changes = cache.watched_changes if cache is not None else None
+    return changes is not None and cache.kept_files is not None and all(path in cache.kept_files for path in changes)
