@@ -17,6 +17,7 @@ from .write import Staging, check_output_dir
 
 if TYPE_CHECKING:
     from .link import Site
+    from .model import Content
     from .plan import Page
     from .score import Tables
 
@@ -57,6 +58,35 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None,
         problems.raise_if_any()
         site = replace(site, related=found["related"], warnings=tuple(problems.warnings))
         return site, score(site)
+
+
+def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
+                      cache: BuildCache | None = None) -> tuple[Content, Site, Tables]:
+    """`prepare` without the checks that can only warn (`site_warnings` runs them): the preview
+    shows the page being written first and checks the whole site after. The Site holds the
+    warnings found while loading and linking."""
+    from .link import link, related_stories
+    from .load import load_content
+    from .score import score
+
+    problems = Problems(config.root)
+    with using(cache):
+        content = load_content(config, problems)
+        site = link(content, config, problems, publishing or Publishing())
+        problems.raise_if_any()
+        site = replace(site, related=related_stories(site), warnings=tuple(problems.warnings))
+        return content, site, score(site)
+
+
+def site_warnings(content: Content, site: Site, cache: BuildCache | None = None) -> tuple:
+    """Every warning of a build of what `prepare_unchecked` gave: the Site's and the checks'."""
+    from .lint import find_warnings
+
+    problems = Problems(site.config.root)
+    problems.warnings.extend(site.warnings)
+    with using(cache):
+        find_warnings(content, site, problems)
+    return tuple(problems.warnings)
 
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
@@ -117,11 +147,15 @@ class RenderedSite:
 def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None
             ) -> tuple[Site, Tables, list[Page]]:
     """Every stage before rendering: the site, its tables and the pages to render."""
+    site, tables = prepare(config, publishing, cache)
+    return site, tables, plan_site(site, tables, cache)
+
+
+def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None) -> list[Page]:
     from .plan import plan
 
-    site, tables = prepare(config, publishing, cache)
     with using(cache):
-        return site, tables, plan(site, tables)
+        return plan(site, tables)
 
 
 def render_site(config: SiteConfig, publishing: Publishing | None = None,

@@ -20,6 +20,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
 # After a change, `serve` renders the pages open in a browser, has them reload, and renders the
 # rest this long after: by then the reloaded pages have been asked for, with what they load.
 FINISH_AFTER_RELOAD = 0.4
+MAX_WARNINGS_AT_START = 20  # `serve` lists at most this many at its first build; later, only new ones
 
 
 @click.group()
@@ -115,6 +116,21 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
 
     from .preview import ChangeWatcher, Preview
 
+    shown_warnings: set = set()
+
+    def tell_warnings(warnings) -> None:
+        """The warnings new since the last build (a name just misspelled); all of them at first,
+        unless there are so many that a count says more."""
+        new = [warning for warning in warnings if warning not in shown_warnings]
+        if shown_warnings or len(new) <= MAX_WARNINGS_AT_START:
+            for warning in new:
+                click.echo(warning.format(), err=True)
+        if warnings:
+            click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({len(new)} new); "
+                       "`cupsite check` lists them all.", err=True)
+        shown_warnings.clear()
+        shown_warnings.update(warnings)
+
     def rebuild(changed: list[str] | None = None) -> None:
         outcome = preview.rebuild(changed)
         if outcome.problems:
@@ -125,6 +141,7 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         else:
             click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
                        f"{len(outcome.written)} files changed.")
+            tell_warnings(outcome.warnings)
 
     def finished(outcome) -> None:
         if outcome.problems:  # a page left to the end cannot be rendered: show the problems in the browser
@@ -133,6 +150,7 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         else:
             click.echo(f"Rebuilt the other {outcome.pages} pages in {outcome.seconds:.2f} s; "
                        f"{len(outcome.written)} files changed.")
+            tell_warnings(outcome.warnings)
 
     root = config_path.resolve().parent
     preview = Preview(config_path, (output or root / "output").resolve(), on_finished=finished)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import urls
@@ -24,11 +27,20 @@ HOME_STORIES = 6
 
 @dataclass(frozen=True)
 class Page:
+    """A page to render. Its context is made when it is first asked for, if `context_of` is given:
+    a preview renders the page being written first and the story pages only after it, and a build
+    makes them in the workers that render them."""
+
     path: str
     template: str  # "" for a file made without a template
-    context: dict = field(default_factory=dict)
+    given_context: dict = field(default_factory=dict)
     in_sitemap: bool = True
     raw: bytes | None = None  # the bytes of a file made without a template (JSON, iCalendar, robots.txt)
+    context_of: Callable[[], dict] | None = field(default=None, repr=False)
+
+    @cached_property  # not a field: frozen dataclasses leave an instance's __dict__ open to it
+    def context(self) -> dict:
+        return self.context_of() if self.context_of is not None else self.given_context
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,8 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages = [_home(site, tables)]
     pages += _news(site)
     pages += _tags(site)
-    pages += [Page(urls.article(a.slug), "article.html", _article_context(site, tables, a)) for a in site.articles]
+    pages += [Page(urls.article(a.slug), "article.html",
+                   context_of=functools.partial(_article_context, site, tables, a)) for a in site.articles]
     track_records = lap_records(site, tables)
     pages += _results(site, tables, track_records)
     pages += _people(site, tables, track_records)

@@ -17,11 +17,12 @@ import watchfiles
 from livereload.watcher import Watcher
 
 from . import urls
-from .build import planned
+from .build import plan_site, prepare_unchecked, site_warnings
 from .cache import BuildCache
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors
 from .link import Site
+from .model import Content
 from .plan import Page
 from .publishing import Publishing
 from .render import render_pages
@@ -45,6 +46,7 @@ class _Unfinished:
 
     config: SiteConfig
     output: Path
+    content: Content  # as loaded: the checks that only warn are run when the rest is rendered
     site: Site
     tables: Tables
     pages: list[Page]  # the rest, to render
@@ -85,7 +87,8 @@ class Preview:
         try:
             config = load_config(self.config_path)
             output = check_output_dir(self.output, config)
-            site, tables, pages = planned(config, Publishing(drafts=True, future=True), self.cache)
+            content, site, tables = prepare_unchecked(config, Publishing(drafts=True, future=True), self.cache)
+            pages = plan_site(site, tables, self.cache)
             open_pages = self._open(pages)
             if open_pages:
                 files = render_pages(open_pages, site, tables, self.cache)
@@ -93,10 +96,11 @@ class Preview:
                 rendered = {id(page) for page in open_pages}
                 rest = [page for page in pages if id(page) not in rendered]
                 left = frozenset(page.path if page.raw is not None else urls.output_file(page.path) for page in rest)
-                self._unfinished = _Unfinished(config, output, site, tables, rest, left, files,
+                self._unfinished = _Unfinished(config, output, content, site, tables, rest, left, files,
                                                {**self._files, **files})
-                return Rebuilt(time.perf_counter() - started, len(open_pages), written, (), site.warnings, len(rest))
+                return Rebuilt(time.perf_counter() - started, len(open_pages), written, left=len(rest))
             files = render_pages(pages, site, tables, self.cache)
+            warnings = site_warnings(content, site, self.cache)
             self.cache.finish_build()
             if self._files is None:
                 write_site(files, output, config)
@@ -110,7 +114,7 @@ class Preview:
         finally:
             self.cache.watched_changes = None
         self._completed(files)
-        return Rebuilt(time.perf_counter() - started, len(pages), written, (), site.warnings)
+        return Rebuilt(time.perf_counter() - started, len(pages), written, (), warnings)
 
     def finish(self) -> Rebuilt | None:
         """Render and write the pages a rebuild left (None if it left none)."""
@@ -127,6 +131,7 @@ class Preview:
         try:
             files = {**unfinished.files, **render_pages(unfinished.pages, unfinished.site, unfinished.tables,
                                                         self.cache)}
+            warnings = site_warnings(unfinished.content, unfinished.site, self.cache)
             self.cache.finish_build()
             written = update_site(files, unfinished.output, unfinished.config, unfinished.previous)
         except ContentErrors as failure:
@@ -134,8 +139,7 @@ class Preview:
         if unfinished.config.search and any(path.endswith(".html") for path in (*written, *unfinished.files)):
             self._search.refresh()
         self._completed(files)
-        return Rebuilt(time.perf_counter() - started, len(unfinished.pages), tuple(written), (),
-                       unfinished.site.warnings)
+        return Rebuilt(time.perf_counter() - started, len(unfinished.pages), tuple(written), (), warnings)
 
     # Most of what a build leaves in memory stays there, held by the cache for the next build. So
     # it is frozen out of the cyclic collector's sight: its passes over the whole heap cost a

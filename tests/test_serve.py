@@ -194,3 +194,26 @@ def test_a_rebuild_reads_only_the_files_the_watcher_saw_change(tmp_path, monkeyp
     preview.rebuild([str(site / "content/articles/new-story.md.swp")])  # not a kept file: every file is looked at
     assert reads["2024-04-06-baker-hits-back.md"] == 1
     assert output_files(site / "output") == clean_render(site)
+
+
+def test_serve_tells_the_writer_of_a_name_just_misspelled(tmp_path):
+    """The checks that only warn run once the open page has reloaded; what they find anew is
+    printed where `cupsite serve` runs."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
+                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}/news/able-wins/index.html"
+        fetch(url)  # the story is open
+        story = site / "content/articles/2024-04-05-able-wins.md"
+        story.write_text(story.read_text(encoding="utf-8").replace("from Bob Baker", "from Bob Bakker"),
+                         encoding="utf-8")
+        wait_for_text(url, "Bob Bakker")
+        time.sleep(2)  # the rest of the site, and the checks, follow the reload
+    finally:
+        server.terminate()
+        printed = server.communicate(timeout=10)[0].decode("utf-8")
+    assert "Rebuilt the 1 open page" in printed and "Rebuilt the other" in printed
+    assert ("content/articles/2024-04-05-able-wins.md:11: warning: 'Bob Bakker' looks like a misspelling of "
+            "'Bob Baker'") in printed
