@@ -153,7 +153,7 @@ def load_config(path: Path) -> SiteConfig:
         raise ContentErrors(read.errors)
     return SiteConfig(
         root=path.parent.resolve(),
-        path=path,
+        path=path.resolve(),  # one cache key for the site however its path is spelled
         title=read.get(site, "title", "site", str, "", required=True),
         base_url=base_url,
         language=read.get(site, "language", "site", str, "en"),

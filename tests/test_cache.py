@@ -164,6 +164,17 @@ def test_a_cached_build_renders_only_the_pages_an_edit_affects(tmp_path):
     assert not [path for path in rendered if path.startswith("news/")]  # no story shows that lap
 
 
+def test_the_cache_serves_the_site_however_its_configuration_path_is_spelled(tmp_path, monkeypatch):
+    """`cupsite build` from the site's folder and `cupsite build --config /the/site/cupsite.toml`
+    build the same site: the second renders nothing again."""
+    site = copy_site(SITES / "mini", tmp_path / "mini")
+    cache = BuildCache()
+    monkeypatch.chdir(site)
+    render_site(load_config(Path("cupsite.toml")), PREVIEW, cache)
+    render_site(load_config((site / "cupsite.toml").resolve()), PREVIEW, cache)
+    assert cache.last_build.rendered == 0
+
+
 def test_a_content_error_is_reported_again_from_the_cache(tmp_path):
     """Problems found while parsing a file are part of what the cache remembers."""
     site = copy_site(SITES / "mini", tmp_path / "mini")
