@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 import time
 from contextlib import contextmanager
@@ -161,10 +162,16 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         if preview.unfinished:  # the rest once the open pages have reloaded
             IOLoop.current().call_later(FINISH_AFTER_RELOAD, preview.finish)
 
-    rebuild()
-    watcher = ChangeWatcher([root / "content", root / "templates", root / "static"], config_path, changed)
-    server = Server(preview.app, watcher=watcher)
-    server.serve(host="127.0.0.1", port=port, open_url_delay=None)
+    # A terminate ends the preview as Ctrl+C does, through the cleanup below (Python's default
+    # would leave a Pagefind run writing into the output).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+    try:
+        rebuild()
+        watcher = ChangeWatcher([root / "content", root / "templates", root / "static"], config_path, changed)
+        server = Server(preview.app, watcher=watcher)
+        server.serve(host="127.0.0.1", port=port, open_url_delay=None)
+    finally:
+        preview.close()
 
 
 @main.command()

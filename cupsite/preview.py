@@ -7,6 +7,7 @@ from __future__ import annotations
 import gc
 import html
 import mimetypes
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -156,6 +157,10 @@ class Preview:
             gc.collect()
         gc.freeze()
 
+    def close(self) -> None:
+        """Stop what runs in the background: the search indexing."""
+        self._search.stop()
+
     def _open(self, pages: list[Page]) -> list[Page]:
         """The templated pages a browser has open, if some are and a full build has been written."""
         if self._files is None:
@@ -185,6 +190,8 @@ class _SearchIndexer:
         self._output = output
         self._wanted = threading.Event()
         self._thread: threading.Thread | None = None
+        self._process: subprocess.Popen | None = None  # Pagefind, while it runs
+        self._stopped = False
 
     def refresh(self) -> None:
         self._wanted.set()
@@ -198,10 +205,28 @@ class _SearchIndexer:
             self._wanted.clear()
             while self._wanted.wait(self.QUIET_SECONDS):  # another change came: wait for quiet again
                 self._wanted.clear()
+            if self._stopped:
+                return
             try:
-                index_for_search(self._output)
+                index_for_search(self._output, started=self._started)
             except ContentErrors:  # the build reports Pagefind's problems; the preview keeps going
                 pass
+            finally:
+                self._process = None
+
+    def _started(self, process: subprocess.Popen) -> None:
+        self._process = process
+        if self._stopped:
+            process.kill()
+
+    def stop(self) -> None:
+        """Stop indexing, and the Pagefind run under way: it must not outlive the preview and write
+        into an output that is being removed."""
+        self._stopped = True
+        self._wanted.set()
+        process = self._process
+        if process is not None:
+            process.kill()
 
 
 class ChangeWatcher(Watcher):

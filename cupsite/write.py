@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -274,17 +274,25 @@ def _same_stat(one: Path, other: Path) -> bool:
     return (first.st_size, first.st_mtime_ns) == (second.st_size, second.st_mtime_ns)
 
 
-def index_for_search(site: Path) -> int:
+def index_for_search(site: Path, started: Callable[[subprocess.Popen], None] | None = None) -> int:
     """Build the static search index with Pagefind (its binary comes with the `pagefind[bin]`
-    package); the search page loads it from pagefind/. Returns the number of files it wrote."""
+    package); the search page loads it from pagefind/. Returns the number of files it wrote.
+    `started` is given the Pagefind process, for a caller that may have to stop it."""
     try:
-        finished = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
-                                  capture_output=True, text=True, timeout=600, check=False)
+        with subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+            if started is not None:
+                started(process)
+            try:
+                stdout, stderr = process.communicate(timeout=600)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise
     except (OSError, subprocess.TimeoutExpired) as error:
         raise ContentErrors([ContentError("search index", None, f"Pagefind could not run: {error}",
                                           "reinstall cupsite: pip install cupsite")]) from None
-    if finished.returncode != 0:
-        detail = (finished.stderr or finished.stdout).strip().splitlines()[-1:] or ["no output"]
+    if process.returncode != 0:
+        detail = (stderr or stdout).strip().splitlines()[-1:] or ["no output"]
         raise ContentErrors([ContentError("search index", None, f"Pagefind failed: {detail[0]}",
                                           "reinstall cupsite: pip install cupsite")])
     return sum(1 for p in (site / SEARCH_INDEX_FOLDER).rglob("*") if p.is_file())

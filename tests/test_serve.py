@@ -217,3 +217,28 @@ def test_serve_tells_the_writer_of_a_name_just_misspelled(tmp_path):
     assert "Rebuilt the 1 open page" in printed and "Rebuilt the other" in printed
     assert ("content/articles/2024-04-05-able-wins.md:11: warning: 'Bob Bakker' looks like a misspelling of "
             "'Bob Baker'") in printed
+
+
+def test_stopping_the_preview_stops_the_search_indexing_under_way(tmp_path, monkeypatch):
+    """Pagefind runs in the background; it must not outlive the preview and write into an output
+    that is being removed."""
+    from cupsite import preview as preview_module
+
+    running = []
+
+    def slow_index(output, started):
+        with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"]) as process:
+            running.append(process)
+            started(process)
+            process.wait()
+
+    monkeypatch.setattr(preview_module, "index_for_search", slow_index)
+    monkeypatch.setattr(preview_module._SearchIndexer, "QUIET_SECONDS", 0.05)
+    indexer = preview_module._SearchIndexer(tmp_path)
+    indexer.refresh()
+    deadline = time.monotonic() + 10
+    while not running:
+        assert time.monotonic() < deadline, "the indexing never started"
+        time.sleep(0.05)
+    indexer.stop()
+    assert running[0].wait(timeout=5) != 0  # killed, not finished
