@@ -17,7 +17,6 @@ from pathlib import Path
 import watchfiles
 from livereload.watcher import Watcher
 
-from . import urls
 from .build import plan_site, prepare_unchecked, site_warnings
 from .cache import BuildCache
 from .config import SiteConfig, load_config
@@ -28,7 +27,7 @@ from .plan import Page
 from .publishing import Publishing
 from .render import render_pages
 from .score import Tables
-from .write import check_output_dir, index_for_search, update_site, write_site
+from .write import STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
 
 
 @dataclass(frozen=True)
@@ -51,7 +50,6 @@ class _Unfinished:
     site: Site
     tables: Tables
     pages: list[Page]  # the rest, to render
-    left: frozenset[str]  # their files
     files: dict[str, bytes]  # the pages rendered
     previous: dict[str, bytes]  # the files as they stand in the output
 
@@ -96,8 +94,7 @@ class Preview:
                 written = tuple(update_site(files, output, config, self._files, complete=False))
                 rendered = {id(page) for page in open_pages}
                 rest = [page for page in pages if id(page) not in rendered]
-                left = frozenset(page.path if page.raw is not None else urls.output_file(page.path) for page in rest)
-                self._unfinished = _Unfinished(config, output, content, site, tables, rest, left, files,
+                self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
                                                {**self._files, **files})
                 return Rebuilt(time.perf_counter() - started, len(open_pages), written, left=len(rest))
             files = render_pages(pages, site, tables, self.cache)
@@ -165,13 +162,16 @@ class Preview:
         """The templated pages a browser has open, if some are and a full build has been written."""
         if self._files is None:
             return []
-        shown = self.app.recently_shown()
-        found = [page for page in pages if page.raw is None and urls.output_file(page.path) in shown]
+        shown = {file.removesuffix("index.html") for file in self.app.recently_shown()}  # as page paths
+        found = [page for page in pages if page.path in shown and page.raw is None]
         return found if len(found) < len(pages) else []
 
     def _finish_for(self, relative: str) -> None:
+        """Before a file is sent: if it may be one of the files left, the rest is finished first.
+        The open pages are written, and the static files are copied before they reload."""
         unfinished = self._unfinished
-        if unfinished is not None and relative in unfinished.left:
+        if unfinished is not None and relative not in unfinished.files and \
+                relative.partition("/")[0] != STATIC_FOLDER:
             self.finish()
 
     def _failed(self, failure: ContentErrors, started: float) -> Rebuilt:
@@ -229,6 +229,11 @@ class _SearchIndexer:
             process.kill()
 
 
+# How long the watcher waits for more changes once one has come: a save is one or two file
+# events within a millisecond (write, or write then rename), so 5 ms gathers them.
+WATCH_STEP_MS = 5
+
+
 class ChangeWatcher(Watcher):
     """livereload's watcher, told of changes by the operating system (watchfiles) instead of
     polling every 0.8 s; it rebuilds, then asks the open pages to reload."""
@@ -246,10 +251,10 @@ class ChangeWatcher(Watcher):
         loop = IOLoop.current()
         report = lambda changes: loop.add_callback(self._on_change, sorted({path for _, path in changes}))  # noqa: E731
         if self._folders:
-            self._thread(lambda: watchfiles.watch(*self._folders, step=20, stop_event=self.stop), report)
+            self._thread(lambda: watchfiles.watch(*self._folders, step=WATCH_STEP_MS, stop_event=self.stop), report)
         # the configuration is watched through its folder: editors replace a file when they save it
         config = self._config_path
-        self._thread(lambda: watchfiles.watch(config.parent, recursive=False, step=20, stop_event=self.stop,
+        self._thread(lambda: watchfiles.watch(config.parent, recursive=False, step=WATCH_STEP_MS, stop_event=self.stop,
                                               watch_filter=lambda _, path: Path(path) == config), report)
         return True
 
