@@ -3,6 +3,9 @@ so an error or an interrupt never leaves a half-written site behind."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import functools
 import os
 import pickle
 import shutil
@@ -66,7 +69,8 @@ class Staging:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self._spare = self.output.parent / f".{self.output.name}.spare"
         self._manifests = _Manifests(cache_dir) if cache_dir is not None else None
-        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-", dir=self.output.parent))
+        _remove_leftovers(self.output)
+        self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-{os.getpid()}-", dir=self.output.parent))
         known = self._manifests.spare if self._manifests is not None and self._spare.is_dir() else None
         if known is not None:
             os.rmdir(self.folder)
@@ -329,12 +333,73 @@ def _swap(staging: Path, output: Path, spare: Path | None) -> bool:
     if not output.exists():
         os.rename(staging, output)
         return False
-    retired = _set_aside(output)
-    os.rename(staging, output)
+    if _exchange(staging, output):
+        retired = staging  # the name the new site had now holds the old one
+    else:
+        retired = _set_aside(output)
+        os.rename(staging, output)  # between the two renames there is no output: a kill here leaves none
     if spare is not None and not spare.exists():
         os.rename(retired, spare)
     else:
         _discard(retired)
+    return True
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100  # from Linux's <linux/fs.h> and <fcntl.h>
+
+
+def _exchange(one: Path, other: Path) -> bool:
+    """Swap two folders' names in one step (Linux's renameat2 with RENAME_EXCHANGE), so that the
+    output is at every moment either the old site or the new one, whatever stops the build.
+    False where the system or the file system cannot: the caller renames twice instead."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(one), _AT_FDCWD, os.fsencode(other), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):  # no such call, or not on this file system
+        return False
+    raise OSError(error, os.strerror(error), str(other))
+
+
+@functools.cache
+def _renameat2():
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+def _remove_leftovers(output: Path) -> None:
+    """Remove, in the background as retired outputs are, what builds that were stopped left beside
+    the output: their staging folders (named with the process that made them, which must have
+    ended: a build running beside this one keeps its own) and retired outputs whose deletion was
+    stopped too (deleting one twice is harmless)."""
+    if not output.parent.is_dir():
+        return
+    staging, retired = f".{output.name}.new-", (f".{output.name}.old-", f".{output.name}.spare.old-")
+    for entry in os.scandir(output.parent):
+        if entry.name.startswith(retired) or entry.name.startswith(staging) and not _running(entry.name[len(staging):]):
+            _discard(Path(entry.path))
+
+
+def _running(name: str) -> bool:
+    """Whether the process whose number starts `name` (as in "123-abcd") is running."""
+    number = name.split("-", 1)[0]
+    if not number.isdigit():
+        return False  # made by a cupsite that did not name its folders so
+    if int(number) == os.getpid():
+        return True
+    try:
+        os.kill(int(number), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
     return True
 
 

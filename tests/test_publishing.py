@@ -1,0 +1,112 @@
+"""Atomic publishing: the output is at every moment the last complete site, whatever stops a
+build; what a stopped build leaves beside it is cleaned up by the next."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cupsite import write
+
+from .conftest import ROOT, copy_site
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cupsite(site: Path, *arguments: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", *arguments], cwd=site,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def leftovers(site: Path) -> list[str]:
+    return sorted(entry.name for entry in site.iterdir() if entry.name.startswith(".output.") and
+                  entry.name != ".output.spare")
+
+
+def test_a_build_killed_while_writing_leaves_the_last_site_and_the_next_build_cleans_up(tmp_path):
+    site = copy_site(ROOT, tmp_path / "demo")
+    assert cupsite(site, "build").wait(timeout=120) == 0
+    before = files_of(site / "output")
+    story = site / "content/articles/2025-09-19-indianapolis-race-1.md"
+    story.write_text(story.read_text(encoding="utf-8").replace("Vanier wins a stop-start race 1",
+                                                               "Vanier wins a chaotic race 1"), encoding="utf-8")
+    build = cupsite(site, "build")
+    deadline = time.monotonic() + 60
+    while True:  # kill it once it has written part of the new site
+        staging = [path for path in site.glob(f".output.new-{build.pid}-*") if path.is_dir()]
+        if staging and sum(1 for _ in staging[0].rglob("*.html")) >= 20:
+            break
+        assert build.poll() is None, "the build ended before it could be killed"
+        assert time.monotonic() < deadline, "the build never started writing"
+        time.sleep(0.005)
+    build.send_signal(signal.SIGKILL)
+    build.wait(timeout=10)
+
+    assert files_of(site / "output") == before  # the last complete site, untouched
+    assert [name for name in leftovers(site) if name.startswith(f".output.new-{build.pid}-")]  # what it left
+
+    assert cupsite(site, "build").wait(timeout=120) == 0
+    clean = site / "clean"
+    assert cupsite(site, "build", "--no-cache", "--output", str(clean)).wait(timeout=120) == 0
+    assert files_of(site / "output") == files_of(clean)
+    deadline = time.monotonic() + 30
+    while [name for name in leftovers(site) if name.startswith(f".output.new-{build.pid}-")]:
+        assert time.monotonic() < deadline, f"the killed build's folder is still there: {leftovers(site)}"
+        time.sleep(0.1)
+
+
+def test_the_new_site_takes_the_place_of_the_old_in_one_step(tmp_path):
+    """Where the system can (Linux), the two folders' names are exchanged: there is no moment
+    without an output."""
+    old, new = tmp_path / "output", tmp_path / ".output.new-1-x"
+    old.mkdir()
+    new.mkdir()
+    (old / "index.html").write_text("old", encoding="utf-8")
+    (new / "index.html").write_text("new", encoding="utf-8")
+    if not write._exchange(new, old):
+        pytest.skip("this system cannot exchange two names in one step")
+    assert (old / "index.html").read_text(encoding="utf-8") == "new"
+    assert (new / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_a_running_build_keeps_its_staging_folder(tmp_path):
+    """A build beside another (two terminals, say) leaves the other's staging folder alone."""
+    site = tmp_path / "site"
+    site.mkdir()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        running, ended = site / f".output.new-{sleeper.pid}-abc", site / f".output.new-{_ended_pid()}-def"
+        running.mkdir()
+        ended.mkdir()
+        write._remove_leftovers(site / "output")
+        deadline = time.monotonic() + 30
+        while ended.exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert running.is_dir()
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+
+
+def _ended_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    assert not _alive(process.pid)
+    return process.pid
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
