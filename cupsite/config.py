@@ -13,6 +13,7 @@ from .rules import PointsSystem, parse_rules
 from .slugs import slugify
 
 THEME_DIR = Path(__file__).parent / "theme"  # the built-in theme: templates/ and static/
+RAW_HTML = ("sanitize", "allow")  # what becomes of HTML written in Markdown (markdown_html.py)
 RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page", "search", "pagefind"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -64,6 +65,7 @@ class SiteConfig:
     articles_per_page: int
     championships: tuple[Championship, ...]
     search: bool = True  # build the Pagefind index, the search page and the header's search box
+    raw_html: str = "sanitize"  # HTML written in Markdown: "sanitize" (nothing that can run script) or "allow"
 
     @property
     def content_dir(self) -> Path:
@@ -138,6 +140,10 @@ def load_config(path: Path) -> SiteConfig:
     base_url = read.get(site, "base_url", "site", str, "https://example.org/", required=True)
     if not base_url.endswith("/"):
         base_url += "/"
+    raw_html = read.get(site, "raw_html", "site", str, "sanitize")
+    if raw_html not in RAW_HTML:
+        read.error("site.raw_html", f"unknown setting {raw_html!r}", f"write one of: {', '.join(RAW_HTML)}")
+        raw_html = "sanitize"
     per_page = read.get(site, "articles_per_page", "site", int, 10)
     if per_page < 1:
         read.error("site.articles_per_page", "must be at least 1")
@@ -162,6 +168,7 @@ def load_config(path: Path) -> SiteConfig:
         articles_per_page=per_page,
         championships=championships,
         search=read.get(site, "search", "site", bool, True),
+        raw_html=raw_html,
     )
 
 

@@ -12,15 +12,34 @@ import html
 import re
 
 import cmarkgfm
+import nh3
 from cmarkgfm.cmark import Options
 
 from .cache import memoized
 from .slugs import slugify
 
-# raw HTML passes, as writers expect of Markdown; the tagfilter extension still disarms
-# <script>, <style>, <iframe> and the like
-_OPTIONS = Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES | Options.CMARK_OPT_UNSAFE
+# cmark's safe mode drops raw HTML and empties links to javascript:, vbscript:, file: and data:
+# URLs; with UNSAFE both pass, and the tagfilter extension still disarms <script>, <style>,
+# <iframe> and the like, but not an onerror= or a javascript: link: hence the sanitizer below.
+_SAFE = Options.CMARK_OPT_SMART | Options.CMARK_OPT_FOOTNOTES
+_UNSAFE = _SAFE | Options.CMARK_OPT_UNSAFE
 _EXTENSIONS = ["table", "autolink", "strikethrough", "tagfilter"]
+_SANITIZED_EXTENSIONS = ["table", "autolink", "strikethrough"]  # the sanitizer drops <script> with its text
+
+# What HTML written in a story keeps when `raw_html = "sanitize"`: ammonia's (nh3's) list of
+# harmless elements and attributes, the attributes cmark-gfm writes itself (footnotes, table
+# alignment, the code block's language that marks a `cupsite` block), ids and classes for the
+# writer's own anchors and styling. No script, style, frame, form or event attribute, and only
+# http, https, mailto and tel links (relative links pass).
+_SANITIZED_TAGS = nh3.ALLOWED_TAGS | {"section"}
+_SANITIZED_ATTRIBUTES = {
+    **{tag: set(names) for tag, names in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"id", "class", "title", "lang", "dir"},
+}
+for _tag, _names in {"a": {"data-footnote-ref", "data-footnote-backref", "data-footnote-backref-idx", "aria-label"},
+                     "section": {"data-footnotes"}, "th": {"align"}, "td": {"align"}, "img": {"loading"},
+                     "ol": {"start"}}.items():
+    _SANITIZED_ATTRIBUTES[_tag] = _SANITIZED_ATTRIBUTES.get(_tag, set()) | _names
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 _ALIGN = re.compile(r'<(th|td) align="(left|right|center)">')
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -28,13 +47,23 @@ _TAG = re.compile(r"<[^>]+>")
 _FOOTNOTE_REF = re.compile(r'<sup class="footnote-ref">.*?</sup>', re.S)
 
 
-def markdown_to_html(text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
-    """Return the HTML and the headings as (level, anchor, title)."""
-    return memoized("markdown", (text,), lambda: _convert(text))
+def markdown_to_html(text: str, raw_html: str = "sanitize") -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    """Return the HTML and the headings as (level, anchor, title). `raw_html` (the site's setting)
+    says what becomes of HTML written in the Markdown: "sanitize" keeps what cannot run script,
+    "allow" keeps it all but <script>, <style>, <iframe> and the like."""
+    return memoized("markdown", (text, raw_html), lambda: _convert(text, raw_html))
 
 
-def _convert(text: str) -> tuple[str, tuple[tuple[int, str, str], ...]]:
-    body = cmarkgfm.markdown_to_html_with_extensions(text, options=_OPTIONS, extensions=_EXTENSIONS)
+def _convert(text: str, raw_html: str = "sanitize") -> tuple[str, tuple[tuple[int, str, str], ...]]:
+    if raw_html == "allow":
+        body = cmarkgfm.markdown_to_html_with_extensions(text, options=_UNSAFE, extensions=_EXTENSIONS)
+    elif "<" not in text:  # no HTML in it (most stories): cmark's safe mode is all it needs, and costs nothing
+        body = cmarkgfm.markdown_to_html_with_extensions(text, options=_SAFE, extensions=_EXTENSIONS)
+    else:  # sanitizing costs about 20 µs a KB, so only where the writer wrote HTML (or an <autolink>)
+        body = nh3.clean(cmarkgfm.markdown_to_html_with_extensions(text, options=_UNSAFE,
+                                                                    extensions=_SANITIZED_EXTENSIONS),
+                         tags=_SANITIZED_TAGS, attributes=_SANITIZED_ATTRIBUTES, link_rel=None,
+                         url_schemes={"http", "https", "mailto", "tel"}, strip_comments=True)
     # HTML5 has no align attribute; the table's alignment becomes a style
     if ' align="' in body:  # a plain search first: most stories have no aligned column
         body = _ALIGN.sub(lambda m: f'<{m.group(1)} style="text-align: {m.group(2)}">', body)

@@ -20,8 +20,8 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     names: dict = {}
     with reading_once():
         seasons, results, laps = load_results(config, problems, names)
-        articles = load_articles(content_dir / "articles", problems)
-        drivers, teams, tracks = (load_profiles(content_dir / kind, kind[:-1], problems)
+        articles = load_articles(content_dir / "articles", problems, config.raw_html)
+        drivers, teams, tracks = (load_profiles(content_dir / kind, kind[:-1], problems, config.raw_html)
                                   for kind in ("drivers", "teams", "tracks"))
     return Content(
         articles=tuple(articles),

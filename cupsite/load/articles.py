@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -19,16 +20,17 @@ ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "driver
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def load_articles(folder: Path, problems: Problems) -> list[Article]:
+def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize") -> list[Article]:
     # paths as str: a preview's rebuild lists thousands of stories to load one, and making a Path
     # of each took a fifth of that
     paths = [os.path.join(folder, name) for name in sorted(entry.name for entry in os.scandir(folder)
                                                            if entry.name.endswith(".md"))] if folder.is_dir() else []
-    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path)), load_article)
+    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html),
+                                      functools.partial(load_article, raw_html=raw_html))
     return [article for article in loaded if article is not None]
 
 
-def load_article(path: Path | str, problems: Problems) -> Article | None:
+def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize") -> Article | None:
     path = Path(path)
     document = read_document(path, problems)
     if document is None:
@@ -51,7 +53,7 @@ def load_article(path: Path | str, problems: Problems) -> Article | None:
     for tag in tags:
         if not slugify(tag):
             fields.error("tags", f"the tag {tag!r} has no letters or digits")
-    body_html, headings = markdown_to_html(document.body)
+    body_html, headings = markdown_to_html(document.body, raw_html)
     if title is None or date is None or not slug:
         return None
     return Article(

@@ -21,14 +21,15 @@ PROFILE_FIELDS = {
 }
 
 
-def load_profiles(folder: Path, kind: str, problems: Problems) -> list[Profile]:
+def load_profiles(folder: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> list[Profile]:
     paths = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
-    loaded = problems.remembered_each(f"{kind} profile", paths, lambda path: (str(path), file_bytes(path)),
-                                      lambda path, found: load_profile(path, kind, found))
+    loaded = problems.remembered_each(f"{kind} profile", paths,
+                                      lambda path: (str(path), file_bytes(path), raw_html),
+                                      lambda path, found: load_profile(path, kind, found, raw_html))
     return [profile for profile in loaded if profile is not None]
 
 
-def load_profile(path: Path, kind: str, problems: Problems) -> Profile | None:
+def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> Profile | None:
     document = read_document(path, problems)
     if document is None:
         return None
@@ -47,7 +48,7 @@ def load_profile(path: Path, kind: str, problems: Problems) -> Profile | None:
         extra["lap_record"] = _lap_record(path, fields, problems)
         if extra["lap_record"] is None:
             del extra["lap_record"]
-    body_html, _ = markdown_to_html(document.body)
+    body_html, _ = markdown_to_html(document.body, raw_html)
     return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),
                    fields.names("aliases"))
 
