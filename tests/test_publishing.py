@@ -110,3 +110,25 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.parametrize("where", ["/", "the site", "above the site", "a folder with content/",
+                                   "a folder with cupsite.toml", "inside content/"])
+def test_an_output_folder_that_would_overwrite_sources_is_refused(tmp_path, where):
+    """Checked before anything is written (the function every build and preview calls first)."""
+    from cupsite.config import load_config
+    from cupsite.errors import ContentErrors
+
+    from .conftest import SITES
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (tmp_path / "other" / "content").mkdir(parents=True)
+    (tmp_path / "another").mkdir()
+    (tmp_path / "another" / "cupsite.toml").write_text("", encoding="utf-8")
+    output = {"/": Path("/"), "the site": site, "above the site": tmp_path,
+              "a folder with content/": tmp_path / "other", "a folder with cupsite.toml": tmp_path / "another",
+              "inside content/": site / "content" / "out"}[where]
+    with pytest.raises(ContentErrors) as failure:
+        write.check_output_dir(output, load_config(site / "cupsite.toml"))
+    assert failure.value.errors[0].hint  # it says what to do
+    assert write.check_output_dir(site / "output", load_config(site / "cupsite.toml")) == (site / "output").resolve()
