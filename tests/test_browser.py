@@ -407,6 +407,10 @@ def test_page_kind_in_browser(served, kind, tab, screenshots):
         expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
         if page.evaluate("() => getComputedStyle(document.body).marginTop") != "0px":
             problems.append("the 404 page's stylesheet did not load")
+    for scheme in ("light", "dark"):  # the colours change with the scheme: contrast is checked in both
+        page.emulate_media(color_scheme=scheme)
+        problems += [f"axe ({scheme}): {line}" for line in accessibility_problems(page)]
+    page.emulate_media(color_scheme="light")
     overflow = page.evaluate(OVERFLOW_JS)
     if overflow:
         problems.append(f"{PHONE['width']}px: the page is {overflow['scrollWidth']}px wide, wider than the "
@@ -417,6 +421,40 @@ def test_page_kind_in_browser(served, kind, tab, screenshots):
         page.screenshot(path=str(screenshots / f"{site}-{kind}-{viewport['width']}.png"), full_page=True)
     problems += watch.problems
     assert not problems, _problems(f"{site} {kind} page {url}:", problems)
+
+
+# --- accessibility: axe-core -------------------------------------------------------------------------
+
+def axe_script() -> Path:
+    """axe-core's script, as the axe-playwright-python package ships it (no npm needed)."""
+    try:
+        import axe_playwright_python
+    except ImportError:
+        unavailable("the Python package axe-playwright-python is not installed (pip install -e '.[test]')")
+    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+
+
+AXE_RUN = """async () => {
+  const results = await axe.run(document, {resultTypes: ['violations']});
+  return results.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v =>
+    `${v.impact} ${v.id}: ${v.help} (${v.nodes.length}x, e.g. ${v.nodes[0].target.join(' ')})`);
+}"""
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it stands."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script()))
+    return page.evaluate(AXE_RUN)
+
+
+@SITES
+def test_the_search_page_is_accessible_once_its_box_is_drawn(served, tab):
+    page, watch = tab
+    page.goto(served.url + "search/index.html", wait_until="load")
+    page.wait_for_selector(".pagefind-ui__search-input")
+    problems = accessibility_problems(page) + watch.problems
+    assert not problems, _problems(f"{served.name} search page:", problems)
 
 
 # --- opened from disk -------------------------------------------------------------------------------
