@@ -331,7 +331,7 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     # The event's "Race 2" section shows a classification table per class.
     race2 = page.get_by_role("region", name="Race 2", exact=True)
     expect(race2, f"{site}: the {event_name} page has no 'Race 2' section").to_have_count(1)
-    problems = class_table_problems(race2, "race-2", classes, heading_level=4, table="table.results")
+    problems = class_table_problems(race2, "race-2", classes, heading_level=3, table="table.results")
     assert not problems, _problems(f"{site}: event page {page.url}, Race 2:", problems)
     # The schedule's "Classification" link of Race 2 jumps to that section.
     page.get_by_role("row", name=re.compile(r"\bRace 2\b")).get_by_role("link", name="Classification").click()

@@ -60,7 +60,7 @@ def test_news_is_paginated_and_tagged(mini_site):
     assert len(first.select(".story")) == 2
     assert first.select_one("a[rel=next]")["href"] == "page/2/index.html"
     second = page(mini_site, "news/page/2/index.html")
-    assert [a.get_text() for a in second.select(".story h3 a")] == ["Able wins the opener at Alpha & more"]
+    assert [a.get_text() for a in second.select(".story .story-title a")] == ["Able wins the opener at Alpha & more"]
     tag = page(mini_site, "tags/race-report/index.html")
     assert len(tag.select(".story")) == 3
 
@@ -70,7 +70,7 @@ def test_event_page_shows_schedule_in_local_time_and_classes(mini_site):
     schedule = soup.select_one("table.schedule tbody tr").get_text(" ", strip=True)
     assert "15:00 CEST" in schedule  # Beta is in Europe/Berlin, in May
     race = soup.select_one("section#race-1")
-    assert [h.get_text(" ", strip=True) for h in race.select("h4")] == ["A Class A", "B Class B"]
+    assert [h.get_text(" ", strip=True) for h in race.select(".class-title")] == ["A Class A", "B Class B"]
     assert "points × 0.5" in race.get_text()
     # Béta Ring has no profile: its record is this race's fastest lap (more in test_records.py)
     assert soup.select_one(".lap-record").get_text() == "Lap record: 1:35.000, Cyd Cole (Red Team), 2024"
@@ -146,7 +146,7 @@ def test_a_site_with_stories_only_builds(tmp_path):
         "---\ntitle: Hello\ndate: 2025-01-01\n---\nFirst story.\n", encoding="utf-8")
     output = build(tmp_path / "cupsite.toml").output
     home = page(output, "index.html")
-    assert [a.get_text() for a in home.select(".story h3 a")] == ["Hello"]
+    assert [a.get_text() for a in home.select(".story .story-title a")] == ["Hello"]
     assert home.select_one(".next-event") is None
     assert (output / "news" / "hello" / "index.html").is_file()
 

@@ -33,7 +33,7 @@ def class_blocks(output: Path, session: str):
     blocks = []
     for block in section.select(".class-block"):
         colour = re.search(r"--class-colour:\s*(#[0-9a-fA-F]+)", block["style"]).group(1).lower()
-        code = block.select_one("h4 .chip").get_text(strip=True)
+        code = block.select_one(".class-title .chip").get_text(strip=True)
         rows = []
         for tr in block.select("tbody tr"):
             cells = tr.find_all("td")
