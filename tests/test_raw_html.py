@@ -3,13 +3,17 @@ passed whole with `raw_html = "allow"` (docs/formats.md)."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cupsite.build import build
 from cupsite.errors import ContentErrors
+from cupsite.markdown_html import _convert
 
 from .conftest import SITES, copy_site
 
@@ -101,3 +105,28 @@ def test_an_unknown_setting_is_reported(tmp_path):
     with pytest.raises(ContentErrors) as failure:
         build(config, tmp_path / "output")
     assert any("raw_html" in error.message and "sanitize" in error.hint for error in failure.value.errors)
+
+
+# Pieces of Markdown and HTML that scripts are made of, shuffled by hypothesis into stories.
+PIECES = ["<", ">", "/>", "<img src=x", "<a href=", "<svg", "<math", "<script>", "</script>", "<iframe", "<style>",
+          " onerror=", " onload=", " onclick=", "\"", "'", "javascript:", "JaVaScRiPt:", "java&#x73;cript:",
+          "&#106;avascript:", "vbscript:", "data:text/html,", "alert(1)", "[x](", "](", ")", "![p](", "<!--", "-->",
+          "\n\n", " ", "`", "```\n", "<div ", "<form action=", "<object data=", "<base href=", "<meta ",
+          "<a href=\"javascript:alert(1)\">", "<https://example.org>", "\t", "&lt;", "&"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=30))
+def test_no_text_sanitized_keeps_anything_that_can_run_script(pieces):
+    """Whatever a writer types, what "sanitize" gives holds no element, attribute or link that
+    runs script (checked with the parser a browser would follow for tags and attributes)."""
+    body, _ = _convert("".join(pieces), "sanitize")
+    parsed = BeautifulSoup(body, "html.parser")
+    assert not parsed.find_all(["script", "iframe", "object", "embed", "style", "form", "base", "meta", "svg",
+                                "math"]), body
+    for tag in parsed.find_all(True):
+        for name, value in tag.attrs.items():
+            assert not name.lower().startswith("on"), body
+            if name.lower() in ("href", "src", "action", "data", "formaction"):
+                target = "".join(ch for ch in html.unescape(str(value)) if ch > " ").lower()
+                assert not target.startswith(("javascript:", "vbscript:", "data:")), body
