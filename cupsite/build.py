@@ -43,15 +43,13 @@ class BuildResult:
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
             cache: BuildCache | None = None) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
-    from .link import link, related_stories
+    from .link import related_stories
     from .lint import find_warnings
-    from .load import load_content
     from .score import score
 
     problems = Problems(config.root)
     with using(cache):
-        content = load_content(config, problems)
-        site = link(content, config, problems, publishing or Publishing())
+        content, site = _loaded_and_linked(config, publishing, problems)
         found = {}
         with alongside(lambda: found.update(related=related_stories(site))):
             find_warnings(content, site, problems)
@@ -65,17 +63,24 @@ def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
     """`prepare` without the checks that can only warn (`site_warnings` runs them): the preview
     shows the page being written first and checks the whole site after. The Site holds the
     warnings found while loading and linking."""
-    from .link import link, related_stories
-    from .load import load_content
+    from .link import related_stories
     from .score import score
 
     problems = Problems(config.root)
     with using(cache):
-        content = load_content(config, problems)
-        site = link(content, config, problems, publishing or Publishing())
+        content, site = _loaded_and_linked(config, publishing, problems)
         problems.raise_if_any()
         site = replace(site, related=related_stories(site), warnings=tuple(problems.warnings))
         return content, site, score(site)
+
+
+def _loaded_and_linked(config: SiteConfig, publishing: Publishing | None, problems: Problems
+                       ) -> tuple[Content, Site]:
+    from .link import link
+    from .load import load_content
+
+    content = load_content(config, problems)
+    return content, link(content, config, problems, publishing or Publishing())
 
 
 def site_warnings(content: Content, site: Site, cache: BuildCache | None = None) -> tuple:

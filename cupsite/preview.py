@@ -51,7 +51,7 @@ class _Unfinished:
     tables: Tables
     pages: list[Page]  # the rest, to render
     files: dict[str, bytes]  # the pages rendered
-    previous: dict[str, bytes]  # the files as they stand in the output
+    previous: dict[str, bytes] | None  # the files as they stand in the output; None before the first build
 
 
 class Preview:
@@ -89,52 +89,48 @@ class Preview:
             content, site, tables = prepare_unchecked(config, Publishing(drafts=True, future=True), self.cache)
             pages = plan_site(site, tables, self.cache)
             open_pages = self._open(pages)
-            if open_pages:
-                files = render_pages(open_pages, site, tables, self.cache)
-                written = tuple(update_site(files, output, config, self._files, complete=False))
-                rendered = {id(page) for page in open_pages}
-                rest = [page for page in pages if id(page) not in rendered]
-                self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
-                                               {**self._files, **files})
-                return Rebuilt(time.perf_counter() - started, len(open_pages), written, left=len(rest))
-            files = render_pages(pages, site, tables, self.cache)
-            warnings = site_warnings(content, site, self.cache)
-            self.cache.finish_build()
-            if self._files is None:
-                write_site(files, output, config)
-                written = tuple(files)
-            else:
-                written = tuple(update_site(files, output, config, self._files))
-                if config.search and any(path.endswith(".html") for path in written):
-                    self._search.refresh()
+            if not open_pages:  # the whole site at once
+                return self._finish(_Unfinished(config, output, content, site, tables, pages, {}, self._files),
+                                    started)
+            files = render_pages(open_pages, site, tables, self.cache)
+            written = tuple(update_site(files, output, config, self._files, complete=False))
+            rendered = {id(page) for page in open_pages}
+            rest = [page for page in pages if id(page) not in rendered]
+            self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
+                                           {**self._files, **files})
+            return Rebuilt(time.perf_counter() - started, len(open_pages), written, left=len(rest))
         except ContentErrors as failure:
             return self._failed(failure, started)
         finally:
             self.cache.watched_changes = None
-        self._completed(files)
-        return Rebuilt(time.perf_counter() - started, len(pages), written, (), warnings)
 
     def finish(self) -> Rebuilt | None:
         """Render and write the pages a rebuild left (None if it left none)."""
         unfinished, self._unfinished = self._unfinished, None
         if unfinished is None:
             return None
-        outcome = self._finish(unfinished)
+        outcome = self._finish(unfinished, time.perf_counter())
         if self._on_finished is not None:
             self._on_finished(outcome)
         return outcome
 
-    def _finish(self, unfinished: _Unfinished) -> Rebuilt:
-        started = time.perf_counter()
+    def _finish(self, unfinished: _Unfinished, started: float) -> Rebuilt:
+        """Render the pages left, run the checks that only warn, and bring the output up to date
+        (the first build writes it whole, search index included)."""
         try:
             files = {**unfinished.files, **render_pages(unfinished.pages, unfinished.site, unfinished.tables,
                                                         self.cache)}
             warnings = site_warnings(unfinished.content, unfinished.site, self.cache)
             self.cache.finish_build()
-            written = update_site(files, unfinished.output, unfinished.config, unfinished.previous)
+            if unfinished.previous is None:
+                write_site(files, unfinished.output, unfinished.config)
+                written = list(files)
+            else:
+                written = update_site(files, unfinished.output, unfinished.config, unfinished.previous)
         except ContentErrors as failure:
             return self._failed(failure, started)
-        if unfinished.config.search and any(path.endswith(".html") for path in (*written, *unfinished.files)):
+        if unfinished.previous is not None and unfinished.config.search and \
+                any(path.endswith(".html") for path in (*written, *unfinished.files)):
             self._search.refresh()
         self._completed(files)
         return Rebuilt(time.perf_counter() - started, len(unfinished.pages), tuple(written), (), warnings)
