@@ -6,6 +6,7 @@ feed is rendered, since only then is it known where the story is shown."""
 
 from __future__ import annotations
 
+import html
 import re
 from bisect import bisect_right
 
@@ -13,7 +14,9 @@ import ahocorasick
 
 SCHEME = "cupsite:"
 SKIPPED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"}
-_LINK = re.compile(r'href="cupsite:(driver|team|track|event)/([^"]+)"')
+# a mention's link (href), or a path in the text (href or src; see body_links); a path to the home
+# page has an empty key
+_LINK = re.compile(r'(href|src)="cupsite:(driver|team|track|event|site)/([^"]*)"')
 
 
 class NameIndex:
@@ -117,4 +120,7 @@ class _MentionLinker:
 
 def resolve_links(body_html: str, address) -> str:
     """Replace the `cupsite:` links with real addresses: `address(kind, key)` gives one."""
-    return _LINK.sub(lambda m: f'href="{address(m.group(1), m.group(2))}"', body_html)
+    if SCHEME not in body_html:
+        return body_html
+    return _LINK.sub(lambda m: f'{m.group(1)}="{html.escape(address(m.group(2), html.unescape(m.group(3))))}"',
+                     body_html)

@@ -48,6 +48,7 @@ class Article:
     body_source: str = field(default="", compare=False, repr=False)  # the Markdown, for the checks; "" once linked
     body_line: int = 1
     embeds: tuple = ()  # embeds.Embed, one per marker in body_html
+    paths: tuple = ()  # body_links.BodyLink: each path the body links to, checked once pages are planned
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,7 @@ class Profile:
     fields: dict
     source: Source
     aliases: tuple[str, ...] = ()
+    paths: tuple = ()  # body_links.BodyLink: each path the biography links to
 
 
 @dataclass(frozen=True)

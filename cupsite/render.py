@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
-from . import urls
+from . import body_links, urls
 from .cache import BuildCache, Fingerprints, code_version, digest, folder_digest
 from .config import THEME_DIR, SiteConfig
 from .embeds import MARKER_PATTERN as EMBED_MARKERS
@@ -63,8 +63,7 @@ def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
         "status": lambda status: STATUS_LABELS.get(status, status),
         "links": _relative_links,
         "without_embeds": lambda html: EMBED_MARKERS.sub("<p>(A table: see the story on the site.)</p>", html),
-        "absolute_links": lambda html: resolve_links(html, lambda kind, key: urls.absolute(
-            base_url, _MENTION_PATHS[kind](key))),
+        "absolute_links": lambda html: resolve_links(html, lambda kind, key: _absolute_address(base_url, kind, key)),
     })
     return env
 
@@ -159,9 +158,22 @@ _MENTION_PATHS = {"driver": urls.driver, "team": urls.team, "track": urls.track,
 
 @jinja2.pass_context
 def _relative_links(context, html: str) -> str:
-    """A story's `cupsite:` links as links relative to the page being rendered."""
+    """A story's or a profile's `cupsite:` links as links relative to the page being rendered."""
     url = context["url"]
-    return resolve_links(html, lambda kind, key: url(_MENTION_PATHS[kind](key)))
+
+    def address(kind: str, key: str) -> str:
+        if kind == body_links.SITE_KIND:  # a path the writer wrote: the site path, then any ?query#anchor
+            path, rest = body_links.split_target(key)
+            return url(path) + rest
+        return url(_MENTION_PATHS[kind](key))
+
+    return resolve_links(html, address)
+
+
+def _absolute_address(base_url: str, kind: str, key: str) -> str:
+    if kind == body_links.SITE_KIND:
+        return urls.absolute(base_url, key)
+    return urls.absolute(base_url, _MENTION_PATHS[kind](key))
 
 
 def _aware(value, zone: ZoneInfo) -> datetime:

@@ -7,6 +7,8 @@ import os
 import re
 from pathlib import Path
 
+from .. import urls
+from ..body_links import localize
 from ..errors import Problems
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
@@ -56,6 +58,7 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
     body_html, headings = markdown_to_html(document.body, raw_html)
     if title is None or date is None or not slug:
         return None
+    body_html, paths = localize_paths(body_html, urls.article(slug), path, document, problems)
     return Article(
         slug=slug,
         title=title,
@@ -76,7 +79,20 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         lines=dict(document.meta.key_lines),
         body_source=document.body,
         body_line=document.body_line,
+        paths=paths,
     )
+
+
+def localize_paths(body_html: str, page_path: str, path: Path, document, problems: Problems) -> tuple[str, tuple]:
+    """The body with the paths it links to made site paths (see body_links); a path that climbs
+    above the site's root is an error."""
+    body_html, paths = localize(body_html, page_path, document.body, document.body_line)
+    for link in paths:
+        if link.target is None:
+            problems.add(path, link.line, f"the link {link.written!r} leaves the site",
+                         "link to a page by its path from the site's root, such as /drivers/<slug>/ "
+                         "or /static/img/photo.jpg, or write a full https:// URL")
+    return body_html, tuple(link for link in paths if link.target is not None)
 
 
 def _safe_link(link: str) -> bool:

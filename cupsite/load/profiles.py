@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import urls
 from ..errors import Problems
 from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
 from ..timing import parse_time
+from .articles import localize_paths
 from .documents import read_document
 from .fields import Fields
 from .files import file_bytes
@@ -19,6 +21,8 @@ PROFILE_FIELDS = {
     "track": ("name", "location", "country", "length_miles", "length_km", "turns", "map", "image",
               "aliases", "lap_record", "timezone", "website"),
 }
+
+PAGE_OF = {"driver": urls.driver, "team": urls.team, "track": urls.track}
 
 
 def load_profiles(folder: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> list[Profile]:
@@ -49,8 +53,9 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         if extra["lap_record"] is None:
             del extra["lap_record"]
     body_html, _ = markdown_to_html(document.body, raw_html)
+    body_html, paths = localize_paths(body_html, PAGE_OF[kind](path.stem), path, document, problems)
     return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),
-                   fields.names("aliases"))
+                   fields.names("aliases"), paths)
 
 
 def _lap_record(path: Path, profile: Fields, problems: Problems) -> dict | None:
