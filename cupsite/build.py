@@ -6,6 +6,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from . import stamps
 from .cache import BuildCache, using
@@ -113,7 +114,9 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
     when nothing the last build read has changed, its output stands and nothing is built."""
     config = load_config(config_path)
     output = check_output_dir(output if output is not None else config.root / "output", config)
-    publishing = publishing or Publishing()
+    publishing = (publishing or Publishing()).in_zone(ZoneInfo(config.timezone))
+    if publishing.now is None:  # one moment for the whole build, and for its stamp
+        publishing = replace(publishing, now=publishing.moment())
     if cache_dir is not None:
         inputs = stamps.input_stamp(config, publishing)  # before reading: an edit made meanwhile rebuilds
         last = stamps.current(cache_dir, inputs, publishing, output)
@@ -136,7 +139,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
     if cache_dir is not None:
         cache.save(cache_dir)
         stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output, staging.manifest), site.next_due,
-                                            len(pages), count, tuple(site.warnings)))
+                                            len(pages), count, tuple(site.warnings), publishing.now))
     return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables, cache)
 
 

@@ -8,13 +8,14 @@ import signal
 import sys
 import time
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import click
 
 from .build import build as build_site
 from .errors import ContentErrors
-from .publishing import Publishing
+from .publishing import Publishing, parse_build_date
 
 CACHE_FOLDER = ".cupsite-cache"
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
@@ -30,6 +31,14 @@ def main() -> None:
     """cupsite: the newsroom and the results office of a racing series, as one static site."""
 
 
+def _date_option(context, parameter, text: str | None):
+    try:
+        return parse_build_date(text) if text is not None else None
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM, "
+                                 "such as 2025-10-12 or 2025-10-12T14:30") from None
+
+
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
@@ -37,10 +46,15 @@ def main() -> None:
               help="Where to write the site [default: output/ beside the configuration].")
 @click.option("--drafts", is_flag=True, help="Include stories marked `draft: true`.")
 @click.option("--future", is_flag=True,
-              help="Include stories dated after now (SOURCE_DATE_EPOCH, when set, is now).")
+              help="Include stories dated after the moment of the build (see --build-date).")
+@click.option("--build-date", metavar="DATE", callback=_date_option,
+              help="The moment the build is made at, which decides the stories dated after it that wait: "
+                   "YYYY-MM-DD (its first minute) or YYYY-MM-DDTHH:MM, in the site's time zone unless an "
+                   "offset follows [default: SOURCE_DATE_EPOCH when set, else the clock].")
 @click.option("--no-cache", is_flag=True,
               help=f"Build everything afresh, without reading or writing the cache in {CACHE_FOLDER}/.")
-def build(config_path: Path, output: Path | None, drafts: bool, future: bool, no_cache: bool) -> None:
+def build(config_path: Path, output: Path | None, drafts: bool, future: bool, build_date: datetime | None,
+          no_cache: bool) -> None:
     """Build the site of the current folder into output/.
 
     What earlier builds computed is kept in .cupsite-cache/ beside the configuration, so a build
@@ -51,7 +65,8 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, no
     gc.disable()
     cache_dir = None if no_cache else config_path.resolve().parent / CACHE_FOLDER
     try:
-        result = build_site(config_path, output, Publishing(drafts=drafts, future=future), cache_dir=cache_dir)
+        result = build_site(config_path, output, Publishing(drafts=drafts, future=future, now=build_date),
+                            cache_dir=cache_dir)
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)

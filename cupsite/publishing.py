@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,14 @@ class Publishing:
 
     drafts: bool = False
     future: bool = False
-    now: datetime | None = None  # aware; None: the clock, or SOURCE_DATE_EPOCH when set
+    # `cupsite build --build-date` (naive: in the site's time zone); None: SOURCE_DATE_EPOCH, or the clock
+    now: datetime | None = None
+
+    def in_zone(self, zone: ZoneInfo) -> Publishing:
+        """With a `now` given without an offset read in the site's time zone."""
+        if self.now is None or self.now.tzinfo is not None:
+            return self
+        return replace(self, now=self.now.replace(tzinfo=zone))
 
     def moment(self) -> datetime:
         if self.now is not None:
@@ -38,3 +45,10 @@ class Publishing:
         now = self.moment()
         held = [a.date.replace(tzinfo=a.date.tzinfo or zone) for a in articles if self.drafts or not a.draft]
         return min((when for when in held if when > now), default=None)
+
+
+def parse_build_date(text: str) -> datetime:
+    """`--build-date`: YYYY-MM-DD (the start of that day) or YYYY-MM-DDTHH:MM[:SS], with an offset
+    (2025-10-12T14:00+02:00) or without: then in the site's time zone, which `in_zone` applies.
+    ValueError if it is none of these."""
+    return datetime.fromisoformat(text.strip())

@@ -28,6 +28,7 @@ class Stamp:
     pages: int
     files: int
     warnings: tuple[ContentError, ...]
+    moment: datetime  # the build's "now": a build told an earlier one may publish fewer stories
 
 
 def input_stamp(config: SiteConfig, publishing: Publishing) -> bytes:
@@ -74,7 +75,8 @@ def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path) -
         return None
     if not isinstance(stamp, Stamp) or stamp.inputs != inputs:
         return None
-    if stamp.next_due is not None and publishing.moment() >= stamp.next_due:
+    now = publishing.moment()
+    if (stamp.next_due is not None and now >= stamp.next_due) or now < stamp.moment:
         return None
     if not output.is_dir() or stamp.output != output_stamp(output):
         return None

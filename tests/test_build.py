@@ -201,3 +201,35 @@ def test_future_stories_wait_unless_asked_for(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1717754400")  # 7 June: the story's time has come
     assert CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml")]).exit_code == 0
     assert (site / "output" / "news" / "gamma-preview" / "index.html").is_file()
+
+
+def test_build_date_decides_which_stories_wait_whatever_the_cache_holds(tmp_path, monkeypatch):
+    """--build-date is the build's "now": in the site's time zone (Europe/London, BST in June)
+    unless an offset is written; it wins over SOURCE_DATE_EPOCH, and a build told an earlier moment
+    than the last one does not take the last one's output (which has the story) as up to date."""
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (site / "content" / "articles" / "2024-06-06-gamma-preview.md").write_text(
+        "---\ntitle: Gamma preview\ndate: 2024-06-06 09:00\n---\nSoon.\n", encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1893456000")  # 2030: overridden by every build below
+    story = site / "output" / "news" / "gamma-preview" / "index.html"
+
+    def published(build_date: str) -> bool:
+        result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"),
+                                           "--build-date", build_date])
+        assert result.exit_code == 0, result.output
+        return story.is_file()
+
+    assert published("2024-06-07")
+    assert not published("2024-06-06")  # the first minute of the day: 00:00 in London
+    assert not published("2024-06-06T08:59")
+    assert published("2024-06-06T09:00")
+    assert not published("2024-06-06T09:00+02:00")  # 07:00 UTC, 08:00 in London
+    assert published("2024-06-06T08:00+00:00")  # 09:00 in London
+
+    result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"), "--build-date", "6 June"])
+    assert result.exit_code == 2
+    assert "'6 June' is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM" in result.output
