@@ -22,12 +22,37 @@ def _letters(name: str) -> str:
     return "".join(ch for ch in slugify(name) if ch.isalnum())
 
 
+DARK_INK, LIGHT_INK = "#111111", "#ffffff"
+
+
+def relative_luminance(colour: str) -> float:
+    """Of a #rgb or #rrggbb colour, as WCAG 2 defines it."""
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    channels = [int(digits[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG 2's contrast ratio of two colours, from 1 to 21."""
+    lighter, darker = sorted((relative_luminance(first), relative_luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 @dataclass(frozen=True)
 class CarClass:
     code: str
     name: str
     colour: str
     timing_names: tuple[str, ...] = ()  # what official timing's exports call the class, besides code and name
+
+    @property
+    def ink(self) -> str:
+        """The colour of text on the class colour: near-black or white, whichever stands out more
+        (by WCAG 2's contrast ratio), so a dark class colour still gets a legible chip."""
+        return DARK_INK if contrast(self.colour, DARK_INK) >= contrast(self.colour, LIGHT_INK) else LIGHT_INK
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 
 from .cache import fingerprint
+from .config import contrast
 from .errors import Problems
 from .link import Site
 from .model import Content
 
 # Two or three capitalised words in a row: the shape of a person's or a team's name.
 _NAME_LIKE = re.compile(r"[A-Z][\w-]+(?:[ \t]+[A-Z][\w-]+){1,2}\b")  # must also start a word: see _name_like
+MIN_CONTRAST = 4.5
 SIMILARITY = 0.85  # how close to a known name a phrase must be to look like a misspelling of it
 
 
@@ -19,6 +21,20 @@ def find_warnings(content: Content, site: Site, problems: Problems) -> None:
     _stories_without_event(site, problems)
     _drivers_without_profile(content, site, problems)
     _misspelled_names(content, site, problems)
+    _faint_class_colours(site, problems)
+
+
+def _faint_class_colours(site: Site, problems: Problems) -> None:
+    """A class colour that neither dark nor white text reads well on (WCAG AA: 4.5:1 for the
+    chips' small text)."""
+    for championship in site.config.championships:
+        for car_class in championship.classes:
+            ratio = contrast(car_class.colour, car_class.ink)
+            if ratio < MIN_CONTRAST:
+                problems.warn(site.config.path, None,
+                              f"the {car_class.code} class colour {car_class.colour} gives its chips a text "
+                              f"contrast of {ratio:.2f}:1, below {MIN_CONTRAST}:1",
+                              "pick a lighter or a darker colour for the class")
 
 
 def _stories_without_event(site: Site, problems: Problems) -> None:

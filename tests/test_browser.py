@@ -266,16 +266,18 @@ def class_table_problems(container, prefix: str, classes, heading_level: int, ta
 
 
 def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
+    """home → the latest race report → a driver it names → their team → standings → the event →
+    a session's classification → search for the driver."""
     heading = page.get_by_role("heading", level=1)
     main_nav = page.get_by_role("navigation", name="Main")
 
-    # Home: the first story under "Latest stories" — or, if it names no driver (a calendar story, say),
-    # back to the home page and the next one, until a story has a "Drivers:" line.
+    # Home: the newest story under "Latest stories" that is tagged a race report (others come
+    # first in the demo: a calendar story, a season review), each opened and checked in turn.
     page.goto(base_url + "index.html")
     latest = page.get_by_role("region", name="Latest stories")
     stories = latest.get_by_role("heading", level=3).get_by_role("link")
     expect(stories.first, f"{site}: no stories under 'Latest stories'").to_be_visible()
-    without_drivers = []
+    passed_over = []
     for index in range(stories.count()):
         story = stories.nth(index)
         title = story.inner_text().strip()
@@ -283,14 +285,15 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
         story.click()
         expect(page).to_have_url(re.compile(r"/news/[^/]+/index\.html$"))
         expect(heading).to_have_text(title)
-        drivers_line = page.locator("footer.article-links p").filter(has_text="Drivers:")
-        if drivers_line.count() == 1:
+        if page.locator("a.tag").filter(has_text=re.compile(r"^race report$")).count() == 1:
             break
-        without_drivers.append(title)
+        passed_over.append(title)
         page.go_back()
         expect(latest).to_be_visible()
     else:
-        pytest.fail(f"{site}: none of the stories under 'Latest stories' has a 'Drivers:' line: {without_drivers}")
+        pytest.fail(f"{site}: no story under 'Latest stories' is tagged 'race report': {passed_over}")
+    drivers_line = page.locator("footer.article-links p").filter(has_text="Drivers:")
+    expect(drivers_line, f"{site}: the race report {title!r} names no driver").to_have_count(1)
 
     # Article: a driver of its "Drivers:" line.
     driver = drivers_line.get_by_role("link").first
@@ -337,6 +340,16 @@ def reader_journey(page, base_url: str, site: str, event_name: str) -> None:
     page.get_by_role("row", name=re.compile(r"\bRace 2\b")).get_by_role("link", name="Classification").click()
     expect(page).to_have_url(re.compile(r"#race-2$"))
     expect(race2).to_be_in_viewport()
+
+    # Search, from the box in the header: the driver of the story, by name, finds their page.
+    page.get_by_role("searchbox", name="Search the site").fill(driver_name)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/index\.html\?q="))
+    found = page.locator(".pagefind-ui__result-link").filter(has_text=re.compile(rf"^{re.escape(driver_name)}$"))
+    expect(found, f"{site}: searching for {driver_name!r} does not find their page").to_have_count(1)
+    found.click()
+    expect(page).to_have_url(re.compile(r"/drivers/[^/]+/(index\.html)?$"))  # Pagefind links to the folder
+    expect(heading).to_have_text(driver_name)
 
 
 @SITES
@@ -455,6 +468,79 @@ def test_the_search_page_is_accessible_once_its_box_is_drawn(served, tab):
     page.wait_for_selector(".pagefind-ui__search-input")
     problems = accessibility_problems(page) + watch.problems
     assert not problems, _problems(f"{served.name} search page:", problems)
+
+
+# --- class colours: legible, and never the only cue --------------------------------------------------
+
+CLASS_COLOURS_JS = """() => {
+  const luminance = rgb => {
+    const [r, g, b] = rgb.match(/[\\d.]+/g).slice(0, 3).map(v => {
+      const c = Number(v) / 255;
+      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const ratio = (a, b) => { const [l, d] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+                            return (l + 0.05) / (d + 0.05); };
+  const coloured = [...document.querySelectorAll('[style*="--class-colour"]')];
+  return coloured.map(el => ({
+    tag: el.tagName.toLowerCase() + '.' + [...el.classList].join('.'),
+    text: el.innerText.trim(),
+    chip: el.classList.contains('chip'),
+    contrast: el.classList.contains('chip')
+      ? ratio(getComputedStyle(el).color, getComputedStyle(el).backgroundColor) : null,
+  }));
+}"""
+
+
+def class_colour_problems(page, codes: set[str]) -> list[str]:
+    """Each element coloured by its class writes the class code; each chip's text has a contrast
+    of 4.5:1 or more (WCAG AA) on the class colour, as the browser draws them."""
+    problems = []
+    coloured = page.evaluate(CLASS_COLOURS_JS)
+    if not coloured:
+        return ["no element is coloured by its class"]
+    for element in coloured:
+        named = set(re.findall(r"[\w-]+", element["text"])) & codes
+        if element["chip"] and element["text"] not in codes:
+            problems.append(f"a chip reads {element['text']!r}, not a class code")
+        elif not named:
+            problems.append(f"{element['tag']} is coloured by a class but names none: {element['text'][:60]!r}")
+        if element["contrast"] is not None and element["contrast"] < 4.5:
+            problems.append(f"chip {element['text']!r}: contrast {element['contrast']:.2f}:1")
+    return problems
+
+
+@pytest.fixture(scope="module")
+def dark_class_site(tmp_path_factory):
+    """The mini site with a navy class B, for which dark text on the chip would not do."""
+    from cupsite.build import build
+
+    from .conftest import SITES, copy_site
+
+    site = copy_site(SITES / "mini", tmp_path_factory.mktemp("dark-class") / "site")
+    config = site / "cupsite.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"#22aa44"', '"#1a237e"'), encoding="utf-8")
+    build(config, site / "output")
+    with serve(site / "output", urlsplit(load_config(config).base_url).path) as url:
+        yield url
+
+
+@pytest.mark.parametrize("kind", ["home", "calendar", "event", "standings", "driver"])
+def test_class_colours_are_legible_and_never_the_only_cue(demo_site, demo_url, dark_class_site, kind, tab):
+    page, watch = tab
+    problems = []
+    for name, url, output in (("demo", demo_url, Path(demo_site)), ("mini, navy class B", dark_class_site, None)):
+        codes = {code for code, _ in site_classes("demo" if output else "mini")}
+        path = sample_path(output, "demo", kind) if output else {
+            "home": "index.html", "calendar": "cup/2024/index.html", "event": "cup/2024/alpha/index.html",
+            "standings": "cup/2024/standings/index.html", "driver": "drivers/ann-able/index.html"}[kind]
+        page.goto(url + path, wait_until="load")
+        for scheme in ("light", "dark"):
+            page.emulate_media(color_scheme=scheme)
+            problems += [f"{name} {path} ({scheme}): {p}" for p in class_colour_problems(page, codes)]
+    page.emulate_media(color_scheme="light")
+    assert not problems + watch.problems, _problems(f"{kind} pages:", problems + watch.problems)
 
 
 # --- opened from disk -------------------------------------------------------------------------------

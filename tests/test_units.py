@@ -112,3 +112,44 @@ def test_date_ranges(start, end, text):
     from cupsite.render import format_date_range
 
     assert format_date_range(date(*start), date(*end)) == text
+
+
+# WCAG 2 figures: black on white is 21:1; #777777 on white is 4.48:1 and #767676 4.54:1 (the
+# lightest grey that passes AA on white, as the W3C's and WebAIM's contrast checkers give it).
+@pytest.mark.parametrize(("first", "second", "ratio"), [
+    ("#000000", "#ffffff", 21.0), ("#fff", "#000", 21.0), ("#777777", "#ffffff", 4.48),
+    ("#767676", "#ffffff", 4.54), ("#ffffff", "#ffffff", 1.0),
+])
+def test_contrast_ratio(first, second, ratio):
+    from cupsite.config import contrast
+
+    assert round(contrast(first, second), 2) == ratio
+
+
+@pytest.mark.parametrize(("colour", "ink"), [
+    ("#f28c28", "#111111"), ("#f2c500", "#111111"), ("#2e9e4f", "#111111"),  # the demo's classes
+    ("#1a237e", "#ffffff"), ("#000000", "#ffffff"), ("#b00020", "#ffffff"),
+])
+def test_a_chip_writes_its_class_code_in_whichever_ink_stands_out(colour, ink):
+    from cupsite.config import CarClass
+
+    assert CarClass("X", "X", colour).ink == ink
+
+
+def test_a_class_colour_no_text_reads_well_on_is_a_warning(tmp_path):
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    from .conftest import SITES, copy_site
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    config = site / "cupsite.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('"#22aa44"', '"#777777"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--no-cache", "--config", str(config)])
+    assert result.exit_code == 0, result.output
+    assert ("cupsite.toml: warning: the B class colour #777777 gives its chips a text contrast of 4.48:1, "
+            "below 4.5:1") in result.output
+    assert "class colour" not in CliRunner().invoke(main, ["build", "--no-cache", "--config",
+                                                           str(SITES / "mini" / "cupsite.toml"),
+                                                           "--output", str(tmp_path / "plain")]).output
