@@ -33,9 +33,9 @@ LINK_ATTRIBUTES = {
     "a": ("href",),
     "area": ("href",),
     "link": ("href",),
-    "img": ("src",),
+    "img": ("src", "srcset"),
     "script": ("src",),
-    "source": ("src",),
+    "source": ("src", "srcset"),
     "iframe": ("src",),
     "audio": ("src",),
     "video": ("src", "poster"),
@@ -65,13 +65,14 @@ class Report:
     pages: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)  # every link found, internal and external
     external: list[Link] = field(default_factory=list)
+    own: list[Link] = field(default_factory=list)  # full URLs under the site's base URL (canonical links, say)
     absolute: list[Link] = field(default_factory=list)  # internal links starting with "/"
     problems: list[str] = field(default_factory=list)
 
     @property
     def internal(self) -> list[Link]:
-        external = set(self.external)
-        return [link for link in self.links if link not in external]
+        elsewhere = set(self.external) | set(self.own)
+        return [link for link in self.links if link not in elsewhere]
 
     def summary(self) -> str:
         """Every problem on its own line, for assertion messages."""
@@ -99,8 +100,11 @@ def links_in(soup: BeautifulSoup, source: str) -> list[Link]:
         for element in soup.find_all(tag):
             for attribute in attributes:
                 value = element.get(attribute)
-                if value is not None:
-                    found.append(Link(source, tag, attribute, value))
+                if value is None:
+                    continue
+                # srcset: "a.jpg 1x, b.jpg 2x" or "a.jpg 480w, ...": each candidate's URL is a link
+                values = [c.split()[0] for c in value.split(",") if c.strip()] if attribute == "srcset" else [value]
+                found += [Link(source, tag, attribute, v) for v in values]
     return found
 
 
@@ -180,11 +184,27 @@ def check_link(link: Link, site: Path, web_root: Path, own_ids: frozenset[str],
     return None
 
 
-def check_site(site: Path, web_root: Path | None = None, base_path: str | None = None) -> Report:
+def check_own_url(link: Link, site: Path, base_url: str) -> str | None:
+    """A full URL of the site itself (https://example.org/cup/drivers/x/): the file it is served
+    from must be in `site` (a folder's index.html), with the #anchor's id."""
+    parts = urlsplit(link.value.strip()[len(base_url):])
+    target = site / unquote(parts.path)
+    if parts.path == "" or parts.path.endswith("/"):
+        target = target / "index.html"
+    if not target.is_file():
+        return f"{link.source}: broken link {link.value} (no {target.relative_to(site).as_posix()} in the site)"
+    if parts.fragment and not _fragment_found(parts.fragment, page_ids(target)):
+        return f"{link.source}: broken anchor {link.value}"
+    return None
+
+
+def check_site(site: Path, web_root: Path | None = None, base_path: str | None = None,
+               base_url: str | None = None) -> Report:
     """Check every link of every HTML page under `site`.
 
     `base_path` is the path the site is published at (from its base URL); see check_link.
     `web_root` is the folder "/" stands for (default: `site`); it must be `site` or one of its parents.
+    With `base_url`, full URLs under it are the site's own, and checked like the internal links.
     """
     site = Path(site).resolve()
     web_root = Path(web_root).resolve() if web_root is not None else site
@@ -201,6 +221,12 @@ def check_site(site: Path, web_root: Path | None = None, base_path: str | None =
         own_ids = frozenset(ids_in(soup))
         for link in links_in(soup, source):
             report.links.append(link)
+            if base_url and link.value.strip().startswith(base_url):
+                report.own.append(link)
+                problem = check_own_url(link, site, base_url)
+                if problem:
+                    report.problems.append(problem)
+                continue
             if is_external(link.value):
                 report.external.append(link)
                 continue

@@ -24,6 +24,7 @@ CONFIGS = {"mini": ROOT / "tests" / "sites" / "mini" / "cupsite.toml", "demo": R
 FIXTURES = {"mini": "mini_site", "demo": "demo_site"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+ARTIFACTS = ROOT / "test-artifacts"
 FEED_SIZE = 20  # the feed carries the newest 20 articles (cupsite/plan.py)
 
 
@@ -53,7 +54,7 @@ def site(request) -> BuiltSite:
 
 @pytest.fixture(scope="module")
 def report(site):
-    return check_site(site.output, base_path=urlsplit(site.config.base_url).path)
+    return check_site(site.output, base_path=urlsplit(site.config.base_url).path, base_url=site.config.base_url)
 
 
 def _listing(items) -> str:
@@ -63,9 +64,26 @@ def _listing(items) -> str:
 # --- links --------------------------------------------------------------------------------------
 
 def test_no_broken_links_or_anchors(site, report):
+    """Every href and src of every page, and every #anchor, resolves. The external links are not
+    fetched: they are listed in test-artifacts/links-<site>.txt, with the counts."""
     assert report.pages, f"{site.name}: no pages in {site.output}"
     assert report.internal, f"{site.name}: no internal links found at all — is the checker looking at the right folder?"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    internal = report.internal
+    anchors = sum(1 for link in internal + report.own if "#" in link.value)
+    external = sorted({link.value for link in report.external})
+    (ARTIFACTS / f"links-{site.name}.txt").write_text(
+        f"{len(report.pages)} pages checked: {len(internal)} relative links and {len(report.own)} full URLs "
+        f"of the site itself, {anchors} of them with an #anchor; problems: {len(report.problems)}\n"
+        f"{len(external)} external links (listed, not fetched):\n"
+        + "".join(f"  {value}\n" for value in external), encoding="utf-8")
     assert not report.problems, report.summary()
+
+
+def test_srcset_candidates_are_checked_too(tmp_path):
+    (tmp_path / "a.jpg").write_bytes(b"")
+    (tmp_path / "index.html").write_text('<img src="a.jpg" srcset="a.jpg 1x, b.jpg 2x" alt="">', encoding="utf-8")
+    assert check_site(tmp_path).problems == ["index.html: broken link b.jpg"]
 
 
 def test_internal_links_are_relative(site, report):
@@ -268,3 +286,18 @@ def test_linkcheck_finds_every_kind_of_problem(tmp_path):
     # Under a sub-path "/" is the server's root, not the site's: the root-absolute link breaks.
     moved = check_site(site, web_root=tmp_path / "www")
     assert "index.html: broken link /a/index.html" in moved.problems, moved.summary()
+
+
+def test_full_urls_of_the_site_itself_are_checked_too(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<p id="x">A</p>', encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<link rel="canonical" href="https://example.org/cup/">'
+        '<a href="https://example.org/cup/a/#x">fine</a> <a href="https://example.org/cup/b/">no page</a> '
+        '<a href="https://example.org/cup/a/#y">no anchor</a> <a href="https://example.org/other/">elsewhere</a>',
+        encoding="utf-8")
+    report = check_site(tmp_path, base_url="https://example.org/cup/")
+    assert report.problems == ["index.html: broken link https://example.org/cup/b/ (no b/index.html in the site)",
+                               "index.html: broken anchor https://example.org/cup/a/#y"]
+    assert [link.value for link in report.external] == ["https://example.org/other/"]
+    assert len(report.own) == 4
