@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -109,9 +110,28 @@ def _end_now(*kept) -> None:
 
 def report(failure: ContentErrors) -> None:
     count = len(failure.errors)
-    for error in failure.errors:
-        click.echo(error.format(), err=True)
-    click.echo(f"\n{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    for line in shown_by_file(failure.errors):
+        click.echo(line, err=True)
+    click.echo(f"\n{count:,} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+
+
+#: problems shown of one file, in the text a person reads (the JSON and GitHub formats list all):
+#: a damaged export can make hundreds of thousands, and the first ones are what helps
+MAX_SHOWN_PER_FILE = 25
+
+
+def shown_by_file(problems) -> list[str]:
+    """Each problem formatted, at most MAX_SHOWN_PER_FILE of a file, then a line counting the rest."""
+    lines, shown, left = [], Counter(), Counter()
+    for problem in problems:
+        if shown[problem.path] < MAX_SHOWN_PER_FILE:
+            shown[problem.path] += 1
+            lines.append(problem.format())
+        else:
+            left[problem.path] += 1
+    lines += [f"{path}: {count:,} more problem{'s' if count != 1 else ''} like these, not shown"
+              for path, count in sorted(left.items())]
+    return lines
 
 
 @main.command()
@@ -243,7 +263,7 @@ def format_problems(errors, warnings, output_format: str) -> str:
                        "hint": p.hint} for p in problems], pretty=True).decode("utf-8")
     if output_format == "github":
         return "".join(_annotation(p) for p in problems)
-    lines = [p.format() for p in problems]
+    lines = shown_by_file(problems)
     lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
                  f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
     return "\n".join(lines) + "\n"

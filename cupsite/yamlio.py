@@ -85,10 +85,14 @@ _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 class YamlError(Exception):
-    def __init__(self, message: str, line: int | None):
+    def __init__(self, message: str, line: int | None, hint: str = ""):
         super().__init__(message)
         self.message = message
         self.line = line
+        self.hint = hint  # what to do, when it is more particular than "check the syntax"
+
+
+_UNKNOWN_TAG = "could not determine a constructor for the tag"
 
 
 def load_yaml(text: str, first_line: int = 1):
@@ -103,6 +107,11 @@ def _parse(text: str, first_line: int):
         mark = error.context_mark or error.problem_mark  # where the broken construct began
         line = mark.line + first_line if mark is not None else None
         problem = error.problem or "malformed YAML"
+        if isinstance(error, yaml.constructor.ConstructorError) and problem.startswith(_UNKNOWN_TAG):
+            # !!python/object and the like: the safe loader builds no objects, and says so
+            tag = problem.removeprefix(_UNKNOWN_TAG).strip().strip("'").replace("tag:yaml.org,2002:", "!!")
+            raise YamlError(f"the YAML tag {tag} is not read here", line, "write a plain value: cupsite reads "
+                            "text, numbers, dates, lists and mappings only") from None
         if error.context:
             problem = f"{error.context}: {problem}"
         raise YamlError(problem, line) from None

@@ -15,8 +15,8 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 
 
 def copy_site(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("output", ".venv", ".git", "tests", "bench",
-                                                                   "cupsite", "*.egg-info", "__pycache__"))
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(
+        "output", ".venv", ".git", "tests", "bench", "cupsite", "*.egg-info", "__pycache__", ".cupsite-cache"))
     return target
 
 

@@ -1,4 +1,4 @@
-"""Markup, quotes and ampersands in titles and in driver and team names are text everywhere they
+"""Markup, quotes and ampersands in titles and in driver, team, track and event names are text everywhere they
 are written: pages (text and attributes), feeds, JSON, calendars; and nothing runs in a browser."""
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from .test_browser import browser, serve  # noqa: F401  (a fixture)
 DRIVER = """Cyd "Bolt" O'Cole & <b>Co</b>"""
 TEAM = """Green & "Sons" <script>alert(1)</script>"""
 TITLE = """<script>alert("t")</script> & "Quotes" 'here'"""
-RAW = [DRIVER, TEAM, TITLE, "<b>Co</b>", "<script>alert"]
+TRACK = """<script>alert("track")</script> & 'Ring'"""
+EVENT = """<img src=x onerror=alert(2)> "Beta" & Co"""
+RAW = [DRIVER, TEAM, TITLE, TRACK, EVENT, "<b>Co</b>", "<script>alert", "<img src=x"]
 
 
 def yaml_quoted(text: str) -> str:
@@ -43,6 +45,8 @@ def hostile_site(tmp_path_factory) -> Path:
     replace(content / "articles/2024-05-10-beta-report.md", "teams: [Green Team]", f"teams: [{yaml_quoted(TEAM)}]")
     replace(content / "articles/2024-04-05-able-wins.md", "title: Able wins the opener at Alpha & more",
             f"title: {yaml_quoted(TITLE)}")
+    replace(content / "results/cup/2024/season.yaml", "track: Béta Ring", f"track: {yaml_quoted(TRACK)}")
+    replace(content / "results/cup/2024/season.yaml", "name: Beta\n", f"name: {yaml_quoted(EVENT)}\n")
     build(site / "cupsite.toml", site / "output")
     return site
 
@@ -89,12 +93,16 @@ def test_json_data_and_calendars_parse_and_carry_the_names(hostile_site):
     assert {DRIVER, TEAM} <= strings
     calendars = written(hostile_site, ".ics")
     assert calendars
+    texts = set()
     for path in calendars:
-        icalendar.Calendar.from_ical(path.read_bytes())
+        for event in icalendar.Calendar.from_ical(path.read_bytes()).walk("VEVENT"):
+            texts |= {str(event.get("summary")), str(event.get("location"))}
+    assert any(EVENT in text for text in texts), texts
+    assert any(TRACK in text for text in texts), texts
 
 
 @pytest.mark.parametrize("page", ["news/able-wins/", "news/beta-report/", "drivers/", "teams/", "news/page/2/",
-                                  "cup/2024/standings/", "cup/2024/beta/"])
+                                  "cup/2024/standings/", "cup/2024/beta/", "tracks/", "cup/2024/"])
 def test_nothing_runs_in_the_browser_and_the_names_read_as_written(hostile_site, browser, page):  # noqa: F811
     prefix = urlsplit(load_config(hostile_site / "cupsite.toml").base_url).path
     with serve(hostile_site / "output", prefix) as url:
@@ -107,4 +115,4 @@ def test_nothing_runs_in_the_browser_and_the_names_read_as_written(hostile_site,
         finally:
             tab.close()
     assert dialogs == []
-    assert TITLE in text or DRIVER in text or TEAM in text
+    assert any(name in text for name in (TITLE, DRIVER, TEAM, EVENT, TRACK))

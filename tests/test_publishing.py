@@ -132,3 +132,24 @@ def test_an_output_folder_that_would_overwrite_sources_is_refused(tmp_path, wher
         write.check_output_dir(output, load_config(site / "cupsite.toml"))
     assert failure.value.errors[0].hint  # it says what to do
     assert write.check_output_dir(site / "output", load_config(site / "cupsite.toml")) == (site / "output").resolve()
+
+
+def test_a_build_writes_only_its_output_and_its_cache(tmp_path):
+    """Everything beside the site and in it, before and after two builds (the second one over a
+    previous output, with a stale staging folder of a dead build to clean up): the sources are
+    byte for byte as they were, and the only new entries are output/ and .cupsite-cache/."""
+    from .conftest import SITES
+
+    site = copy_site(SITES / "mini", tmp_path / "projects" / "site")
+    neighbour = tmp_path / "projects" / "neighbour"
+    neighbour.mkdir()
+    (neighbour / "notes.txt").write_text("not cupsite's", encoding="utf-8")
+    before = files_of(tmp_path)
+    for _ in range(2):
+        process = cupsite(site, "build")
+        assert process.wait(timeout=120) == 0, process.stderr.read().decode()
+    after = files_of(tmp_path)
+    assert {path: data for path, data in after.items() if path in before} == before
+    new = {path.split("/")[2] for path in after if path not in before}
+    assert new == {"output", ".cupsite-cache"}, new
+    assert sorted(entry.name for entry in (tmp_path / "projects").iterdir()) == ["neighbour", "site"]

@@ -57,7 +57,7 @@ def read_document(path: Path, problems: Problems) -> Document | None:
         meta = load_yaml(raw_meta, first_line=text[: text.index(raw_meta)].count("\n") + 1)
     except YamlError as error:
         problems.add(path, error.line, f"malformed front matter: {error.message}",
-                     "check indentation, colons and quotes (quote values that contain ': ')")
+                     error.hint or "check indentation, colons and quotes (quote values that contain ': ')")
         return None
     if meta is None:
         meta = LineDict()
@@ -78,5 +78,5 @@ def read_yaml_file(path: Path, problems: Problems):
         return load_yaml(text)
     except YamlError as error:
         problems.add(path, error.line, f"malformed YAML: {error.message}",
-                     "check indentation, colons and quotes (quote times such as \"1:26.384\")")
+                     error.hint or "check indentation, colons and quotes (quote times such as \"1:26.384\")")
         return None
