@@ -90,8 +90,10 @@ def link_mentions(body_html: str, index: NameIndex, event_named) -> tuple[str, t
 
 
 # Markdown's HTML is well formed: a skipped element runs to its first closing tag (the elements
-# skipped do not nest in themselves), and a tag is `<` up to the next `>` outside quotes.
-_NOT_LINKED = re.compile(r"<(%s)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+# skipped do not nest in themselves), and a tag is `<` up to the next `>` outside quotes, with no
+# `<` in between: a stray `<` that a story's raw HTML lets through (raw_html = "allow") must not
+# swallow the tag after it, and with it a heading's or a link's start.
+_NOT_LINKED = re.compile(r"<(%s)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<(?:[^<>\"']|\"[^\"]*\"|'[^']*')*>"
                          % "|".join(sorted(SKIPPED)), re.S | re.I)
 
 
