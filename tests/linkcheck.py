@@ -248,7 +248,8 @@ def check(site: Path, web_root: Path | None = None) -> list[str]:
 # --- the page kinds of a built cupsite site ----------------------------------------------------
 
 PAGE_KINDS = ("home", "news", "news-page", "tags", "tag", "article", "championship", "calendar", "standings",
-              "event", "drivers", "driver", "teams", "team", "tracks", "track", "404", "feed", "sitemap")
+              "standings-after-round", "event", "drivers", "driver", "teams", "team", "tracks", "track", "404", "feed",
+              "sitemap")
 
 
 def page_kinds(site: Path, championships: tuple[str, ...] | list[str]) -> dict[str, list[str]]:
@@ -270,7 +271,7 @@ def page_kinds(site: Path, championships: tuple[str, ...] | list[str]) -> dict[s
         "tags": one("tags/index.html"),
         "tag": files("tags/*/index.html"),
         "article": [p for p in files("news/*/index.html") if p != "news/page/index.html"],
-        "championship": [], "calendar": [], "standings": [], "event": [],
+        "championship": [], "calendar": [], "standings": [], "standings-after-round": [], "event": [],
         "drivers": one("drivers/index.html"),
         "driver": files("drivers/*/index.html"),
         "teams": one("teams/index.html"),
@@ -285,5 +286,6 @@ def page_kinds(site: Path, championships: tuple[str, ...] | list[str]) -> dict[s
         kinds["championship"] += one(f"{slug}/index.html")
         kinds["calendar"] += files(f"{slug}/*/index.html")
         kinds["standings"] += files(f"{slug}/*/standings/index.html")
+        kinds["standings-after-round"] += files(f"{slug}/*/standings/after-round-*/index.html")
         kinds["event"] += [p for p in files(f"{slug}/*/*/index.html") if not p.endswith("/standings/index.html")]
     return kinds

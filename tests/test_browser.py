@@ -191,7 +191,8 @@ def tab(shared_page):
 
 class Watch:
     """Collects what went wrong while a page was open: console errors, uncaught exceptions,
-    failed requests and HTTP errors (except the one 404 page a test asks for on purpose).
+    failed requests (but those the browser itself called off) and HTTP errors (except the one 404
+    page a test asks for on purpose).
 
     /favicon.ico is left out: Chromium asks for it on its own (at some point after a page loads) when a
     page declares no icon, so whether its 404 shows up here is a race. test_links.py checks for the
@@ -204,7 +205,7 @@ class Watch:
         self._handlers = {
             "console": self._console,
             "pageerror": lambda error: self.problems.append(f"uncaught exception on {page.url}: {error}"),
-            "requestfailed": lambda request: self.problems.append(f"request failed: {request.url} ({request.failure})"),
+            "requestfailed": self._request_failed,
             "response": self._response,
         }
         for event, handler in self._handlers.items():
@@ -217,6 +218,12 @@ class Watch:
     @staticmethod
     def _is_favicon(url: str) -> bool:
         return urlsplit(url).path == "/favicon.ico"
+
+    def _request_failed(self, request):
+        # ERR_ABORTED is the browser calling a request off, not the site failing it: the icon's, say,
+        # when a click leaves the page before Chromium fetched it (a missing file is a 404, below)
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type != "error":
@@ -361,7 +368,8 @@ def test_reader_journey(served, tab):
 
 # --- every page kind: no errors, no overflow on a phone, screenshots --------------------------------
 
-KINDS = ("home", "news", "article", "calendar", "event", "standings", "driver", "team", "track", "tags", "404")
+KINDS = ("home", "news", "news-page", "article", "tags", "tag", "championship", "calendar", "event", "standings",
+         "standings-after-round", "drivers", "driver", "teams", "team", "tracks", "track", "search", "404")
 
 OVERFLOW_JS = """() => {
   const width = window.innerWidth, scrollWidth = document.documentElement.scrollWidth;
@@ -393,7 +401,8 @@ OVERFLOW_JS = """() => {
 
 def sample_path(output: Path, site: str, kind: str) -> str:
     """The page to open for a kind: a fixed one, or the largest of its kind (the most content to fit)."""
-    fixed = {"home": "index.html", "news": "news/index.html", "tags": "tags/index.html", "404": MISSING_PAGE}
+    fixed = {"home": "index.html", "news": "news/index.html", "tags": "tags/index.html", "search": "search/index.html",
+             "404": MISSING_PAGE}
     if kind in fixed:
         return fixed[kind]
     slugs = [c.slug for c in load_config(CONFIGS[site]).championships]
@@ -438,13 +447,14 @@ def test_page_kind_in_browser(served, kind, tab, screenshots):
 
 # --- accessibility: axe-core -------------------------------------------------------------------------
 
+AXE = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"  # where scripts/test puts it
+
+
 def axe_script() -> Path:
-    """axe-core's script, as the axe-playwright-python package ships it (no npm needed)."""
-    try:
-        import axe_playwright_python
-    except ImportError:
-        unavailable("the Python package axe-playwright-python is not installed (pip install -e '.[test]')")
-    return Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    """axe-core's script, from the npm package (scripts/test installs it)."""
+    if not AXE.is_file():
+        unavailable(f"axe-core is not installed at {AXE} (scripts/test installs it with npm)")
+    return AXE
 
 
 AXE_RUN = """async () => {

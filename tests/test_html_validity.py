@@ -15,7 +15,7 @@ import pytest
 from .test_browser import in_ci
 
 ROOT = Path(__file__).resolve().parent.parent
-VNU = ROOT / ".venv" / "vnu" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # where scripts/test puts it
+VNU = ROOT / ".venv" / "node" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"  # where scripts/test puts it
 
 
 def validator() -> list[str]:

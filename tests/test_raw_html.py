@@ -51,6 +51,8 @@ PLAIN = HOSTILE.split("\n<script>")[0].replace("Before <img", "Before").split(" 
 def story_page(tmp_path: Path, text: str, setting: str | None = None) -> BeautifulSoup:
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / "content/articles/2024-05-01-hostile.md").write_text(text, encoding="utf-8")
+    (site / "static").mkdir(exist_ok=True)
+    (site / "static/x.png").write_bytes(b"")  # the image the story shows (a missing one is an error)
     if setting is not None:
         config = site / "cupsite.toml"
         text = config.read_text(encoding="utf-8")
