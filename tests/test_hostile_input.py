@@ -98,3 +98,30 @@ def test_a_flood_of_mistakes_in_one_file_is_shown_in_part_and_counted_in_full(si
     total = int(output.rsplit("\n", 3)[-2].split()[0].replace(",", ""))  # "N problems found; ..."
     assert f"{RACE_1}: {total - MAX_SHOWN_PER_FILE:,} more problems like these, not shown" in output
     assert total > 300
+
+
+@pytest.mark.parametrize("slug", ["../../escape", "/tmp/escape", "..", "news/../../x"])
+def test_a_slug_that_is_a_path_is_refused(site, slug):
+    story = "content/articles/2024-04-05-able-wins.md"
+    text = (site / story).read_text(encoding="utf-8")
+    (site / story).write_text(text.replace("author: Test Writer", f"author: Test Writer\nslug: '{slug}'"),
+                              encoding="utf-8")
+    refused(site, f"{story}:5: error: '{slug}' is not a valid slug", "hint: use lower-case letters, digits and hyphens")
+
+
+@pytest.mark.parametrize("address", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,<b>x</b>",
+                                     "/etc/passwd", "www.example.org", "https://"])
+def test_a_profile_link_that_is_not_a_web_address_is_refused(site, address):
+    track = "content/tracks/alpha-park.md"
+    text = (site / track).read_text(encoding="utf-8")
+    (site / track).write_text(text.replace("---\n", f"---\nmap: '{address}'\n", 1), encoding="utf-8")
+    refused(site, f"{track}:2: error: 'map' should be a web address, not {address!r}",
+            "hint: write the full address: map: https://...")
+
+
+def test_a_round_slug_that_is_a_path_is_one_mistake_not_three(site):
+    season = "content/results/cup/2024/season.yaml"
+    text = (site / season).read_text(encoding="utf-8")
+    (site / season).write_text(text.replace("slug: beta", "slug: ../../beta"), encoding="utf-8")
+    output = refused(site, f"{season}:15: error: '../../beta' is not a valid slug", "hint: use 'beta'")
+    assert "1 problem found" in output

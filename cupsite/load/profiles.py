@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .. import urls
@@ -22,6 +23,8 @@ PROFILE_FIELDS = {
               "aliases", "lap_record", "timezone", "website"),
 }
 
+URL_FIELDS = {"website", "map"}  # written as links: only web addresses (never javascript: and the like)
+_WEB_URL = re.compile(r"^https?://[^\s/?#]+\S*$", re.I)
 PAGE_OF = {"driver": urls.driver, "team": urls.team, "track": urls.track}
 
 
@@ -48,6 +51,11 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         return None
     extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
              if key not in ("name", "aliases") and document.meta.get(key) is not None}
+    for key in URL_FIELDS & extra.keys():
+        if not (isinstance(extra[key], str) and _WEB_URL.match(extra[key].strip())):
+            problems.add(path, fields.line_of(key), f"'{key}' should be a web address, not {extra[key]!r}",
+                         f"write the full address: {key}: https://...")
+            del extra[key]
     if kind == "track" and "lap_record" in extra:
         extra["lap_record"] = _lap_record(path, fields, problems)
         if extra["lap_record"] is None:

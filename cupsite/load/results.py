@@ -112,6 +112,7 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     slug = fields.text("slug") or slugify(name or "")
     if slug and slug != slugify(slug):
         fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     if slug in RESERVED_ROUND_SLUGS:
         fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {slug!r}",
                      "that name is taken by a page of the season; choose another slug")
@@ -156,6 +157,7 @@ def _load_session_info(path, raw, problems) -> SessionInfo | None:
     slug = fields.text("slug", required=True)
     if slug and slug != slugify(slug):
         fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     session_type = fields.text("type", required=True).lower()
     if session_type and session_type not in SESSION_TYPES:
         fields.error("type", f"unknown session type {session_type!r}", f"use one of: {', '.join(SESSION_TYPES)}")
