@@ -7,7 +7,7 @@ opened from disk (file://). One browser per module.
 Without Chromium (or Playwright) the module is skipped — except in CI (the environment variable CI
 is set), where a missing browser is a failure: the browser tests must not silently vanish there.
 
-Full-page screenshots go to test-artifacts/screenshots/<site>-<kind>-<width>.png (git-ignored).
+Full-page screenshots go to test-artifacts/screenshots/<site>-<kind>-<width>[-dark].png (git-ignored).
 """
 
 from __future__ import annotations
@@ -265,7 +265,9 @@ def class_table_problems(container, prefix: str, classes, heading_level: int, ta
         if block.count() != 1:
             problems.append(f"no section #{anchor} for class {code} ({name})")
             continue
-        if name not in block.get_by_role("heading", level=heading_level).inner_text():
+        # text_content, not inner_text: a block off screen is not laid out (content-visibility: auto),
+        # and inner_text gives only what is rendered
+        if name not in block.get_by_role("heading", level=heading_level).text_content():
             problems.append(f"the #{anchor} heading does not name the class {name!r}")
         if block.locator(f"{table} tbody tr").count() == 0:
             problems.append(f"class {code}: no table at #{anchor}, or an empty one")
@@ -368,6 +370,8 @@ def test_reader_journey(served, tab):
 
 # --- every page kind: no errors, no overflow on a phone, screenshots --------------------------------
 
+#: the pages Lighthouse scores (bench/lighthouse.py): screenshots in the dark scheme too
+READERS_FIRST_PAGES = ("home", "article", "event", "standings", "driver")
 KINDS = ("home", "news", "news-page", "article", "tags", "tag", "championship", "calendar", "event", "standings",
          "standings-after-round", "drivers", "driver", "teams", "team", "tracks", "track", "search", "404")
 
@@ -399,6 +403,20 @@ OVERFLOW_JS = """() => {
 }"""
 
 
+def overflow_problems(page, when: str) -> list[str]:
+    overflow = page.evaluate(OVERFLOW_JS)
+    if not overflow:
+        return []
+    return [f"{PHONE['width']}px, {when}: the page is {overflow['scrollWidth']}px wide, wider than the "
+            f"{overflow['width']}px viewport; sticking out:" + "".join(f"\n      {c}" for c in overflow["culprits"])]
+
+
+def lay_everything_out(page) -> None:
+    """Lay out the blocks the theme leaves for when they are scrolled to (content-visibility: auto),
+    so that the checks after this (overflow, axe's contrast, screenshots) see the whole page."""
+    page.add_style_tag(content="* { content-visibility: visible !important; }")
+
+
 def sample_path(output: Path, site: str, kind: str) -> str:
     """The page to open for a kind: a fixed one, or the largest of its kind (the most content to fit)."""
     fixed = {"home": "index.html", "news": "news/index.html", "tags": "tags/index.html", "search": "search/index.html",
@@ -414,7 +432,9 @@ def sample_path(output: Path, site: str, kind: str) -> str:
 @pytest.mark.parametrize("kind", KINDS)
 @SITES
 def test_page_kind_in_browser(served, kind, tab, screenshots):
-    """Loaded once at phone size (390x844): no errors, no sideways scrolling; screenshots at both sizes."""
+    """Loaded once at phone size (390x844): no errors, no sideways scrolling (as loaded, and with the
+    blocks left for later laid out), axe light and dark; screenshots at both sizes (and dark too
+    for the pages readers open first)."""
     site = served.name
     url = served.url + sample_path(served.output, site, kind)
     page, watch = tab
@@ -425,6 +445,9 @@ def test_page_kind_in_browser(served, kind, tab, screenshots):
     expected_status = 404 if kind == "404" else 200
     if response is None or response.status != expected_status:
         problems.append(f"{url} answered {response.status if response else 'nothing'}, expected {expected_status}")
+    problems += overflow_problems(page, "as loaded")
+    lay_everything_out(page)
+    problems += overflow_problems(page, "laid out whole")
     if kind == "404":
         expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
         if page.evaluate("() => getComputedStyle(document.body).marginTop") != "0px":
@@ -432,15 +455,13 @@ def test_page_kind_in_browser(served, kind, tab, screenshots):
     for scheme in ("light", "dark"):  # the colours change with the scheme: contrast is checked in both
         page.emulate_media(color_scheme=scheme)
         problems += [f"axe ({scheme}): {line}" for line in accessibility_problems(page)]
+    for scheme in ("light", "dark") if kind in READERS_FIRST_PAGES else ("light",):
+        page.emulate_media(color_scheme=scheme)
+        for viewport in (PHONE, DESKTOP):
+            page.set_viewport_size(viewport)
+            name = f"{site}-{kind}-{viewport['width']}" + ("-dark" if scheme == "dark" else "")
+            page.screenshot(path=str(screenshots / f"{name}.png"), full_page=True)
     page.emulate_media(color_scheme="light")
-    overflow = page.evaluate(OVERFLOW_JS)
-    if overflow:
-        problems.append(f"{PHONE['width']}px: the page is {overflow['scrollWidth']}px wide, wider than the "
-                        f"{overflow['width']}px viewport; sticking out:"
-                        + "".join(f"\n      {c}" for c in overflow["culprits"]))
-    for viewport in (PHONE, DESKTOP):
-        page.set_viewport_size(viewport)
-        page.screenshot(path=str(screenshots / f"{site}-{kind}-{viewport['width']}.png"), full_page=True)
     problems += watch.problems
     assert not problems, _problems(f"{site} {kind} page {url}:", problems)
 
@@ -495,7 +516,7 @@ CLASS_COLOURS_JS = """() => {
   const coloured = [...document.querySelectorAll('[style*="--class-colour"]')];
   return coloured.map(el => ({
     tag: el.tagName.toLowerCase() + '.' + [...el.classList].join('.'),
-    text: el.innerText.trim(),
+    text: el.textContent.trim(),  // blocks off screen are not laid out (content-visibility): no innerText
     chip: el.classList.contains('chip'),
     contrast: el.classList.contains('chip')
       ? ratio(getComputedStyle(el).color, getComputedStyle(el).backgroundColor) : null,
@@ -507,6 +528,7 @@ def class_colour_problems(page, codes: set[str]) -> list[str]:
     """Each element coloured by its class writes the class code; each chip's text has a contrast
     of 4.5:1 or more (WCAG AA) on the class colour, as the browser draws them."""
     problems = []
+    lay_everything_out(page)  # for the drawn colours of the chips off screen
     coloured = page.evaluate(CLASS_COLOURS_JS)
     if not coloured:
         return ["no element is coloured by its class"]
