@@ -274,7 +274,8 @@ def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page
                     pages.append(Page(urls.standings_after_round(season.championship, season.year, number),
                                       "standings.html", {**context, "standings": table, "latest": False,
                                                          "title": f"{context['title']} after round {number}",
-                                                         "titles": _title_status(season_tables, number)}))
+                                                         "titles": _title_status(season_tables, number),
+                                                         "moves": _moves(season_tables, table)}))
             events = season.events
             for index, event in enumerate(events):
                 pages.append(Page(urls.event(event.key), "event.html", _event_context(
@@ -308,12 +309,34 @@ def _standings_context(site: Site, championship, season, season_tables) -> dict:
         "races": columns,
         "grids": _results_grids(season_tables, championship),
         "titles": _title_status(season_tables),
+        "moves": _moves(season_tables, season_tables.final),
         "rules": rules,
         "charts": progression_charts(
             season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions), [c.label for c in columns],
             {slug: person.name for slug, person in site.drivers.items()},
             {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total)),
     }
+
+
+def _moves(season_tables, table) -> dict:
+    """Places gained since the table after the round before (negative: lost), per table: the class
+    code, "teams" or "rookies" -> {driver or team: places}; one not in the earlier table is left
+    out (new). Empty after the first round with results."""
+    if table is None:
+        return {}
+    earlier = [number for number in season_tables.by_round if number < table.after_round]
+    if not earlier:
+        return {}
+    before = season_tables.by_round[max(earlier)]
+
+    def places(now_rows, then_rows) -> dict:
+        then = {row.key: row.position for row in then_rows}
+        return {row.key: then[row.key] - row.position for row in now_rows if row.key in then}
+
+    moves = {code: places(rows, dict(before.drivers).get(code, ())) for code, rows in table.drivers}
+    moves["teams"] = places(table.teams, before.teams)
+    moves["rookies"] = places(table.rookies, before.rookies)
+    return moves
 
 
 def _title_status(season_tables, after_round: int | None = None) -> dict:

@@ -290,12 +290,21 @@ def test_standings_page_names_the_champions(demo_site):
                       "class-masters": "Champion: Scott Blind , title decided after round 6"}
 
 
+def table_rows(table) -> list[dict[str, str]]:
+    """The rows of a table as {column heading: cell text}."""
+    headings = [th.get_text(strip=True) for th in table.select("thead th")]
+    return [dict(zip(headings, (td.get_text(" ", strip=True) for td in tr.find_all(["td", "th"])), strict=True))
+            for tr in table.select("tbody tr")]
+
+
+def standings_rows(output: Path, number: int | None, section: str = "class-pro") -> list[dict[str, str]]:
+    path = "carrera-cup/2025/standings/" + (f"after-round-{number}/" if number else "") + "index.html"
+    return table_rows(soup(output, path).select_one(f"section#{section} table.standings"))
+
+
 def test_standings_pages_after_each_round_show_the_brief_facts(demo_site):
     def leaders(number, section="class-pro", count=2):
-        page = soup(demo_site, f"carrera-cup/2025/standings/after-round-{number}/index.html")
-        rows = page.select(f"section#{section} table.standings tbody tr")[:count]
-        return [(tr.find_all("td")[2].get_text(strip=True), tr.find_all("td")[4].get_text(strip=True))
-                for tr in rows]
+        return [(row["Driver"], row["Gap"]) for row in standings_rows(demo_site, number, section)[:count]]
 
     assert leaders(5) == [("Riley Dickinson", "—"), ("Ryan Yardley", "−2")]  # before Indianapolis
     assert leaders(6) == [("Ryan Yardley", "—"), ("Riley Dickinson", "−10")]  # after it
@@ -304,7 +313,21 @@ def test_standings_pages_after_each_round_show_the_brief_facts(demo_site):
     page = soup(demo_site, "carrera-cup/2025/standings/after-round-6/index.html")
     assert page.select_one("section#class-masters .title-status").get_text(" ", strip=True) == \
         "Champion: Scott Blind"
-    teams = [tr.find_all("td")[1].get_text(strip=True) for tr in
-             soup(demo_site, "carrera-cup/2025/standings/after-round-5/index.html")
-             .select("section#teams table.standings tbody tr")[:2]]
+    teams = [row["Team"] for row in standings_rows(demo_site, 5, "teams")[:2]]
     assert teams == ["Topp Racing", "Kellymoss"]
+
+
+def test_standings_show_who_moved_since_the_round_before(demo_site):
+    """The brief: Dickinson led Yardley before Indianapolis (round 6), Yardley led after it; Blind
+    led the Masters before and after."""
+    moved = {row["Driver"]: row["+/−"] for row in standings_rows(demo_site, 6)}
+    assert (moved["Ryan Yardley"], moved["Riley Dickinson"]) == ("▲ 1 up", "▼ 1 down")
+    assert {row["Driver"]: row["+/−"] for row in standings_rows(demo_site, 6, "class-masters")}["Scott Blind"] \
+        == "– no change"
+    before = {row["Driver"]: int(row["Pos"].rstrip("=")) for row in standings_rows(demo_site, 5)}
+    for row in standings_rows(demo_site, 6):  # each move is the difference of the two tables' places
+        if row["Driver"] in before and row["+/−"] != "– no change":
+            arrow, places, _ = row["+/−"].split()
+            gained = int(places) if arrow == "▲" else -int(places)
+            assert before[row["Driver"]] - int(row["Pos"].rstrip("=")) == gained, row
+    assert all("+/−" not in row for row in standings_rows(demo_site, 1))  # nothing before round 1
