@@ -56,6 +56,7 @@ class Site:
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
     next_due: datetime | None = None  # when a story held back for its date comes due
+    image_sizes: dict = field(default_factory=dict)  # a story's image -> its (width, height) in pixels
     laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
     @cached_property
@@ -85,12 +86,15 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     # the same for every story: digested once, only when a cache is there to use it
     linking_inputs = functools.cache(lambda: fingerprint((events, season_keys, class_codes, names.names)))
     event_keys = KeysByEnding(events)
+    image_sizes = {}
     for article in articles:
         if article.event_ref:
             key = _resolve_event(article, events, event_keys, problems)
             if key:
                 article_event[article.slug] = key
-        _check_image(article, config, problems)
+        size = _checked_image_size(article, config, problems)
+        if size:
+            image_sizes[article.image] = size
 
     def season_of(article) -> str:
         return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
@@ -140,6 +144,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     return Site(
         config=config,
         next_due=(publishing or Publishing()).next_due(content.articles, ZoneInfo(config.timezone)),
+        image_sizes=image_sizes,
         articles=tuple(articles),
         seasons=seasons,
         events=events,
@@ -203,17 +208,35 @@ def _with_mentions(slugs: tuple[str, ...], mentioned, kind: str) -> tuple[str, .
     return tuple(dict.fromkeys(slugs + tuple(key for k, key in mentioned if k == kind)))
 
 
-def _check_image(article: Article, config: SiteConfig, problems: Problems) -> None:
+def _checked_image_size(article: Article, config: SiteConfig, problems: Problems) -> tuple[int, int] | None:
+    """The (width, height) of the story's image, read from the file's header, so that its page can
+    hold the image's place before it loads (None for a full URL, or a size the header does not
+    tell); a missing file or one outside static/ is an error."""
     image = article.image
     if not image or image.startswith(("http://", "https://")):
-        return
+        return None
     name = image.lstrip("/")
     if not name.startswith("static/"):
         problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} is not under static/",
                      "put the file in the site's static/ folder and write /static/<name>")
-    elif config.static_file(name.removeprefix("static/")) is None:
+        return None
+    path = config.static_file(name.removeprefix("static/"))
+    if path is None:
         problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} does not exist",
                      f"add the file {name} to the site, or fix the path")
+        return None
+    return _image_size(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=4096)
+def _image_size(path: str, modified: int) -> tuple[int, int] | None:
+    import imagesize  # the header reader Sphinx uses: PNG, JPEG, GIF, WebP, AVIF, SVG and more
+
+    try:
+        width, height = imagesize.get(path)
+    except (OSError, ValueError):
+        return None
+    return (int(width), int(height)) if width > 0 and height > 0 else None
 
 
 def _freeze(mapping: dict) -> dict:

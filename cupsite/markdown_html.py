@@ -41,6 +41,7 @@ for _tag, _names in {"a": {"data-footnote-ref", "data-footnote-backref", "data-f
                      "ol": {"start"}}.items():
     _SANITIZED_ATTRIBUTES[_tag] = _SANITIZED_ATTRIBUTES.get(_tag, set()) | _names
 _HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_IMG_WITHOUT_LOADING = re.compile(r"<img(?![^>]*\sloading=)")
 _ALIGN = re.compile(r'<(th|td) align="(left|right|center)">')
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _TAG = re.compile(r"<[^>]+>")
@@ -64,6 +65,8 @@ def _convert(text: str, raw_html: str = "sanitize") -> tuple[str, tuple[tuple[in
                                                                     extensions=_SANITIZED_EXTENSIONS),
                          tags=_SANITIZED_TAGS, attributes=_SANITIZED_ATTRIBUTES, link_rel=None,
                          url_schemes={"http", "https", "mailto", "tel"}, strip_comments=True)
+    if "<img" in body:  # images in the text load as they are scrolled to (the writer's own loading= stands)
+        body = _IMG_WITHOUT_LOADING.sub('<img loading="lazy" decoding="async"', body)
     # HTML5 has no align attribute; the table's alignment becomes a style
     if ' align="' in body:  # a plain search first: most stories have no aligned column
         body = _ALIGN.sub(lambda m: f'<{m.group(1)} style="text-align: {m.group(2)}">', body)

@@ -239,6 +239,7 @@ def _article_context(site: Site, tables: Tables, article) -> dict:
         "article_teams": tuple(site.teams[t] for t in site.article_teams[article.slug]),
         "related": tuple(by_slug[s] for s in site.related[article.slug]),
         "description": article.summary,
+        "image_size": site.image_sizes.get(article.image),
         "share_image": (article.image if urls.is_external(article.image)
                         else urls.absolute(site.config.base_url, article.image.lstrip("/"))) if article.image else None,
     }

@@ -9,11 +9,11 @@ from cupsite.build import build
 from cupsite.config import load_config
 
 from .conftest import SITES, copy_site
-from .test_browser import CONFIGS, browser, serve  # noqa: F401  (browser is a fixture)
+from .test_browser import CONFIGS, browser, expect, serve  # noqa: F401  (browser is a fixture)
 
 
 def test_typing_a_name_finds_the_story(browser, demo_site):  # noqa: F811
-    assert (Path(demo_site) / "pagefind" / "pagefind-ui.js").is_file()
+    assert (Path(demo_site) / "pagefind" / "pagefind.js").is_file()
     prefix = urlsplit(load_config(CONFIGS["demo"]).base_url).path
     with serve(Path(demo_site), prefix) as url:
         page = browser.new_page()
@@ -22,8 +22,8 @@ def test_typing_a_name_finds_the_story(browser, demo_site):  # noqa: F811
         try:
             page.goto(url + "index.html")
             page.get_by_role("navigation", name="Main").get_by_role("link", name="Search").click()
-            page.locator(".pagefind-ui__search-input").fill("Jeansonne")
-            results = page.locator(".pagefind-ui__result-link")
+            page.get_by_role("searchbox", name="Search the stories, drivers, teams and events").fill("Jeansonne")
+            results = page.locator("#search-results li > a")
             results.first.wait_for(timeout=10_000)
             titles = results.all_inner_texts()
             assert "Jeansonne's first win makes history; Yardley stretches his lead" in titles, titles
@@ -40,9 +40,10 @@ def test_the_search_box_in_the_header_searches(browser, demo_site):  # noqa: F81
             page.goto(url + "drivers/index.html")
             page.get_by_role("searchbox", name="Search the site").fill("Sofronas")
             page.keyboard.press("Enter")
-            results = page.locator(".pagefind-ui__result-link")
+            results = page.locator("#search-results li > a")
             results.first.wait_for(timeout=10_000)
             assert "James Sofronas" in results.all_inner_texts()
+            expect(page.get_by_role("status")).to_contain_text("found for “Sofronas”")
         finally:
             page.close()
 
