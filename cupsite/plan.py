@@ -116,10 +116,12 @@ def _home(site: Site, tables: Tables) -> Page:
             leaders = tuple((code, rows[:3]) for code, rows in season_tables.final.drivers if rows)
         if season_tables.races:
             latest = season_tables.sessions[season_tables.races[-1]]
+    upcoming = _next_event(site, tables)
     return Page(urls.HOME, "home.html", {
         "title": site.config.title,
         "stories": site.articles[:HOME_STORIES],
-        "next_event": _next_event(site, tables),
+        "next_event": upcoming,
+        "next_sessions": _first_session_and_race(site, upcoming) if upcoming else (),
         "current_season": current,
         "season_complete": bool(current) and tables.season(current.championship, current.year).complete,
         "leaders": leaders,
@@ -132,6 +134,15 @@ def current_season(site: Site, tables: Tables):
     """The newest season that has results (the one the title fight is about), else the newest."""
     return max(site.seasons, default=None,
                key=lambda s: (bool(tables.season(s.championship, s.year).races), s.year, s.championship))
+
+
+def _first_session_and_race(site: Site, event: Event) -> tuple:
+    """The sessions the home page names for the next event: its first, and its first race."""
+    schedule = _schedule(site, event, None)
+    first_race = next((s for s in schedule if s.info.type in RACES), None)
+    if first_race is None or not schedule or first_race is schedule[0]:
+        return schedule[:1]
+    return (schedule[0], first_race)
 
 
 def _next_event(site: Site, tables: Tables) -> Event | None:

@@ -233,3 +233,18 @@ def test_build_date_decides_which_stories_wait_whatever_the_cache_holds(tmp_path
     result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"), "--build-date", "6 June"])
     assert result.exit_code == 2
     assert "'6 June' is not a date; write YYYY-MM-DD or YYYY-MM-DDTHH:MM" in result.output
+
+
+def test_home_names_the_next_events_first_race_in_local_time_with_a_map(tmp_path):
+    """The mini season's round 3, Gamma, has no results yet: its race 1 starts at 15:00 on 7 June
+    2024 at Alpha Park (Europe/London, so BST)."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    track = site / "content" / "tracks" / "alpha-park.md"
+    track.write_text(track.read_text(encoding="utf-8").replace(
+        "turns: 12\n", "turns: 12\nmap: https://www.openstreetmap.org/?mlat=51.5&mlon=-0.1\n"), encoding="utf-8")
+    output = build(site / "cupsite.toml", tmp_path / "output").output
+    card = page(output, "index.html").select_one("section.next-event")
+    assert card.select_one(".event-name").get_text(strip=True) == "Gamma"
+    assert "Race 1: Fri 7 Jun, 15:00 BST" in card.get_text(" ", strip=True)
+    assert card.find("time")["datetime"] == "2024-06-07T15:00:00"
+    assert card.find("a", string="Map")["href"] == "https://www.openstreetmap.org/?mlat=51.5&mlon=-0.1"
