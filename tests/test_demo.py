@@ -331,3 +331,14 @@ def test_standings_show_who_moved_since_the_round_before(demo_site):
             gained = int(places) if arrow == "▲" else -int(places)
             assert before[row["Driver"]] - int(row["Pos"].rstrip("=")) == gained, row
     assert all("+/−" not in row for row in standings_rows(demo_site, 1))  # nothing before round 1
+
+
+def test_driver_page_header_shows_number_class_team_and_standing(demo_site):
+    """Yardley: car #22 of Topp Racing in Pro (the entry list), the 2025 Pro champion (the brief)."""
+    page = soup(demo_site, "drivers/ryan-yardley/index.html")
+    header = page.select_one("p.driver-header")
+    assert header.select_one(".car-number").get_text(strip=True) == "#22"
+    assert header.select_one(".chip").get_text(strip=True) == "PRO"
+    assert header.find("a", string="Topp Racing") is not None
+    assert page.select_one("p.driver-standing").get_text(" ", strip=True).startswith(
+        "Carrera Cup 2025: 1st in ExxonMobil Pro with")
