@@ -270,6 +270,13 @@ def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page
             "championship": championship,
             "seasons": tuple(reversed(seasons)),
         }))
+        # what the season pages' switchers offer: this championship's seasons, and the others' latest
+        switchers = {
+            "championship_seasons": tuple(seasons),
+            "other_championships": tuple((other, by_championship[other.slug][-1])
+                                         for other in site.config.championships
+                                         if other.slug != championship.slug and by_championship.get(other.slug)),
+        }
         for season in seasons:
             season_tables = tables.season(season.championship, season.year)
             pages.append(Page(urls.season(season.championship, season.year), "calendar.html", {
@@ -278,8 +285,9 @@ def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page
                 "season": season,
                 "season_tables": season_tables,
                 "rounds": tuple(_round_summary(site, season_tables, e) for e in season.events),
+                **switchers,
             }))
-            context = _standings_context(site, championship, season, season_tables)
+            context = {**_standings_context(site, championship, season, season_tables), **switchers}
             pages.append(Page(urls.standings(season.championship, season.year), "standings.html", context))
             for number, table in season_tables.by_round.items():
                 if table is not season_tables.final:

@@ -342,3 +342,12 @@ def test_driver_page_header_shows_number_class_team_and_standing(demo_site):
     assert header.find("a", string="Topp Racing") is not None
     assert page.select_one("p.driver-standing").get_text(" ", strip=True).startswith(
         "Carrera Cup 2025: 1st in ExxonMobil Pro with")
+
+
+def test_season_switchers_link_the_same_page_of_each_season(demo_site):
+    for kind, path in (("standings", "carrera-cup/{}/standings/index.html"), ("calendar", "carrera-cup/{}/index.html")):
+        switcher = soup(demo_site, path.format(2025)).select_one("nav.switcher")
+        assert switcher.select_one("[aria-current=page]").get_text(strip=True) == "2025", kind
+        link = switcher.find("a", string="2026")
+        assert (Path(demo_site) / path.format(2025)).parent.joinpath(link["href"]).resolve() == \
+            (Path(demo_site) / path.format(2026)).resolve(), kind
