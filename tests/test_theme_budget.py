@@ -99,3 +99,24 @@ def test_every_page_kind_works_with_javascript_off(browser, demo_site, kind):  #
 def test_the_demo_has_every_page_kind_the_javascript_test_opens(demo_site):
     kinds = page_kinds(Path(demo_site), ["carrera-cup"])
     assert all(kinds[kind] for kind in JS_OFF_KINDS if kind != "search")
+
+
+def test_a_printed_table_is_black_on_white_without_the_sites_navigation(browser, demo_site):  # noqa: F811
+    """Printed from a phone in the dark scheme: black on white, no menus, round links or search, and
+    no class's table split between two sheets."""
+    page = browser.new_page(color_scheme="dark")
+    try:
+        page.goto((Path(demo_site) / "carrera-cup/2025/standings/after-round-6/index.html").as_uri())
+        page.emulate_media(media="print", color_scheme="dark")
+        style = page.evaluate("""() => {
+          const css = s => document.querySelector(s) && getComputedStyle(document.querySelector(s));
+          return {ink: css('body').color, paper: css('html').backgroundColor,
+                  hidden: ['.site-header nav', '.site-search', '.round-nav', '.switcher', '.breadcrumbs']
+                          .map(s => css(s) ? css(s).display : 'none'),
+                  block: css('section.class-block').breakInside, table: css('table.standings').breakInside};
+        }""")
+        assert (style["ink"], style["paper"]) == ("rgb(0, 0, 0)", "rgb(255, 255, 255)")
+        assert style["hidden"] == ["none"] * 5
+        assert (style["block"], style["table"]) == ("avoid", "avoid")
+    finally:
+        page.close()
