@@ -623,3 +623,18 @@ def test_the_lap_chart_of_a_race_is_drawn_and_fits_a_phone(demo_site, demo_url, 
     drawn = pro.locator("g.line polyline").evaluate_all("lines => lines.map(l => l.getBBox().width)")
     assert len(drawn) >= 10 and min(drawn) > 0, drawn  # every Pro car's line has length on screen
     assert not watch.problems, watch.problems
+
+
+def test_a_phone_shows_each_drivers_points_and_gap_without_scrolling_the_table(demo_site, demo_url, tab):
+    """The standings put points and the gap to the leader right after the name: at 390 px they are
+    inside the table's visible part for every class."""
+    page, watch = tab
+    page.set_viewport_size(PHONE)
+    page.goto(demo_url + "carrera-cup/2025/standings/after-round-6/index.html", wait_until="load")
+    lay_everything_out(page)
+    cut = page.evaluate("""() => [...document.querySelectorAll('section.class-block table.standings')].map(t => {
+        const visible = t.parentElement.getBoundingClientRect().right;
+        const gap = [...t.querySelectorAll('thead th')].find(th => th.textContent === 'Gap');
+        return gap.getBoundingClientRect().right - visible; })""")
+    assert len(cut) == 3 and max(cut) <= 0, cut
+    assert not watch.problems, watch.problems
