@@ -638,3 +638,25 @@ def test_a_phone_shows_each_drivers_points_and_gap_without_scrolling_the_table(d
         return gap.getBoundingClientRect().right - visible; })""")
     assert len(cut) == 3 and max(cut) <= 0, cut
     assert not watch.problems, watch.problems
+
+
+@pytest.mark.parametrize("path", ["carrera-cup/2025/indianapolis/index.html", "carrera-cup/2025/standings/index.html"])
+def test_the_class_filter_shows_one_class_then_all_again(demo_site, demo_url, tab, path):
+    """With JavaScript, buttons beside the class links show one class's tables at a time."""
+    page, watch = tab
+    page.set_viewport_size(PHONE)
+    page.goto(demo_url + path, wait_until="load")
+    blocks = page.locator("section.class-block")
+    shown = "() => [...document.querySelectorAll('section.class-block')].filter(b => !b.hidden).map(b => b.id)"
+    everything = page.evaluate(shown)
+    assert len(everything) >= 3
+    filters = page.locator("p.class-filter")
+    filters.get_by_role("button", name=re.compile(r"Pro-Am$")).click()
+    expect(filters.get_by_role("button", name=re.compile(r"Pro-Am$"))).to_have_attribute("aria-pressed", "true")
+    only = page.evaluate(shown)
+    assert only and all(block_id.endswith("proam") for block_id in only), only
+    assert len(only) == sum(1 for block_id in everything if block_id.endswith("proam"))
+    filters.get_by_role("button", name="All classes").click()
+    assert page.evaluate(shown) == everything
+    assert blocks.count() == len(everything)
+    assert not watch.problems, watch.problems

@@ -89,6 +89,10 @@ def test_every_page_kind_works_with_javascript_off(browser, demo_site, kind):  #
         elif kind == "standings":
             page.get_by_role("navigation", name="Tables").get_by_role("link").last.click()
             assert page.url.endswith(("#teams", "#rookies")), page.url
+        elif kind == "event":  # the class links jump to the class's table of the latest session
+            page.get_by_role("navigation", name="Classes").get_by_role("link").last.click()
+            assert re.search(r"#[a-z0-9-]+-masters$", page.url), page.url
+            assert page.locator("p.class-filter").count() == 0  # the filter's buttons need JavaScript
         main_nav = page.get_by_role("navigation", name="Main")
         main_nav.get_by_role("link", name="Drivers", exact=True).click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Drivers")
