@@ -56,7 +56,7 @@ class Site:
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
     next_due: datetime | None = None  # when a story held back for its date comes due
-    image_sizes: dict = field(default_factory=dict)  # a story's image -> its (width, height) in pixels
+    image_sizes: dict = field(default_factory=dict)  # a story's or a profile's image -> its (width, height) in pixels
     laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
     @cached_property
@@ -92,9 +92,14 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
             key = _resolve_event(article, events, event_keys, problems)
             if key:
                 article_event[article.slug] = key
-        size = _checked_image_size(article, config, problems)
+        size = _checked_image_size(article.image, article.source.path, article.lines.get("image"), config, problems)
         if size:
             image_sizes[article.image] = size
+    for profile in content.drivers + content.teams + content.tracks:
+        image = profile.fields.get("image")
+        size = _checked_image_size(image, profile.source.path, profile.lines.get("image"), config, problems)
+        if size:
+            image_sizes[image] = size
 
     def season_of(article) -> str:
         return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
@@ -208,21 +213,21 @@ def _with_mentions(slugs: tuple[str, ...], mentioned, kind: str) -> tuple[str, .
     return tuple(dict.fromkeys(slugs + tuple(key for k, key in mentioned if k == kind)))
 
 
-def _checked_image_size(article: Article, config: SiteConfig, problems: Problems) -> tuple[int, int] | None:
-    """The (width, height) of the story's image, read from the file's header, so that its page can
-    hold the image's place before it loads (None for a full URL, or a size the header does not
-    tell); a missing file or one outside static/ is an error."""
-    image = article.image
+def _checked_image_size(image: str, source: str, line: int | None, config: SiteConfig,
+                        problems: Problems) -> tuple[int, int] | None:
+    """The (width, height) of a story's or a profile's image, read from the file's header, so that
+    its page can hold the image's place before it loads (None for a full URL, or a size the header
+    does not tell); a missing file or one outside static/ is an error."""
     if not image or image.startswith(("http://", "https://")):
         return None
     name = image.lstrip("/")
     if not name.startswith("static/"):
-        problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} is not under static/",
+        problems.add(source, line, f"the image {image!r} is not under static/",
                      "put the file in the site's static/ folder and write /static/<name>")
         return None
     path = config.static_file(name.removeprefix("static/"))
     if path is None:
-        problems.add(article.source.path, article.lines.get("image"), f"the image {image!r} does not exist",
+        problems.add(source, line, f"the image {image!r} does not exist",
                      f"add the file {name} to the site, or fix the path")
         return None
     return _image_size(str(path), path.stat().st_mtime_ns)

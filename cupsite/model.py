@@ -63,6 +63,7 @@ class Profile:
     source: Source
     aliases: tuple[str, ...] = ()
     paths: tuple = ()  # body_links.BodyLink: each path the biography links to
+    lines: dict = field(default_factory=dict, compare=False)  # front matter key -> line, where needed
 
 
 @dataclass(frozen=True)

@@ -509,6 +509,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
         pages.append(Page(urls.driver(slug), "driver.html", {
             "title": person.name,
             "person": person,
+            "image_size": _profile_image_size(site, person),
             "records": tuple((record, _weekends(site, record)) for record in tables.driver_seasons.get(slug, ())),
             "career": tables.driver_career.get(slug),
             "articles": tuple(by_slug[s] for s in site.driver_articles.get(slug, ())),
@@ -518,6 +519,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
         records = tables.team_seasons.get(slug, ())
         pages.append(Page(urls.team(slug), "team.html", {
             "title": person.name,
+            "image_size": _profile_image_size(site, person),
             "person": person,
             "records": records,
             "career": tables.team_career.get(slug),
@@ -556,6 +558,10 @@ def _weekends(site: Site, record) -> tuple[Weekend, ...]:
         grouped.setdefault(event_key, []).append((session, row))
     return tuple(Weekend(site.events[key], tuple(rows), sum(row.points for _, row in rows))
                  for key, rows in grouped.items())
+
+
+def _profile_image_size(site: Site, person) -> tuple[int, int] | None:
+    return site.image_sizes.get(person.profile.fields.get("image")) if person.profile else None
 
 
 def _latest_records(records_by_slug: dict) -> dict:

@@ -248,3 +248,31 @@ def test_home_names_the_next_events_first_race_in_local_time_with_a_map(tmp_path
     assert "Race 1: Fri 7 Jun, 15:00 BST" in card.get_text(" ", strip=True)
     assert card.find("time")["datetime"] == "2024-06-07T15:00:00"
     assert card.find("a", string="Map")["href"] == "https://www.openstreetmap.org/?mlat=51.5&mlon=-0.1"
+
+
+def test_a_profile_photo_is_shown_with_its_size_and_checked_like_a_storys(tmp_path):
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    (site / "static" / "img").mkdir(parents=True)
+    # a 3x2 PNG: the signature, then the IHDR chunk that carries the width and height
+    (site / "static" / "img" / "ann.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (3).to_bytes(4, "big") + (2).to_bytes(4, "big")
+        + b"\x08\x02\x00\x00\x00" + b"\x00" * 4)
+    profile = site / "content" / "drivers" / "ann-able.md"
+    text = profile.read_text(encoding="utf-8")
+    profile.write_text(text.replace("name: Ann Able\n", "name: Ann Able\nimage: /static/img/ann.png\n"),
+                       encoding="utf-8")
+    output = build(site / "cupsite.toml", tmp_path / "output").output
+    photo = page(output, "drivers/ann-able/index.html").select_one("img.profile-image")
+    assert (photo["src"], photo["width"], photo["height"]) == ("../../static/img/ann.png", "3", "2")
+    assert (output / "static" / "img" / "ann.png").is_file()
+
+    for image, message in (("/static/img/none.png", "the image '/static/img/none.png' does not exist"),
+                           ("../../etc/passwd", "the image path '../../etc/passwd' leaves the site")):
+        profile.write_text(text.replace("name: Ann Able\n", f"name: Ann Able\nimage: {image}\n"), encoding="utf-8")
+        result = CliRunner().invoke(main, ["build", "--no-cache", "--config", str(site / "cupsite.toml")])
+        assert result.exit_code == 1
+        assert f"content/drivers/ann-able.md:3: error: {message}" in result.output

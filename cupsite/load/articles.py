@@ -47,7 +47,7 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
                      f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
         slug = slugify(slug)
     image = fields.text("image")
-    if image and not _safe_link(image):
+    if image and not stays_in_site(image):
         fields.error("image", f"the image path {image!r} leaves the site",
                      "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
         image = ""
@@ -95,7 +95,7 @@ def localize_paths(body_html: str, page_path: str, path: Path, document, problem
     return body_html, tuple(link for link in paths if link.target is not None)
 
 
-def _safe_link(link: str) -> bool:
+def stays_in_site(link: str) -> bool:
     if link.startswith(("https://", "http://")):
         return True
     return ".." not in link.split("/") and "\\" not in link and ":" not in link

@@ -11,7 +11,7 @@ from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
 from ..timing import parse_time
-from .articles import localize_paths
+from .articles import localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields
 from .files import file_bytes
@@ -60,10 +60,14 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         extra["lap_record"] = _lap_record(path, fields, problems)
         if extra["lap_record"] is None:
             del extra["lap_record"]
+    if "image" in extra and not (isinstance(extra["image"], str) and stays_in_site(extra["image"])):
+        problems.add(path, fields.line_of("image"), f"the image path {extra['image']!r} leaves the site",
+                     "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
+        del extra["image"]
     body_html, _ = markdown_to_html(document.body, raw_html)
     body_html, paths = localize_paths(body_html, PAGE_OF[kind](path.stem), path, document, problems)
     return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),
-                   fields.names("aliases"), paths)
+                   fields.names("aliases"), paths, {"image": fields.line_of("image")} if "image" in extra else {})
 
 
 def _lap_record(path: Path, profile: Fields, problems: Problems) -> dict | None:
