@@ -5,17 +5,19 @@ root, `../other-story/` from the page the text is published on. Each becomes a `
 link (see `mentions.resolve_links`), made relative to whichever page shows the text, or absolute
 in a feed, so it works at a domain root, under a sub-path and opened from disk. A path that climbs
 above the site's root is refused; whether the rest exist is checked once the pages are planned
-(`missing_targets`).
+(`broken_path_errors`).
 
 Full URLs (https:, mailto:, ...), `#anchors` within the page and `cupsite:` links are left alone."""
 
 from __future__ import annotations
 
+import difflib
 import html
 import posixpath
 import re
 from dataclasses import dataclass
 
+from .errors import ContentError
 from .mentions import SCHEME
 
 SITE_KIND = "site"
@@ -69,10 +71,11 @@ def site_path(written: str, page_path: str) -> str | None:
             parts.pop()
         elif part not in ("", "."):
             parts.append(part)
+    names_a_folder = joined.endswith(("/", "/.", "/.."))
     if parts and parts[-1] == "index.html":
         parts.pop()
-        joined = "/"
-    folder = not parts or joined.endswith(("/", "/.", "/..")) or "." not in parts[-1]
+        names_a_folder = True
+    folder = not parts or names_a_folder or "." not in parts[-1]
     target = "/".join(parts) + ("/" if folder and parts else "")
     return target + question_mark + query + hash_mark + anchor
 
@@ -83,20 +86,34 @@ def split_target(target: str) -> tuple[str, str]:
     return target[:end], target[end:]
 
 
-def missing_targets(links: tuple[BodyLink, ...], page_paths: set[str], static_file) -> list[BodyLink]:
-    """The links whose path is neither a page of the site nor a file of its static folders
-    (`static_file(name)` finds one under static/)."""
-    missing = []
-    for link in links:
-        if link.target is None:
-            continue
-        path, _ = split_target(link.target)
-        if path.startswith("static/"):
-            if static_file(path.removeprefix("static/")) is None:
-                missing.append(link)
-        elif path not in page_paths:
-            missing.append(link)
-    return missing
+def broken_path_errors(site, pages) -> list[ContentError]:
+    """An error for each path a story or a biography of the `site` links to that is neither one of
+    the planned `pages` nor a file of the static folders."""
+    texts = [(article.source, article.paths) for article in site.articles if article.paths]
+    texts += [(person.profile.source, person.profile.paths) for people in (site.drivers, site.teams, site.tracks)
+              for person in people.values() if person.profile is not None and person.profile.paths]
+    if not texts:
+        return []
+    page_paths = {page.path for page in pages}
+    errors = []
+    for source, paths in texts:
+        for link in paths:
+            path, _ = split_target(link.target)
+            found = (site.config.static_file(path.removeprefix("static/")) is not None if path.startswith("static/")
+                     else path in page_paths)
+            if not found:
+                errors.append(ContentError(source.path, link.line if link.line is not None else source.line,
+                                           f"the link {link.written!r} leads to no page or file of the site",
+                                           _hint_for(path, page_paths)))
+    return errors
+
+
+def _hint_for(path: str, page_paths: set[str]) -> str:
+    close = difflib.get_close_matches(path, page_paths, n=1, cutoff=0.8)
+    if close:
+        return f"did you mean /{close[0]}?"
+    return ("link to a page by its path from the site's root, such as /drivers/<slug>/, "
+            "or put the file in the site's static/ folder and write /static/<name>")
 
 
 def _line_of(written: str, source: str, first_line: int) -> int | None:

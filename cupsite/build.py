@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from . import stamps
 from .cache import BuildCache, using
 from .config import SiteConfig, load_config
-from .errors import ContentError, ContentErrors, Problems
+from .errors import ContentErrors, Problems
 from .parallel import alongside
 from .publishing import Publishing
 from .write import Staging, check_output_dir
@@ -161,39 +161,15 @@ def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache
 def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None) -> list[Page]:
     """The pages to render. A path a story or a biography links to that is neither one of them nor
     a static file is an error: the site would have a broken link."""
+    from .body_links import broken_path_errors
     from .plan import plan
 
     with using(cache):
         pages = plan(site, tables)
-    _check_linked_paths(site, pages)
-    return pages
-
-
-def _check_linked_paths(site: Site, pages: list[Page]) -> None:
-    from .body_links import missing_targets
-
-    texts = [(article.source, article.paths) for article in site.articles if article.paths]
-    texts += [(person.profile.source, person.profile.paths) for people in (site.drivers, site.teams, site.tracks)
-              for person in people.values() if person.profile is not None and person.profile.paths]
-    if not texts:
-        return
-    page_paths = {page.path for page in pages}
-    errors = [ContentError(source.path, link.line if link.line is not None else source.line,
-                           f"the link {link.written!r} leads to no page or file of the site",
-                           _hint_for(link, page_paths))
-              for source, paths in texts for link in missing_targets(paths, page_paths, site.config.static_file)]
+    errors = broken_path_errors(site, pages)
     if errors:
         raise ContentErrors(errors, list(site.warnings))
-
-
-def _hint_for(link, page_paths: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(link.target.partition("#")[0], page_paths, n=1, cutoff=0.8)
-    if close:
-        return f"did you mean /{close[0]}?"
-    return ("link to a page by its path from the site's root, such as /drivers/<slug>/, "
-            "or put the file in the site's static/ folder and write /static/<name>")
+    return pages
 
 
 def render_site(config: SiteConfig, publishing: Publishing | None = None,
