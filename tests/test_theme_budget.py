@@ -69,6 +69,9 @@ def test_images_hold_their_place_and_load_late(site, request):
     assert not problems, "\n".join(problems[:20])
 
 
+#: an A4 sheet less the stylesheet's 12 mm margins, in CSS pixels (96 to the inch)
+A4_PRINTABLE = {"width": round((210 - 24) / 25.4 * 96), "height": round((297 - 24) / 25.4 * 96)}
+
 JS_OFF_KINDS = ("home", "article", "calendar", "event", "standings", "standings-after-round", "driver", "team",
                 "news-page", "search")
 
@@ -106,12 +109,15 @@ def test_the_demo_has_every_page_kind_the_javascript_test_opens(demo_site):
 
 
 def test_a_printed_table_is_black_on_white_without_the_sites_navigation(browser, demo_site):  # noqa: F811
-    """Printed from a phone in the dark scheme: black on white, no menus, round links or search, and
-    no class's table split between two sheets."""
-    page = browser.new_page(color_scheme="dark")
+    """Printed from a phone in the dark scheme: black on white, no menus, round links or search, no
+    class's table split between two sheets, and the three classes' standings on the first sheet."""
+    page = browser.new_page(color_scheme="dark", viewport=A4_PRINTABLE)
     try:
         page.goto((Path(demo_site) / "carrera-cup/2025/standings/after-round-6/index.html").as_uri())
         page.emulate_media(media="print", color_scheme="dark")
+        ends = page.evaluate("() => [...document.querySelectorAll('section.class-block')]"
+                             ".map(s => s.getBoundingClientRect().bottom + scrollY)")
+        assert len(ends) == 3 and max(ends) <= A4_PRINTABLE["height"], ends  # the drivers' tables: one sheet
         style = page.evaluate("""() => {
           const css = s => document.querySelector(s) && getComputedStyle(document.querySelector(s));
           return {ink: css('body').color, paper: css('html').backgroundColor,
