@@ -233,6 +233,13 @@ def _checked_image_size(image: str, source: str, line: int | None, config: SiteC
     return _image_size(str(path), path.stat().st_mtime_ns)
 
 
+def static_image_size(config: SiteConfig, site_path: str) -> tuple[int, int] | None:
+    """The (width, height) of an image of the static folders by its site path ('static/img/a.png'),
+    if there is such a file and its header tells."""
+    path = config.static_file(site_path.removeprefix("static/"))
+    return _image_size(str(path), path.stat().st_mtime_ns) if path is not None else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _image_size(path: str, modified: int) -> tuple[int, int] | None:
     import imagesize  # the header reader Sphinx uses: PNG, JPEG, GIF, WebP, AVIF, SVG and more

@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from . import urls
+from . import body_links, urls
 from .cache import fingerprint, memoized
 from .calendars import calendar_files
 from .charts import progression_charts, surname
@@ -17,7 +17,7 @@ from .data import data_files
 from .embeds import split_body
 from .lapcharts import lap_chart
 from .laps import analyse
-from .link import Site
+from .link import Site, static_image_size
 from .model import Event
 from .records import LapRecords, lap_records
 from .score import RACES, ScoredSession, Tables
@@ -251,6 +251,7 @@ def _article_context(site: Site, tables: Tables, article) -> dict:
         "related": tuple(by_slug[s] for s in site.related[article.slug]),
         "description": article.summary,
         "image_size": site.image_sizes.get(article.image),
+        "body_image_sizes": _body_image_sizes(site, article.paths),
         "share_image": (article.image if urls.is_external(article.image)
                         else urls.absolute(site.config.base_url, article.image.lstrip("/"))) if article.image else None,
     }
@@ -510,6 +511,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
             "title": person.name,
             "person": person,
             "image_size": _profile_image_size(site, person),
+            "body_image_sizes": _body_image_sizes(site, person.profile.paths) if person.profile else {},
             "records": tuple((record, _weekends(site, record)) for record in tables.driver_seasons.get(slug, ())),
             "career": tables.driver_career.get(slug),
             "articles": tuple(by_slug[s] for s in site.driver_articles.get(slug, ())),
@@ -520,6 +522,7 @@ def _people(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]
         pages.append(Page(urls.team(slug), "team.html", {
             "title": person.name,
             "image_size": _profile_image_size(site, person),
+            "body_image_sizes": _body_image_sizes(site, person.profile.paths) if person.profile else {},
             "person": person,
             "records": records,
             "career": tables.team_career.get(slug),
@@ -558,6 +561,18 @@ def _weekends(site: Site, record) -> tuple[Weekend, ...]:
         grouped.setdefault(event_key, []).append((session, row))
     return tuple(Weekend(site.events[key], tuple(rows), sum(row.points for _, row in rows))
                  for key, rows in grouped.items())
+
+
+def _body_image_sizes(site: Site, paths) -> dict:
+    """The size of each static file a story's or a profile's text links to, by site path: the text's
+    images get their width and height when the page is rendered (the page's key holds them, so an
+    image changed in size renders its pages again)."""
+    sizes = {}
+    for link in paths:
+        path = body_links.split_target(link.target)[0]
+        if path.startswith("static/") and path not in sizes:
+            sizes[path] = static_image_size(site.config, path)
+    return {path: size for path, size in sizes.items() if size}
 
 
 def _profile_image_size(site: Site, person) -> tuple[int, int] | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import functools
 import os
 import pickle
+import re
 import sys
 import traceback
 from dataclasses import dataclass
 from datetime import date, datetime
+from html import unescape as html_unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -160,6 +162,9 @@ _MENTION_PATHS = {"driver": urls.driver, "team": urls.team, "track": urls.track,
 def _relative_links(context, html: str) -> str:
     """A story's or a profile's `cupsite:` links as links relative to the page being rendered."""
     url = context["url"]
+    sizes = context.get("body_image_sizes")
+    if sizes and "<img" in html:
+        html = _IMAGE.sub(lambda match: _sized(match, sizes), html)
 
     def address(kind: str, key: str) -> str:
         if kind == body_links.SITE_KIND:  # a path the writer wrote: the site path, then any ?query#anchor
@@ -168,6 +173,20 @@ def _relative_links(context, html: str) -> str:
         return url(_MENTION_PATHS[kind](key))
 
     return resolve_links(html, address)
+
+
+_IMAGE = re.compile(r'<img\b([^>]*?)\s?/?>')
+_SITE_SOURCE = re.compile(r'\ssrc="cupsite:site/([^"?#]+)')
+
+
+def _sized(match: re.Match, sizes: dict) -> str:
+    """An <img> of the text with its file's width and height, unless the writer gave some."""
+    attributes = match.group(1)
+    source = _SITE_SOURCE.search(attributes)
+    size = sizes.get(html_unescape(source.group(1))) if source else None
+    if size is None or " width=" in attributes or " height=" in attributes:
+        return match.group(0)
+    return f'<img{attributes} width="{size[0]}" height="{size[1]}">'
 
 
 def _absolute_address(base_url: str, kind: str, key: str) -> str:

@@ -109,3 +109,27 @@ def test_a_path_to_nothing_is_refused_with_a_suggestion(site):
     assert f"{STORY}:{line}: error: the link '/static/img/no-such-grid.jpg' leads to no page or file" in output
     assert f"{PROFILE}:{profile_line}: error: the link '/news/no-such-story/' leads to no page" in output
     assert re.search(r"3 problems found; nothing was written", output), output
+
+
+def png(width: int, height: int) -> bytes:
+    """A PNG's signature and IHDR chunk: what a reader of image sizes looks at."""
+    return (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + width.to_bytes(4, "big") + height.to_bytes(4, "big")
+            + b"\x08\x02\x00\x00\x00" + b"\x00" * 4)
+
+
+def test_an_image_in_a_storys_text_gets_its_files_size_even_after_the_file_changes(site):
+    (site / "static" / "img").mkdir(parents=True)
+    (site / "static" / "img" / "grid.png").write_bytes(png(30, 20))
+    append(site, STORY, "![The grid](/static/img/grid.png) and ![sized](/static/img/grid.png \"t\")")
+    append(site, PROFILE, "![Ann](../../static/img/grid.png)")
+
+    def built_images(path: str) -> list[tuple]:
+        result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml")])  # with the cache
+        assert result.exit_code == 0, result.output
+        page = (site / "output" / path).read_text(encoding="utf-8")
+        return re.findall(r'<img [^>]*src="([^"]+)"[^>]*width="(\d+)" height="(\d+)"', page)
+
+    assert built_images("news/able-wins/index.html") == [("../../static/img/grid.png", "30", "20")] * 2
+    assert built_images("drivers/ann-able/index.html") == [("../../static/img/grid.png", "30", "20")]
+    (site / "static" / "img" / "grid.png").write_bytes(png(40, 50))  # same name, another size
+    assert built_images("news/able-wins/index.html") == [("../../static/img/grid.png", "40", "50")] * 2
