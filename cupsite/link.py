@@ -230,14 +230,18 @@ def _checked_image_size(image: str, source: str, line: int | None, config: SiteC
         problems.add(source, line, f"the image {image!r} does not exist",
                      f"add the file {name} to the site, or fix the path")
         return None
-    return _image_size(str(path), path.stat().st_mtime_ns)
+    return _file_image_size(path)
 
 
 def static_image_size(config: SiteConfig, site_path: str) -> tuple[int, int] | None:
     """The (width, height) of an image of the static folders by its site path ('static/img/a.png'),
     if there is such a file and its header tells."""
     path = config.static_file(site_path.removeprefix("static/"))
-    return _image_size(str(path), path.stat().st_mtime_ns) if path is not None else None
+    return _file_image_size(path) if path is not None else None
+
+
+def _file_image_size(path) -> tuple[int, int] | None:
+    return _image_size(str(path), path.stat().st_mtime_ns)  # read again only when the file changed
 
 
 @functools.lru_cache(maxsize=4096)
