@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from . import stamps
 from .cache import BuildCache, using
 from .config import SiteConfig, load_config
-from .errors import ContentErrors, Problems
+from .errors import ContentError, ContentErrors, Problems
 from .parallel import alongside
 from .publishing import Publishing
 from .write import Staging, check_output_dir
@@ -24,6 +24,15 @@ if TYPE_CHECKING:
 
 # The stages are imported where they run: a build that finds nothing changed never needs them,
 # and importing them (Jinja, iCalendar, YAML...) is most of the time such a build takes.
+
+
+@dataclass
+class BuildProgress:
+    """How far a build went, for a caller that must say truly what became of the output when the
+    build stops early (interrupted, a full disk, a bug)."""
+
+    output: Path | None = None  # the output folder, once checked
+    published: bool = False  # the new site has taken the old one's place
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,10 @@ def _loaded_and_linked(config: SiteConfig, publishing: Publishing | None, proble
                        ) -> tuple[Content, Site]:
     from .link import link
     from .load import load_content
+    from .site_files import site_file_problems
 
     content = load_content(config, problems)
+    problems.items.extend(site_file_problems(config))
     return content, link(content, config, problems, publishing or Publishing())
 
 
@@ -109,11 +120,15 @@ def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple
 
 
 def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None,
-          cache: BuildCache | None = None, cache_dir: Path | None = None) -> BuildResult:
+          cache: BuildCache | None = None, cache_dir: Path | None = None,
+          progress: BuildProgress | None = None) -> BuildResult:
     """Build the site into `output`. With `cache_dir`, the cache is kept there between runs, and
-    when nothing the last build read has changed, its output stands and nothing is built."""
+    when nothing the last build read has changed, its output stands and nothing is built.
+    `progress`, if given, is told when the new site is published: after that, a failure to keep
+    the cache only warns (the next build does more work), it never fails the build."""
+    progress = progress if progress is not None else BuildProgress()
     config = load_config(config_path)
-    output = check_output_dir(output if output is not None else config.root / "output", config)
+    output = progress.output = check_output_dir(output if output is not None else config.root / "output", config)
     publishing = (publishing or Publishing()).in_zone(ZoneInfo(config.timezone))
     if publishing.now is None:  # one moment for the whole build, and for its stamp
         publishing = replace(publishing, now=publishing.moment())
@@ -127,20 +142,52 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
 
     site, tables, pages = planned(config, publishing, cache)
     staging = Staging(output, config, cache_dir)
+    kept = _CacheKeeping(cache_dir)
     with staging.abandoned_on_failure():
         # What the cache holds so far is written while the workers render: only page digests
         # (and what the build drops) are left to write at the end. A build that fails after this
         # leaves a cache whose entries are still true; it is the stamp that says a build finished.
-        with alongside(lambda: cache.save(cache_dir)) if cache_dir is not None else nullcontext():
+        with alongside(lambda: kept.attempt(cache.save, cache_dir)) if cache_dir is not None else nullcontext():
             files = render_pages(pages, site, tables, cache, staging)
-        count = staging.publish(files)
+        try:
+            count = staging.publish(files)
+        finally:
+            progress.published = staging.published
+    kept.failure = kept.failure or staging.unsaved
     if cache is not None:
         cache.finish_build()
     if cache_dir is not None:
-        cache.save(cache_dir)
-        stamps.save(cache_dir, stamps.Stamp(inputs, stamps.output_stamp(output, staging.manifest), site.next_due,
-                                            len(pages), count, tuple(site.warnings), publishing.now))
-    return BuildResult(output, len(pages), count, tuple(site.warnings), site, tables, cache)
+        kept.attempt(cache.save, cache_dir)
+        kept.attempt(stamps.save, cache_dir, stamps.Stamp(
+            inputs, stamps.output_stamp(output, staging.manifest), site.next_due, len(pages), count,
+            tuple(site.warnings), publishing.now), required=kept.failure is None)
+    return BuildResult(output, len(pages), count, tuple(site.warnings) + kept.warnings(), site, tables, cache)
+
+
+class _CacheKeeping:
+    """Saves the build cache without letting a cache folder that cannot be written (read-only, a
+    full disk) fail a build: the site does not depend on it. The first failure is kept, to warn
+    of, and no stamp is saved after one (a stamp says the cache is complete)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.failure: OSError | None = None
+
+    def attempt(self, save, *arguments, required: bool = True) -> None:
+        if not required:
+            return
+        try:
+            save(*arguments)
+        except OSError as error:
+            self.failure = self.failure or error
+
+    def warnings(self) -> tuple[ContentError, ...]:
+        if self.failure is None:
+            return ()
+        reason = self.failure.strerror or str(self.failure)
+        return (ContentError(str(self.folder), None, f"the build cache could not be saved: {reason}",
+                             "the site was built and published; the next build does all its work again. "
+                             "Make the folder writable, or build with --no-cache", "warning"),)
 
 
 @dataclass(frozen=True)

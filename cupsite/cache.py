@@ -249,7 +249,8 @@ def fingerprint(value) -> bytes:
 def digest(*parts: bytes | str) -> bytes:
     hasher = xxhash.xxh3_128()
     for part in parts:
-        data = part.encode("utf-8") if isinstance(part, str) else part
+        # a file name that is not UTF-8 holds lone surrogates: digested as its bytes (the load reports it)
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "little"))
         hasher.update(data)
     return hasher.digest()

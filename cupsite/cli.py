@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import signal
@@ -14,12 +15,13 @@ from pathlib import Path
 
 import click
 
+from .build import BuildProgress
 from .build import build as build_site
 from .errors import ContentErrors
 from .publishing import Publishing, parse_build_date
 
 CACHE_FOLDER = ".cupsite-cache"
-EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 2, 130
+EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 2, 3, 130
 # After a change, `serve` renders the pages open in a browser, has them reload, and renders the
 # rest this long after: by then the reloaded pages have been asked for, with what they load.
 FINISH_AFTER_RELOAD = 0.4
@@ -65,21 +67,26 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
     # collector's passes find little: without them the build is 10-15% faster.
     gc.disable()
     cache_dir = None if no_cache else config_path.resolve().parent / CACHE_FOLDER
+    progress = BuildProgress()
     try:
         result = build_site(config_path, output, Publishing(drafts=drafts, future=future, now=build_date),
-                            cache_dir=cache_dir)
+                            cache_dir=cache_dir, progress=progress)
     except ContentErrors as failure:
         report(failure)
         sys.exit(EXIT_CONTENT)
     except KeyboardInterrupt:
-        click.echo("Interrupted; the previous output is unchanged.", err=True)
+        click.echo(f"Interrupted; {_what_became_of_the_output(progress)}", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except Exception as error:  # a bug in cupsite, not in the content: say so plainly
+    except Exception as error:
         if os.environ.get("CUPSITE_DEBUG"):
             raise
+        if isinstance(error, OSError) and error.errno in SYSTEM_ERRORS:
+            click.echo(system_failure(error, progress), err=True)
+            sys.exit(EXIT_SYSTEM)
+        # a bug in cupsite, not in the content: say so plainly
         click.echo(f"cupsite failed unexpectedly: {type(error).__name__}: {error}\n"
                    "    hint: this is a bug in cupsite; run again with CUPSITE_DEBUG=1 for details and "
-                   "report it. The previous output is unchanged.", err=True)
+                   f"report it. {_what_became_of_the_output(progress).capitalize()}", err=True)
         sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
@@ -95,6 +102,35 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
                    f"output was not there to take them from.\n    hint: in CI, keep {result.output.name}/ "
                    "between runs as well as .cupsite-cache/", err=True)
     _end_now(result)
+
+
+# What the system, not cupsite or the content, can stop a build with: the disk, the permissions.
+SYSTEM_ERRORS = {
+    errno.ENOSPC: "free some space on that disk, then build again",
+    errno.EDQUOT: "the disk quota is used up: free some space, then build again",
+    errno.EFBIG: "a file is larger than this system lets the build write (ulimit -f)",
+    errno.EROFS: "the file system is mounted read-only: build on a writable one, or give --output a folder there",
+    errno.EACCES: "make the folder writable for this user, or give --output a folder that is",
+    errno.EPERM: "make the folder writable for this user, or give --output a folder that is",
+    errno.EBUSY: "the folder is in use (a mount point, or open elsewhere): give --output another folder",
+    errno.EXDEV: "the output and the folder beside it are on different file systems: give --output "
+                 "a folder inside the mounted one",
+    errno.EIO: "the disk reported an input/output error: check it before building again",
+}
+
+
+def system_failure(error: OSError, progress: BuildProgress) -> str:
+    """What the system stopped the build with, on which file, and what became of the output."""
+    where = error.filename or progress.output
+    where = f" ({where})" if where else ""
+    return (f"the system stopped the build: {error.strerror or error}{where}; {_what_became_of_the_output(progress)}\n"
+            f"    hint: {SYSTEM_ERRORS[error.errno]}")
+
+
+def _what_became_of_the_output(progress: BuildProgress) -> str:
+    if progress.published:
+        return "the new site had been published, but the build cache was not saved."
+    return "the output folder is as it was."
 
 
 def _end_now(*kept) -> None:

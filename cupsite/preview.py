@@ -27,7 +27,7 @@ from .plan import Page
 from .publishing import Publishing
 from .render import render_pages
 from .score import Tables
-from .write import STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
+from .write import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class Preview:
         self.cache.watched_changes = frozenset(changed) if changed is not None else None
         try:
             config = load_config(self.config_path)
-            output = check_output_dir(self.output, config)
+            output = check_output_dir(self.output, config, PREVIEW)
             content, site, tables = prepare_unchecked(config, Publishing(drafts=True, future=True), self.cache)
             pages = plan_site(site, tables, self.cache)
             open_pages = self._open(pages)
@@ -123,7 +123,7 @@ class Preview:
             warnings = site_warnings(unfinished.content, unfinished.site, self.cache)
             self.cache.finish_build()
             if unfinished.previous is None:
-                write_site(files, unfinished.output, unfinished.config)
+                write_site(files, unfinished.output, unfinished.config, purpose=PREVIEW)
                 written = list(files)
             else:
                 written = update_site(files, unfinished.output, unfinished.config, unfinished.previous)

@@ -305,6 +305,8 @@ def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCach
         if isinstance(outcome, ContentError):
             errors.append(outcome)
             continue
+        if isinstance(outcome, OSError):
+            raise outcome
         if staging is None:
             output[relative] = outcome
         else:
@@ -355,9 +357,8 @@ def _page_outcome(renderer: _PageRenderer, keys: _PageKeys | None, cache: BuildC
         return key, rendered
     try:
         return key, staging.write(relative, rendered)
-    except OSError as error:
-        return key, ContentError(str(staging.output), None, f"could not write {relative}: {error}",
-                                 "check the free space and the permissions of the output folder's parent")
+    except OSError as error:  # the system's doing (a full disk): raised by the caller, as the CLI tells them
+        return key, error
 
 
 MAX_TEMPLATE_ERRORS = 20  # one broken template fails every page that uses it: show a few

@@ -60,7 +60,11 @@ def _listing(folder: Path, prefix: str = "") -> list[str]:
     for directory, _, files in os.walk(folder):
         inside = prefix + directory[start:] + "/" if len(directory) >= start else prefix
         for name in files:
-            info = os.stat(os.path.join(directory, name))
+            path = os.path.join(directory, name)
+            try:
+                info = os.stat(path)
+            except FileNotFoundError:  # a link to nothing: the load reports it
+                info = os.lstat(path)
             rows.append(_row(inside + name, info.st_size, info.st_mtime_ns))
     return rows
 

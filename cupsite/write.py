@@ -18,33 +18,100 @@ from pathlib import Path
 
 import xxhash
 
-from .config import THEME_DIR, SiteConfig
+from .config import SiteConfig
 from .errors import ContentError, ContentErrors
+from .site_files import STATIC_FOLDER, static_files
 
 # the output's folders of copied files, beside the pages (the site's and theme's static files, and
 # Pagefind's index), which the write's manifest of pages does not list
-STATIC_FOLDER, SEARCH_INDEX_FOLDER = "static", "pagefind"
+SEARCH_INDEX_FOLDER = "pagefind"
 COPIED_FOLDERS = (STATIC_FOLDER, SEARCH_INDEX_FOLDER)
 
 
-def check_output_dir(output: Path, config: SiteConfig) -> Path:
-    output = output.resolve()
+# A file cupsite writes at the top of every folder it builds a site into. A build replaces its
+# output folder whole, so it only ever replaces a folder that holds this file (or a new or empty
+# one): never a folder of the user's that --output named by mistake (.git, templates/, ...).
+OWNER_FILE = ".cupsite-output"
+BUILT, PREVIEW = "build", "preview"  # what wrote the folder: `cupsite build`, or `cupsite serve` (drafts too)
+_OWNER_TEXT = "This folder was written by `cupsite {purpose}`, which replaces it whole; keep nothing of yours here.\n"
+# An output of a cupsite from before the owner file: these files of the built-in theme tell it.
+_EARLIER_OUTPUT = ("index.html", "static/cupsite.css")
+
+
+def owner_file(purpose: str) -> bytes:
+    return _OWNER_TEXT.format(purpose=purpose).encode("utf-8")
+
+
+def check_output_dir(output: Path, config: SiteConfig, purpose: str = BUILT) -> Path:
+    """The output folder, made absolute, if a build (or, with `purpose` PREVIEW, the preview) may
+    replace it: it does not exist, is empty, or holds what cupsite wrote there for the same
+    purpose. Anything else is refused with the reason, before anything is written."""
+    given = Path(os.path.abspath(output))
+    if given.is_symlink():  # checked on the name as given: resolving would follow it out of the site
+        raise _refused(given, f"the output folder is a symbolic link (to {os.readlink(given)})",
+                       "cupsite does not write through links; give the folder itself")
+    output = given.resolve()
     root = config.root.resolve()
     if output == Path(output.anchor) or output == root or output in root.parents:
-        raise ContentErrors([ContentError(str(output), None, "refusing to use this folder as the output",
-                                          "choose an output folder inside the site, e.g. output/")])
+        raise _refused(output, "refusing to use this folder as the output",
+                       "choose an output folder inside the site, e.g. output/")
+    for name, folder in (("content/", config.content_dir), ("templates/", config.templates_dir),
+                         ("static/", config.static_dir)):
+        folder = folder.resolve()
+        if output == folder or folder in output.parents or output in folder.parents:
+            raise _refused(output, f"the output folder would overwrite the site's {name}",
+                           "choose a folder of its own, e.g. output/")
     if (output / "content").exists() or (output / "cupsite.toml").exists():
-        raise ContentErrors([ContentError(str(output), None, "the output folder holds a site's sources",
-                                          "choose an empty folder or the default output/")])
-    if output == config.content_dir.resolve() or config.content_dir.resolve() in output.parents:
-        raise ContentErrors([ContentError(str(output), None, "the output folder is inside content/",
-                                          "choose a folder outside content/, e.g. output/")])
+        raise _refused(output, "the output folder holds a site's sources",
+                       "choose an empty folder or the default output/")
+    if output.exists() and not output.is_dir():
+        raise _refused(output, "the output is a file, not a folder",
+                       "cupsite does not replace it; give a folder's name, e.g. output/")
+    if output.is_dir():
+        if os.path.ismount(output):
+            raise _refused(output, "the output folder is a mount point",
+                           "a build makes the new site beside the old one and swaps the two, which a mount "
+                           f"point cannot be; give a folder inside it, e.g. {output / 'site'}")
+        written_by = folder_owner(output)
+        if written_by != purpose and (written_by is not None or any(output.iterdir())):
+            raise _refused(output, *_not_owned(written_by, purpose))
     return output
 
 
-def write_site(files: dict[str, bytes], output: Path, config: SiteConfig, cache_dir: Path | None = None) -> int:
+def folder_owner(folder: Path) -> str | None:
+    """What wrote `folder`: BUILT, PREVIEW, or None when cupsite did not (as far as it can tell)."""
+    try:
+        text = (folder / OWNER_FILE).read_bytes()
+    except OSError:
+        text = None
+    for purpose in (BUILT, PREVIEW):
+        if text == owner_file(purpose):
+            return purpose
+    if text is None and all((folder / name).is_file() for name in _EARLIER_OUTPUT):
+        return BUILT
+    return None
+
+
+def _not_owned(written_by: str | None, purpose: str) -> tuple[str, str]:
+    if written_by == PREVIEW:
+        return ("the output folder holds a preview of `cupsite serve`, with drafts",
+                "give the build a folder of its own, e.g. output/ (or delete this one)")
+    if written_by == BUILT:
+        return ("the folder holds a site that `cupsite build` published",
+                "the preview, with its drafts, needs a folder of its own: leave out --output")
+    return (f"the folder is not empty and was not written by cupsite (it has no {OWNER_FILE})",
+            "cupsite replaces its output folder whole, so it only uses a new or empty folder or one it "
+            "wrote; choose another, e.g. output/")
+
+
+def _refused(output: Path, message: str, hint: str) -> ContentErrors:
+    return ContentErrors([ContentError(str(output), None, message, hint)])
+
+
+def write_site(files: dict[str, bytes], output: Path, config: SiteConfig, cache_dir: Path | None = None,
+               purpose: str = BUILT) -> int:
     """Write every file, copy the static files, swap the result into `output`; return the file count."""
-    staging = Staging(output, config, cache_dir)
+    staging = Staging(output, config, cache_dir, purpose)
     with staging.abandoned_on_failure():
         return staging.publish(files)
 
@@ -63,19 +130,24 @@ class Staging:
 
     `write` is called in the render workers, so pages are written on every core."""
 
-    def __init__(self, output: Path, config: SiteConfig, cache_dir: Path | None = None):
-        self.output = check_output_dir(output, config)
+    def __init__(self, output: Path, config: SiteConfig, cache_dir: Path | None = None, purpose: str = BUILT):
+        self.output = check_output_dir(output, config, purpose)
         self.config = config
+        self.purpose = purpose
+        self.published = False  # whether the new site has taken the old one's place
+        self.unsaved: OSError | None = None  # why the manifests could not be kept, if they could not
         self.output.parent.mkdir(parents=True, exist_ok=True)
         self._spare = self.output.parent / f".{self.output.name}.spare"
         self._manifests = _Manifests(cache_dir) if cache_dir is not None else None
         _remove_leftovers(self.output)
         self.folder = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.new-{os.getpid()}-", dir=self.output.parent))
-        known = self._manifests.spare if self._manifests is not None and self._spare.is_dir() else None
+        # The spare is a site this cupsite retired; a folder of that name it did not write is left alone
+        spare_is_ours = self._spare.is_dir() and not self._spare.is_symlink() and folder_owner(self._spare) == purpose
+        known = self._manifests.spare if self._manifests is not None and spare_is_ours else None
         if known is not None:
             os.rmdir(self.folder)
             os.rename(self._spare, self.folder)  # from here on a failure deletes it: it is no longer a known state
-        elif self._spare.exists():
+        elif spare_is_ours:
             _discard(_set_aside(self._spare))
         self._reused = known is not None
         self._known: dict = known or {}  # what the folder holds: path -> (size, time, digest)
@@ -129,23 +201,28 @@ class Staging:
     def publish(self, files: dict[str, bytes]) -> int:
         """Write `files`, copy the static files, build the search index and swap the folder into
         place; return the number of files the site has."""
+        files = {**files, OWNER_FILE: owner_file(self.purpose)}
         for relative, data in sorted(files.items()):
             self.record(relative, self.write(relative, data))
         staging = self.folder
-        if self._reused:  # what the spare held and the new site does not
-            _remove_files(staging, self._known.keys() - self.manifest.keys())
         count = len(self.manifest)
-        count += _copy_static(THEME_DIR / "static", staging / STATIC_FOLDER)
-        count += _copy_static(self.config.static_dir, staging / STATIC_FOLDER)
+        static = static_files(self.config)
+        count += _copy_static(static, staging / STATIC_FOLDER)
         if self._reused:
+            # Exactly the new site's files: whatever else the spare holds goes, whether its manifest
+            # knew of it or not (a file put there by hand, by another tool, by an older cupsite).
             shutil.rmtree(staging / SEARCH_INDEX_FOLDER, ignore_errors=True)
-            _remove_strays(staging / STATIC_FOLDER, {name.split("/", 1)[1] for name in _static_names(self.config)})
+            _remove_strays(staging, self.manifest.keys() | {f"{STATIC_FOLDER}/{name}" for name in static})
         if self.config.search:
             count += index_for_search(staging)
         replaced = _swap(staging, self.output, self._spare if self._manifests is not None else None)
+        self.published = True
         if self._manifests is not None:
-            self._manifests.save(current=dict(sorted(self.manifest.items())),
-                                 spare=self._manifests.current if replaced else None)
+            try:
+                self._manifests.save(current=dict(sorted(self.manifest.items())),
+                                     spare=self._manifests.current if replaced else None)
+            except OSError as error:  # the site is published; the next build only has less to go on
+                self.unsaved = error
         return count
 
 
@@ -195,46 +272,28 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _static_names(config: SiteConfig) -> set[str]:
-    names = set()
-    for source in (THEME_DIR / "static", config.static_dir):
-        if source.is_dir():
-            names |= {(Path(STATIC_FOLDER) / p.relative_to(source)).as_posix()
-                      for p in source.rglob("*") if p.is_file()}
-    return names
-
-
-def _remove_files(folder: Path, relatives) -> None:
-    """Delete these files below `folder`, and the folders they leave empty."""
-    for relative in sorted(relatives):
-        path = folder / relative
-        path.unlink(missing_ok=True)
-        parent = path.parent
-        while parent != folder and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
-
-
-def _remove_strays(folder: Path, wanted: set[str]) -> None:
-    """Delete every file and folder below `folder` that is not wanted."""
+def _remove_strays(folder: Path, wanted) -> None:
+    """Delete every file, link and folder below `folder` that is not wanted (paths relative to
+    `folder`, with /), and the folders left empty."""
     for directory, folders, names in os.walk(folder, topdown=False):
-        for name in names:
+        links = [name for name in folders if os.path.islink(os.path.join(directory, name))]
+        for name in (*names, *links):  # a link to a folder is removed as a link, never followed
             path = os.path.join(directory, name)
             if os.path.relpath(path, folder).replace(os.sep, "/") not in wanted:
                 os.unlink(path)
         for name in folders:
             path = os.path.join(directory, name)
-            if not os.listdir(path):
+            if not os.path.islink(path) and not os.listdir(path):
                 os.rmdir(path)
 
 
 def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes],
-                complete: bool = True) -> list[str]:
+                complete: bool = True, purpose: str = PREVIEW) -> list[str]:
     """The preview's write: bring `output` up to date in place, writing only the files whose bytes
     differ from the previous build's and removing those it no longer has. Each file is replaced
     whole, so the server never sends half of one. Returns the paths written. With `complete`
     false, `files` is only part of the site (the pages open in a browser): nothing is removed."""
-    output = check_output_dir(output, config)
+    output = check_output_dir(output, config, purpose)
     folder = str(output)
     written = [path for path, data in sorted(files.items())
                if previous.get(path) != data or not os.path.isfile(os.path.join(folder, path))]
@@ -246,19 +305,14 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
         os.replace(partial, target)
     for path in sorted(previous.keys() - files.keys()) if complete else ():
         (output / path).unlink(missing_ok=True)
-    static = _sync_static([THEME_DIR / "static", config.static_dir], output / STATIC_FOLDER)
+    static = _sync_static(static_files(config), output / STATIC_FOLDER)
     return written + static
 
 
-def _sync_static(sources: list[Path], target: Path) -> list[str]:
-    """Copy the static files that are new or changed (a later folder overrides an earlier one) and
-    remove those that are gone. A copy keeps its source's time, so size and time tell a change
-    without reading every photo again."""
-    wanted: dict[Path, Path] = {}
-    for source in sources:
-        if source.is_dir():
-            wanted.update({path.relative_to(source): path for path in source.rglob("*")
-                           if path.is_file() and not path.is_symlink()})
+def _sync_static(static: dict[str, Path], target: Path) -> list[str]:
+    """Copy the static files that are new or changed and remove those that are gone. A copy keeps
+    its source's time, so size and time tell a change without reading every photo again."""
+    wanted = {Path(name): path for name, path in static.items()}
     copied = []
     for relative, path in sorted(wanted.items()):
         destination = target / relative
@@ -302,18 +356,13 @@ def index_for_search(site: Path, started: Callable[[subprocess.Popen], None] | N
     return sum(1 for p in (site / SEARCH_INDEX_FOLDER).rglob("*") if p.is_file())
 
 
-def _copy_static(source: Path, target: Path) -> int:
-    if not source.is_dir():
-        return 0
-    count = 0
-    for path in sorted(source.rglob("*")):
-        if path.is_file() and not path.is_symlink():
-            destination = target / path.relative_to(source)
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            destination.unlink(missing_ok=True)  # never written into: see Staging
-            shutil.copyfile(path, destination)
-            count += 1
-    return count
+def _copy_static(static: dict[str, Path], target: Path) -> int:
+    for name, path in static.items():
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        destination.unlink(missing_ok=True)  # never written into: see Staging
+        shutil.copyfile(path, destination)
+    return len(static)
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
@@ -337,11 +386,18 @@ def _swap(staging: Path, output: Path, spare: Path | None) -> bool:
         retired = staging  # the name the new site had now holds the old one
     else:
         retired = _set_aside(output)
-        os.rename(staging, output)  # between the two renames there is no output: a kill here leaves none
-    if spare is not None and not spare.exists():
-        os.rename(retired, spare)
-    else:
-        _discard(retired)
+        try:
+            os.rename(staging, output)  # between the two renames there is no output: a kill here leaves none
+        except BaseException:
+            os.rename(retired, output)  # the old site back in its place
+            raise
+    try:
+        if spare is not None and not spare.exists():
+            os.rename(retired, spare)
+            return True
+    except OSError:  # the new site is in place: keeping the old one as a spare is only an economy
+        pass
+    _discard(retired)
     return True
 
 
