@@ -94,6 +94,9 @@ class Preview:
                                     started)
             files = render_pages(open_pages, site, tables, self.cache)
             written = tuple(update_site(files, output, config, self._files, complete=False))
+            # The open pages are good again: they reload now, so they must not get the list of
+            # problems of an earlier build (a page left that fails shows it again, in `finish`).
+            self.app.problems = []
             rendered = {id(page) for page in open_pages}
             rest = [page for page in pages if id(page) not in rendered]
             self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
