@@ -49,11 +49,11 @@ def rename_first_story(site) -> None:
 
 
 @contextmanager
-def preview(site):
+def preview(site, *options: str):
     """`cupsite serve` running on the site; yields its port."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
-                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               str(port), *options], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         yield port
         assert server.poll() is None, "the server stopped"
@@ -92,9 +92,9 @@ def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_
 
 def test_serve_rewrites_only_the_files_a_change_affects(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "site")
-    with preview(site) as port:
+    with preview(site, "--output", "preview") as port:  # kept on disk, to look at
         assert "Able wins the opener" in fetch(f"http://127.0.0.1:{port}/news/able-wins/index.html")
-        output = site / "output"
+        output = site / "preview"
         story_page, standings = output / "news/able-wins/index.html", output / "cup/2024/standings/index.html"
         before = {path: path.stat().st_mtime_ns for path in (story_page, standings)}
         rename_first_story(site)
