@@ -147,7 +147,7 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
     Drafts and stories dated in the future are shown. After a change, the pages open in a
     browser are rebuilt and reloaded first, and the rest of the site just after. When a change
     breaks the content, the problems are printed here and shown in the browser. The preview is
-    written to a temporary folder, never to the build's output/."""
+    written to a temporary folder (or the one --output names), never to the build's output/."""
     import shutil
     import tempfile
 
