@@ -137,7 +137,7 @@ def shown_by_file(problems) -> list[str]:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Keep the preview, drafts included, in this folder (not the build's output/) "
                    "[default: a temporary folder, removed when the server stops].")

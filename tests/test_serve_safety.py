@@ -263,3 +263,16 @@ def test_a_port_in_use_is_told_in_a_sentence(tmp_path):
     assert f"port {port} is in use: stop the other server or pass --port {port + 1}" in printed
     assert "Traceback" not in printed
     assert not (site / "output").exists()
+
+
+def test_a_port_out_of_range_is_refused(tmp_path):
+    """Not wrapped around to another port (70000 would serve on 4464)."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    served = Served(site, port=70000)
+    try:
+        status = served.process.wait(timeout=30)
+    finally:
+        served.stop()
+    assert status == 2
+    assert "70000 is not in the range 1<=x<=65535" in served.printed()
+    assert "Traceback" not in served.printed()
