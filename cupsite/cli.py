@@ -173,20 +173,24 @@ def shown_by_file(problems) -> list[str]:
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the preview is built [default: output/ beside the configuration].")
+              help="Keep the preview, drafts included, in this folder (not the build's output/) "
+                   "[default: a temporary folder, removed when the server stops].")
 def serve(config_path: Path, port: int, output: Path | None) -> None:
     """Preview the site on http://127.0.0.1:PORT/, rebuilding and reloading on every change.
 
     Drafts and stories dated in the future are shown. After a change, the pages open in a
     browser are rebuilt and reloaded first, and the rest of the site just after. When a change
-    breaks the content, the problems are printed here and shown in the browser."""
-    from livereload import Server
+    breaks the content, the problems are printed here and shown in the browser. The preview is
+    written to a temporary folder (or the one --output names), never to the build's output/."""
+    import shutil
+    import tempfile
+
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
-    from .preview import ChangeWatcher, Preview
+    from .preview import ChangeWatcher, PortUnavailable, Preview, PreviewServer
 
     shown_warnings: set = set()
 
@@ -225,7 +229,16 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
             tell_warnings(outcome.warnings)
 
     root = config_path.resolve().parent
-    preview = Preview(config_path, (output or root / "output").resolve(), on_finished=finished)
+    if output is not None and output.resolve() == root / "output":
+        # a later `cupsite build` would take the preview's files, drafts and all, for its own
+        raise click.BadParameter("output/ is where `cupsite build` writes the site: choose another folder, "
+                                 "or leave --output out for a temporary one", param_hint="--output")
+    # A terminate ends the preview as Ctrl+C does, through the cleanup below (Python's default
+    # would leave a Pagefind run writing into the output, and the temporary folder behind).
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
+    scratch = Path(tempfile.mkdtemp(prefix="cupsite-preview-")) if output is None else None
+    preview = Preview(config_path, output.resolve() if output is not None else scratch / "site",
+                      on_finished=finished)
 
     def changed(paths: list[str]) -> None:
         rebuild(paths)
@@ -233,16 +246,21 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         if preview.unfinished:  # the rest once the open pages have reloaded
             IOLoop.current().call_later(FINISH_AFTER_RELOAD, preview.finish)
 
-    # A terminate ends the preview as Ctrl+C does, through the cleanup below (Python's default
-    # would leave a Pagefind run writing into the output).
-    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
     try:
-        rebuild()
         watcher = ChangeWatcher([root / "content", root / "templates", root / "static"], config_path, changed)
-        server = Server(preview.app, watcher=watcher)
-        server.serve(host="127.0.0.1", port=port, open_url_delay=None)
+        try:
+            server = PreviewServer(preview.app, watcher, port)
+        except PortUnavailable as error:
+            click.echo(str(error), err=True)
+            sys.exit(EXIT_USAGE)
+        click.echo(f"The preview is written to {preview.output}"
+                   f"{' (removed when the server stops)' if scratch is not None else ''}.")
+        rebuild()
+        server.run()
     finally:
         preview.close()
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
 
 
 @main.command()

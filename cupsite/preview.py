@@ -4,6 +4,7 @@ message), so the writer sees the mistake where they look."""
 
 from __future__ import annotations
 
+import errno
 import gc
 import html
 import mimetypes
@@ -15,7 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import watchfiles
+from livereload import Server
+from livereload.handlers import LiveReloadHandler, LiveReloadJSHandler
+from livereload.server import LiveScriptContainer
 from livereload.watcher import Watcher
+from tornado import web
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
 
 from .build import plan_site, prepare_unchecked, site_warnings
 from .cache import BuildCache
@@ -94,6 +101,9 @@ class Preview:
                                     started)
             files = render_pages(open_pages, site, tables, self.cache)
             written = tuple(update_site(files, output, config, self._files, complete=False))
+            # The open pages are good again: they reload now, so they must not get the list of
+            # problems of an earlier build (a page left that fails shows it again, in `finish`).
+            self.app.problems = []
             rendered = {id(page) for page in open_pages}
             rest = [page for page in pages if id(page) not in rendered]
             self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
@@ -223,6 +233,10 @@ class _SearchIndexer:
         process = self._process
         if process is not None:
             process.kill()
+            try:  # gone before the output is removed, or it would write the folder again
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
 
 
 # How long the watcher waits for more changes once one has come: a save is one or two file
@@ -277,7 +291,9 @@ class PreviewApp:
         return set(self._shown)
 
     def __call__(self, environ, start_response):
-        path = environ.get("PATH_INFO", "/")
+        path = self._decoded(environ.get("PATH_INFO", "/"))
+        if path is None:
+            return self._respond(start_response, "400 Bad Request", "text/plain; charset=utf-8", b"Bad request\n")
         if self._before_serving is not None:
             self._before_serving(self._relative(path))
         if self.problems and (path.endswith("/") or path.endswith(".html")):
@@ -301,13 +317,26 @@ class PreviewApp:
             del self._shown[next(iter(self._shown))]
 
     @staticmethod
+    def _decoded(path: str) -> str | None:
+        """The path asked for, or None if no file can have that name: WSGI hands it over as the
+        URL's bytes read as Latin-1, and file names are UTF-8 without NUL."""
+        try:
+            path = path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return None
+        return None if "\0" in path else path
+
+    @staticmethod
     def _relative(path: str) -> str:
         relative = path.lstrip("/")
         return relative + "index.html" if relative == "" or relative.endswith("/") else relative
 
     def _file(self, path: str) -> Path | None:
-        target = (self.output / self._relative(path)).resolve()
-        if self.output not in target.parents or not target.is_file():  # nothing outside the output
+        try:
+            target = (self.output / self._relative(path)).resolve()
+            if self.output not in target.parents or not target.is_file():  # nothing outside the output
+                return None
+        except OSError:  # e.g. a name longer than the file system allows: no such file
             return None
         return target
 
@@ -329,3 +358,86 @@ class PreviewApp:
                 f"margin:2rem;line-height:1.5}}li{{margin:.5rem 0}}code{{background:#f1f1f1;padding:0 .25rem}}"
                 f"</style></head><body><h1>The site cannot be built</h1><p>Fix {'these' if count != 1 else 'this'}"
                 f" and save: the page reloads by itself.</p><ol>{items}</ol></body></html>").encode("utf-8")
+
+
+class PortUnavailable(Exception):
+    """The preview's port cannot be listened on; the message says what to do."""
+
+
+# The hosts the preview answers to, each with the port; the live-reload socket accepts only pages
+# of these origins (http://host:port).
+OWN_HOSTS = ("127.0.0.1", "localhost", "[::1]")
+
+# livereload's snippet (as its Server adds to every page): loads livereload.js from the server
+# the page came from, which then opens the reload socket.
+LIVE_SCRIPT = (b'<script type="text/javascript">(function(){var s=document.createElement("script");'
+               b"var port=(window.location.port || (window.location.protocol == 'https:' ? 443: 80));"
+               b's.src="//"+window.location.hostname+":"+port+"/livereload.js?port="+port;'
+               b"document.head.appendChild(s);})();</script>")
+
+
+class PreviewServer(Server):
+    """livereload's server, answering only what is addressed to the preview itself: a page of
+    another site must not listen on the reload socket (it names each file saved, drafts
+    included), and a name of another site made to point at 127.0.0.1 (DNS rebinding) must not
+    read the preview. It listens from the start, before the first build, so that a port in use
+    is told at once; and it never sends a traceback (livereload turns Tornado's debug mode on,
+    which does)."""
+
+    def __init__(self, app, watcher: Watcher, port: int, host: str = "127.0.0.1"):
+        super().__init__(app, watcher=watcher)
+        self.port, self.host = port, host
+        try:
+            self._sockets = bind_sockets(port, host)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise PortUnavailable(f"port {port} is in use: stop the other server or pass "
+                                      f"--port {port + 1}") from None
+            raise PortUnavailable(f"cannot listen on port {port}: {error.strerror or error}") from None
+
+    def run(self) -> None:
+        """Serve until stopped (Ctrl+C, or an exception raised in the loop)."""
+        self.serve(port=self.port, host=self.host, debug=False, open_url_delay=None)
+
+    def application(self, port, host, liveport=None, debug=None, live_css=True) -> None:
+        """Called by `serve`: the handlers livereload's own would have (but its /forcereload,
+        which any page could call), each behind the check of the Host header."""
+        LiveReloadHandler.watcher = self.watcher
+        LiveReloadHandler.live_css = live_css
+        hosts = frozenset(f"{name}:{port}" for name in OWN_HOSTS)
+        handlers = [
+            (r"/livereload", _OwnOriginReloadHandler, {"origins": frozenset(f"http://{host}" for host in hosts)}),
+            (r"/livereload.js", LiveReloadJSHandler),
+            (r".*", web.FallbackHandler, {"fallback": LiveScriptContainer(self.app, LIVE_SCRIPT)}),
+        ]
+        HTTPServer(_OwnHostApplication(hosts, handlers)).add_sockets(self._sockets)
+
+
+class _OwnHostApplication(web.Application):
+    """Tornado's application, refusing every request whose Host header is not the preview's."""
+
+    def __init__(self, hosts: frozenset[str], handlers: list):
+        super().__init__(handlers)
+        self._hosts = hosts
+
+    def find_handler(self, request, **kwargs):
+        if request.headers.get("Host", "").lower() not in self._hosts:
+            return self.get_handler_delegate(request, _ForeignHostRefused)
+        return super().find_handler(request, **kwargs)
+
+
+class _ForeignHostRefused(web.RequestHandler):
+    def prepare(self) -> None:
+        self.set_status(403)
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish("Forbidden: the preview answers only to 127.0.0.1 and localhost\n")
+
+
+class _OwnOriginReloadHandler(LiveReloadHandler):
+    """livereload's socket, opened only by the preview's own pages (livereload accepts any)."""
+
+    def initialize(self, origins: frozenset[str]) -> None:
+        self._origins = origins
+
+    def check_origin(self, origin: str) -> bool:
+        return origin.lower() in self._origins

@@ -49,11 +49,11 @@ def rename_first_story(site) -> None:
 
 
 @contextmanager
-def preview(site):
+def preview(site, *options: str):
     """`cupsite serve` running on the site; yields its port."""
     port = free_port()
     server = subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
-                               str(port)], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                               str(port), *options], cwd=site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         yield port
         assert server.poll() is None, "the server stopped"
@@ -92,9 +92,9 @@ def test_a_content_error_is_shown_in_the_browser_and_the_server_keeps_going(tmp_
 
 def test_serve_rewrites_only_the_files_a_change_affects(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "site")
-    with preview(site) as port:
+    with preview(site, "--output", "preview") as port:  # kept on disk, to look at
         assert "Able wins the opener" in fetch(f"http://127.0.0.1:{port}/news/able-wins/index.html")
-        output = site / "output"
+        output = site / "preview"
         story_page, standings = output / "news/able-wins/index.html", output / "cup/2024/standings/index.html"
         before = {path: path.stat().st_mtime_ns for path in (story_page, standings)}
         rename_first_story(site)
@@ -242,3 +242,30 @@ def test_stopping_the_preview_stops_the_search_indexing_under_way(tmp_path, monk
         time.sleep(0.05)
     indexer.stop()
     assert running[0].wait(timeout=5) != 0  # killed, not finished
+
+
+def test_the_open_page_shows_the_site_again_by_itself_once_the_error_is_fixed(tmp_path, browser):  # noqa: F811
+    """In Chromium: the story is open, a save breaks it and the page turns into the list of
+    problems; the next save fixes it, and the page shows the story again with no one touching
+    the browser."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    story = site / "content" / "articles" / "2024-04-05-able-wins.md"
+    good = story.read_text(encoding="utf-8")
+    with preview(site) as port:
+        url = f"http://127.0.0.1:{port}/news/able-wins/index.html"
+        fetch(url)  # the server is up
+        page = browser.new_page()
+        try:
+            page.goto(url)
+            page.wait_for_function("window.LiveReload !== undefined")
+            page.wait_for_timeout(500)  # the reload socket connects just after the page loads
+            story.write_text(good.replace("drivers: [Ann Able, bob-baker]", "drivers: [Ann Abel, bob-baker]"),
+                             encoding="utf-8")
+            page.wait_for_function("document.title.includes('problem')", timeout=15_000)
+            page.wait_for_function("window.LiveReload !== undefined", timeout=15_000)
+            page.wait_for_timeout(500)
+            story.write_text(good, encoding="utf-8")
+            page.wait_for_function("document.querySelector('h1').textContent.includes('Able wins the opener')",
+                                   timeout=15_000)
+        finally:
+            page.close()
