@@ -233,6 +233,12 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         # a later `cupsite build` would take the preview's files, drafts and all, for its own
         raise click.BadParameter("output/ is where `cupsite build` writes the site: choose another folder, "
                                  "or leave --output out for a temporary one", param_hint="--output")
+    if output is not None:  # a folder of the user's is refused before the server starts, as a build refuses it
+        from .config import load_config
+        from .write import PREVIEW, check_output_dir
+
+        with _reported(ContentErrors, EXIT_CONTENT):
+            check_output_dir(output, load_config(config_path), PREVIEW)
     # A terminate ends the preview as Ctrl+C does, through the cleanup below (Python's default
     # would leave a Pagefind run writing into the output, and the temporary folder behind).
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))

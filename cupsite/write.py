@@ -33,13 +33,14 @@ COPIED_FOLDERS = (STATIC_FOLDER, SEARCH_INDEX_FOLDER)
 # one): never a folder of the user's that --output named by mistake (.git, templates/, ...).
 OWNER_FILE = ".cupsite-output"
 BUILT, PREVIEW = "build", "preview"  # what wrote the folder: `cupsite build`, or `cupsite serve` (drafts too)
-_OWNER_TEXT = "This folder was written by `cupsite {purpose}`, which replaces it whole; keep nothing of yours here.\n"
+_OWNER_TEXT = "This folder was written by `{command}`, which replaces it whole; keep nothing of yours here.\n"
+_COMMANDS = {BUILT: "cupsite build", PREVIEW: "cupsite serve"}
 # An output of a cupsite from before the owner file: these files of the built-in theme tell it.
 _EARLIER_OUTPUT = ("index.html", "static/cupsite.css")
 
 
 def owner_file(purpose: str) -> bytes:
-    return _OWNER_TEXT.format(purpose=purpose).encode("utf-8")
+    return _OWNER_TEXT.format(command=_COMMANDS[purpose]).encode("utf-8")
 
 
 def check_output_dir(output: Path, config: SiteConfig, purpose: str = BUILT) -> Path:

@@ -19,6 +19,7 @@ from cupsite.cli import main
 
 from .conftest import SITES, copy_site
 from .test_publishing import files_of
+from .test_serve import free_port, wait_for_text
 
 STORY = "content/articles/2024-04-05-able-wins.md"
 
@@ -136,6 +137,32 @@ def test_the_next_builds_leave_exactly_the_new_sites_files(site):
         assert result.returncode == 0, result.stderr
     assert cupsite(site, "build", "--no-cache", "--output", "clean").returncode == 0
     assert files_of(site / "output") == files_of(site / "clean")
+
+
+def test_the_preview_and_the_build_never_share_a_folder(site):
+    """A folder the build wrote is not the preview's, nor the preview's folder the build's (serve
+    refuses output/ by name even before any build: see test_serve_safety.py)."""
+    assert cupsite(site, "build", "--output", "public").returncode == 0
+    before = files_of(site / "public")
+    serve = cupsite(site, "serve", "--port", str(free_port()), "--output", "public")
+    assert serve.returncode == 1, serve.stderr
+    assert "holds a site that `cupsite build` published" in serve.stderr
+    assert files_of(site / "public") == before
+
+    port = free_port()
+    with subprocess.Popen([sys.executable, "-c", "from cupsite.cli import main; main()", "serve", "--port",
+                           str(port), "--output", "preview"], cwd=site, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL) as server:
+        try:
+            wait_for_text(f"http://127.0.0.1:{port}/news/draft/", "Not yet.")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    assert (site / "preview" / "news" / "draft" / "index.html").is_file()
+    result = cupsite(site, "build", "--output", "preview")
+    assert result.returncode == 1, result.stderr
+    assert "holds a preview of `cupsite serve`, with drafts" in result.stderr
+    assert (site / "preview" / "news" / "draft" / "index.html").is_file()
 
 
 def test_static_links_inside_the_site_are_published_and_links_out_of_it_are_refused(site, tmp_path):

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 
 import pytest
 
+from cupsite.write import OWNER_FILE
+
 from .conftest import SITES, copy_site
 from .test_browser import browser  # noqa: F401  (a fixture)
 
@@ -132,8 +134,9 @@ def ask(preview, path: str) -> str:
 
 
 def output_files(output) -> dict[str, bytes]:
+    """The pages written (not the static files, the search index or the owner file)."""
     return {path.relative_to(output).as_posix(): path.read_bytes() for path in output.rglob("*")
-            if path.is_file() and path.relative_to(output).parts[0] not in ("static", "pagefind")}
+            if path.is_file() and path.relative_to(output).parts[0] not in ("static", "pagefind", OWNER_FILE)}
 
 
 def clean_render(site) -> dict[str, bytes]:
