@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import ContentError
+from .yamlio import shown
 from .mentions import SCHEME
 
 SITE_KIND = "site"
@@ -103,7 +104,7 @@ def broken_path_errors(site, pages) -> list[ContentError]:
                      else path in page_paths)
             if not found:
                 errors.append(ContentError(source.path, link.line if link.line is not None else source.line,
-                                           f"the link {link.written!r} leads to no page or file of the site",
+                                           f"the link {shown(link.written)} leads to no page or file of the site",
                                            _hint_for(path, page_paths)))
     return errors
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import urls
 from ..body_links import localize
 from ..errors import Problems
+from ..yamlio import shown
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
@@ -43,18 +44,18 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
     slug = fields.text("slug") or _DATE_PREFIX.sub("", path.stem)
     if slug != slugify(slug):
         fields.error("slug" if fields.has("slug") else "title",
-                     f"{slug!r} is not a valid slug",
-                     f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
+                     f"{shown(slug)} is not a valid slug",
+                     f"use lower-case letters, digits and hyphens, e.g. {shown(slugify(slug))}")
         slug = slugify(slug)
     image = fields.text("image")
     if image and not stays_in_site(image):
-        fields.error("image", f"the image path {image!r} leaves the site",
+        fields.error("image", f"the image path {shown(image)} leaves the site",
                      "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
         image = ""
     tags = tuple(dict.fromkeys(t for t in fields.names("tags")))
     for tag in tags:
         if not slugify(tag):
-            fields.error("tags", f"the tag {tag!r} has no letters or digits")
+            fields.error("tags", f"the tag {shown(tag)} has no letters or digits")
     body_html, headings = markdown_to_html(document.body, raw_html)
     if title is None or date is None or not slug:
         return None
@@ -89,7 +90,7 @@ def localize_paths(body_html: str, page_path: str, path: Path, document, problem
     body_html, paths = localize(body_html, page_path, document.body, document.body_line)
     for link in paths:
         if link.target is None:
-            problems.add(path, link.line, f"the link {link.written!r} leaves the site",
+            problems.add(path, link.line, f"the link {shown(link.written)} leaves the site",
                          "link to a page by its path from the site's root, such as /drivers/<slug>/ "
                          "or /static/img/photo.jpg, or write a full https:// URL")
     return body_html, tuple(link for link in paths if link.target is not None)

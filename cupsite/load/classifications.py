@@ -10,6 +10,7 @@ from pathlib import Path
 from ..cache import active, fingerprint
 from ..config import Championship
 from ..errors import Problems
+from ..yamlio import shown
 from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
@@ -61,7 +62,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
     for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
         event = events.get(event_dir.name) if calendar_read else None
         if calendar_read and event is None:
-            problems.add(event_dir, None, f"no round with slug {event_dir.name!r} in season.yaml",
+            problems.add(event_dir, None, f"no round with slug {shown(event_dir.name)} in season.yaml",
                          f"rename the folder to one of: {', '.join(sorted(events))}")
             continue
         sessions = {s.slug: s for s in event.sessions} if event else {}
@@ -75,7 +76,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
                              "move other files out of content/results/")
                 continue
             if event and session not in sessions:
-                problems.add(path, None, f"no session {session!r} in round {event.round} ({event.name})",
+                problems.add(path, None, f"no session {shown(session)} in round {event.round} ({event.name})",
                              f"name the file after one of: {', '.join(sessions) or 'add sessions to season.yaml'}")
                 continue
             if is_laps:
@@ -85,7 +86,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
                 classification_files.append(SessionFile(path, event, session))
         for session, paths in by_session.items():
             if len(paths) > 1:
-                problems.add(paths[-1], None, f"session {session!r} has {len(paths)} classifications: "
+                problems.add(paths[-1], None, f"session {shown(session)} has {len(paths)} classifications: "
                              f"{', '.join(p.name for p in paths)}", "keep one: the timing export or the "
                              "hand-written file")
     return SeasonFiles(season, championship, driver_names, calendar_read, classification_files, lap_files)
@@ -142,7 +143,7 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
         result = by_session.get(key)
         if result is None:  # a classification that could not be read has been reported already
             if key not in classified:
-                problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has "
+                problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} has "
                              "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
         pairs.append((session_laps, result))
@@ -278,24 +279,24 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
     written_status = fields.text("status", default="classified")
     status = parse_status(written_status)
     if status is None:
-        fields.error("status", f"unknown status {written_status!r}", f"use one of: {', '.join(STATUSES)}")
+        fields.error("status", f"unknown status {shown(written_status)}", f"use one of: {', '.join(STATUSES)}")
         status = "classified"
     texts = {key: fields.text(key) for key in ("time", "best")}
     for key, text in texts.items():
         if text and parse_time(text) is None:
-            fields.error(key, f"{key!r} is not a time: {text!r}", 'write it as "1:26.384" (in quotes)')
+            fields.error(key, f"{shown(key)} is not a time: {shown(text)}", 'write it as "1:26.384" (in quotes)')
             texts[key] = ""
     gaps = {key: fields.text(key) for key in ("gap", "interval")}
     for key, gap in gaps.items():
         if gap and parse_gap(gap) is None:
-            fields.error(key, f"{key!r} is not a gap: {gap!r}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
+            fields.error(key, f"{shown(key)} is not a gap: {shown(gap)}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
             gaps[key] = ""
     drivers = fields.names("drivers")
     if drivers and car in cars:
         crew = cars[car].drivers
         for name in drivers:
             if slugify(name) not in crew:
-                fields.error("drivers", f"{name!r} is not in the crew of car #{car}",
+                fields.error("drivers", f"{shown(name)} is not in the crew of car #{car}",
                              f"the entry list names: {', '.join(crew)}")
     if position is None or car is None:
         return None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..config import Championship
 from ..errors import Problems
+from ..yamlio import shown
 from ..model import Entry, Source
 from ..slugs import slugify
 from .documents import read_yaml_file
@@ -33,7 +34,7 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
         number = fields.integer("number", required=True, minimum=0)
         car_class = fields.text("class", required=True)
         if car_class and car_class not in codes:
-            fields.error("class", f"unknown class {car_class!r} for {championship.name}",
+            fields.error("class", f"unknown class {shown(car_class)} for {championship.name}",
                          f"use one of: {', '.join(codes)}")
         team = fields.text("team", required=True)
         drivers = fields.names("drivers") or fields.names("driver")
@@ -41,7 +42,7 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
             problems.add(path, fields.line, "the entry has no driver", "add `driver: Name` or `drivers: [A, B]`")
         for name in drivers + ((team,) if team else ()):
             if not slugify(name):
-                fields.error("driver", f"the name {name!r} has no letters or digits")
+                fields.error("driver", f"the name {shown(name)} has no letters or digits")
         for name in drivers:
             remember_name(names, "driver", name, problems, path, fields.line)
         if team:
@@ -59,5 +60,5 @@ def remember_name(names: dict, kind: str, name: str, problems: Problems, path, l
     key = (kind, slugify(name))
     seen = names.setdefault(key, name)
     if seen != name:
-        problems.add(path, line, f"the {kind} name {name!r} gives the same slug as {seen!r}",
+        problems.add(path, line, f"the {kind} name {shown(name)} gives the same slug as {shown(seen)}",
                      f"write the {kind}'s name the same way everywhere, or tell the two apart")

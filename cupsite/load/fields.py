@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from ..errors import Problems
-from ..yamlio import LineDict
+from ..yamlio import LineDict, shown
 
 
 def parse_date(value) -> date | None:
@@ -48,7 +48,7 @@ class Fields:
         if known and self.ok:
             for key in self.mapping:
                 if key not in known:
-                    problems.add(path, self.line_of(key), f"unknown field {key!r} in {what}",
+                    problems.add(path, self.line_of(key), f"unknown field {shown(key)} in {what}",
                                  f"known fields: {', '.join(known)}")
 
     def line_of(self, key) -> int | None:
@@ -64,7 +64,7 @@ class Fields:
 
     def _missing(self, key, required: bool, hint: str) -> None:
         if required:
-            self.problems.add(self.path, self.line, f"{self.what} has no {key!r}", hint or f"add `{key}:`")
+            self.problems.add(self.path, self.line, f"{self.what} has no {shown(key)}", hint or f"add `{key}:`")
 
     def text(self, key, required=False, default="", hint="") -> str:
         if not self.has(key):
@@ -72,7 +72,7 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, (dict, list)):
-            self.error(key, f"{key!r} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+            self.error(key, f"{shown(key)} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
                        "write it on one line, in quotes if it contains ': ' or starts with [ or {")
             return default
         return str(value).strip()
@@ -83,10 +83,10 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"{key!r} should be a whole number, not {value!r}", hint)
+            self.error(key, f"{shown(key)} should be a whole number, not {shown(value)}", hint)
             return default
         if minimum is not None and value < minimum:
-            self.error(key, f"{key!r} should be at least {minimum}, not {value}", hint)
+            self.error(key, f"{shown(key)} should be at least {minimum}, not {value}", hint)
             return default
         return value
 
@@ -95,7 +95,7 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            self.error(key, f"{key!r} should be a number such as 0.5, not {value!r}")
+            self.error(key, f"{shown(key)} should be a number such as 0.5, not {shown(value)}")
             return default
         return value
 
@@ -104,7 +104,7 @@ class Fields:
             return default
         value = self.mapping[key]
         if not isinstance(value, bool):
-            self.error(key, f"{key!r} should be true or false, not {value!r}")
+            self.error(key, f"{shown(key)} should be true or false, not {shown(value)}")
             return default
         return value
 
@@ -114,7 +114,7 @@ class Fields:
             return None
         value = parse_date(self.mapping[key])
         if value is None:
-            self.error(key, f"{key!r} is not a valid date: {self.mapping[key]!r}", "write it as YYYY-MM-DD")
+            self.error(key, f"{shown(key)} is not a valid date: {shown(self.mapping[key])}", "write it as YYYY-MM-DD")
         return value
 
     def datetime(self, key, required=False):
@@ -123,7 +123,7 @@ class Fields:
             return None
         value = parse_datetime(self.mapping[key])
         if value is None:
-            self.error(key, f"{key!r} is not a valid date and time: {self.mapping[key]!r}",
+            self.error(key, f"{shown(key)} is not a valid date and time: {shown(self.mapping[key])}",
                        "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
         return value
 
@@ -135,7 +135,7 @@ class Fields:
         if isinstance(value, (str, int)):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            self.error(key, f"{key!r} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
+            self.error(key, f"{shown(key)} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
             return ()
         return tuple(str(v).strip() for v in value if str(v).strip())
 
@@ -144,7 +144,7 @@ def report_duplicates(problems: Problems, path, keyed: list, what: str) -> None:
     seen = {}
     for key, line in keyed:
         if key in seen:
-            problems.add(path, line, f"duplicate {what} {key!r}",
+            problems.add(path, line, f"duplicate {what} {shown(key)}",
                          f"it is already used at line {seen[key]}" if seen[key] else "use each only once")
         else:
             seen[key] = line

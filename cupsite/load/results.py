@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import Championship, SiteConfig
 from ..errors import Problems
+from ..yamlio import shown
 from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, SessionResult, Source
 from ..rules import parse_rules
 from ..slugs import slugify
@@ -34,7 +35,7 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
         championship = config.championship(championship_dir.name)
         if championship is None:
             known = ", ".join(c.slug for c in config.championships)
-            problems.add(championship_dir, None, f"no championship {championship_dir.name!r} in cupsite.toml",
+            problems.add(championship_dir, None, f"no championship {shown(championship_dir.name)} in cupsite.toml",
                          f"rename the folder to one of: {known}, or add it to cupsite.toml")
             continue
         for season_dir in sorted(p for p in championship_dir.iterdir() if p.is_dir()):
@@ -111,10 +112,10 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     name = fields.text("name", required=True)
     slug = fields.text("slug") or slugify(name or "")
     if slug and slug != slugify(slug):
-        fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        fields.error("slug", f"{shown(slug)} is not a valid slug", f"use {shown(slugify(slug))}")
         slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     if slug in RESERVED_ROUND_SLUGS:
-        fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {slug!r}",
+        fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {shown(slug)}",
                      "that name is taken by a page of the season; choose another slug")
     track = fields.text("track", required=True)
     if track:
@@ -126,7 +127,7 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        fields.error("timezone", f"unknown time zone {timezone!r}", "use an IANA name such as America/New_York")
+        fields.error("timezone", f"unknown time zone {shown(timezone)}", "use an IANA name such as America/New_York")
         timezone = "UTC"
     sessions = []
     raw_sessions = item.get("sessions") or []
@@ -138,7 +139,7 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
         if session is not None:
             if start and end and not start <= session.start.date() <= end:
                 problems.add(path, getattr(raw, "line_of", lambda k: None)("start"),
-                             f"session {session.slug!r} starts on {session.start.date()}, outside the round "
+                             f"session {shown(session.slug)} starts on {session.start.date()}, outside the round "
                              f"({start} to {end})", "fix the session's date or the round's dates")
             sessions.append(session)
     report_duplicates(problems, path, [(s.slug, None) for s in sessions], f"session slug in round {number}")
@@ -156,11 +157,11 @@ def _load_session_info(path, raw, problems) -> SessionInfo | None:
         return None
     slug = fields.text("slug", required=True)
     if slug and slug != slugify(slug):
-        fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        fields.error("slug", f"{shown(slug)} is not a valid slug", f"use {shown(slugify(slug))}")
         slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     session_type = fields.text("type", required=True).lower()
     if session_type and session_type not in SESSION_TYPES:
-        fields.error("type", f"unknown session type {session_type!r}", f"use one of: {', '.join(SESSION_TYPES)}")
+        fields.error("type", f"unknown session type {shown(session_type)}", f"use one of: {', '.join(SESSION_TYPES)}")
         return None
     start = fields.datetime("start", required=True)
     duration = fields.integer("duration", minimum=1)
