@@ -96,3 +96,63 @@ def test_a_long_value_is_cut_short_in_its_message(site):
     output = refused(site, f"{STORY}:3: error: 'date' is not a valid date and time: 'tomorrow tomorrow")
     assert "…" in output
     assert len(output) < 2000
+
+
+# Classifications with no results: scored as they stand, they would change the champion
+
+NO_RESULTS = "hint: this session has no results yet: remove the file, or fill it in when the results are out"
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", f"{RACE_1}:1: error: the file is empty"),
+    ("# the results come after the stewards' decision\n", f"{RACE_1}:1: error: the file holds only comments"),
+    ("results: []\n", f"{RACE_1}:1: error: the classification lists no cars"),
+    ("results:\n  - {pos: 1, car: 3, laps: 0}\n  - {pos: 2, car: 1, laps: 0}\n",
+     f"{RACE_1}:2: error: the classification is not filled in: no classified car has laps, a time or a gap"),
+    ("results:\n  - {pos: 1, car: 3, laps: 4, status: dns}\n  - {pos: 2, car: 1, laps: 2, status: dnf}\n",
+     f"{RACE_1}:2: error: the classification is not filled in: no classified car has laps, a time or a gap"),
+], ids=["empty", "comments only", "no rows", "no laps", "no classified car"])
+def test_a_race_with_no_results_is_refused(site, text, message):
+    (site / RACE_1).write_text(text, encoding="utf-8")
+    refused(site, message, NO_RESULTS)
+
+
+def test_a_qualifying_with_no_best_lap_is_refused(site):
+    (site / QUALIFYING).write_text("results:\n  - {pos: 1, car: 2, best: ''}\n  - {pos: 2, car: 1}\n",
+                                   encoding="utf-8")
+    refused(site, f"{QUALIFYING}:2: error: the classification is not filled in: no car has a best lap", NO_RESULTS)
+
+
+def test_a_timing_export_of_a_header_alone_is_refused(site):
+    (site / RACE_1).unlink()
+    (site / "content/results/cup/2024/alpha/race-1.csv").write_text(
+        "POSITION;NUMBER;TEAM;DRIVER_1;CLASS;STATUS;LAPS;TOTAL_TIME;GAP_FIRST;FL_TIME\n", encoding="utf-8")
+    refused(site, "content/results/cup/2024/alpha/race-1.csv: error: the classification lists no cars", NO_RESULTS)
+
+
+@pytest.mark.parametrize("text", ["", "[]\n"], ids=["empty", "no entries"])
+def test_an_empty_entry_list_is_refused(site, text):
+    (site / ENTRIES).write_text(text, encoding="utf-8")
+    refused(site, f"{ENTRIES}:1: error: the", "hint: list the season's cars")
+
+
+def test_results_with_only_best_laps_or_only_laps_still_build(site):
+    (site / QUALIFYING).write_text("results:\n  - {pos: 1, car: 2, best: '1:30.100'}\n  - {pos: 2, car: 1}\n",
+                                   encoding="utf-8")
+    (site / RACE_1).write_text("results:\n  - {pos: 1, car: 1, laps: 20}\n  - {pos: 2, car: 2, laps: 20}\n"
+                               "  - {pos: 3, car: 3, laps: 0, status: dns}\n", encoding="utf-8")
+    result = run(site)
+    assert result.exit_code == 0, result.output
+
+
+def test_the_results_skeleton_left_unfilled_does_not_build_or_pass_the_check(site):
+    made = CliRunner().invoke(main, ["new", "results", "2024/gamma", "race-1", "--config", str(site / "cupsite.toml")])
+    assert made.exit_code == 0, made.output
+    skeleton = "content/results/cup/2024/gamma/race-1.yaml"
+    refused(site, f"{skeleton}:4: error: the classification is not filled in", NO_RESULTS)
+    checked = run(site, "check")
+    assert checked.exit_code == 1 and f"{skeleton}:4: error: the classification is not filled in" in checked.output
+    # the next session's file can be started meanwhile: a weekend's files are started together
+    (site / "content/results/cup/2024/alpha/race-2.yaml").unlink()
+    second = CliRunner().invoke(main, ["new", "results", "2024/alpha", "race-2", "--config", str(site / "cupsite.toml")])
+    assert second.exit_code == 0, second.output

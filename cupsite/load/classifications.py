@@ -188,6 +188,7 @@ def read_laps(file: SessionFile, cars: dict, problems: Problems) -> SessionLaps 
 def read_classification(file: SessionFile, championship: Championship, cars: dict, driver_names: dict,
                         problems: Problems, matching: Matching | None = None) -> SessionResult | None:
     path, event, session = file.path, file.event, file.session
+    reported_before = len(problems.items)
     if path.suffix.lower() == ".csv":
         export = read_export(path, file_bytes(path), problems)
         if export is None:
@@ -213,10 +214,34 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
     _check_drivers_once(path, ordered, cars, problems)
     if event is None:
         return None
-    if _session_type(event, session) in RACES:
+    race = _session_type(event, session) in RACES
+    if not ordered:
+        if len(problems.items) == reported_before:  # a timing export of a header alone
+            problems.add(path, None, "the classification lists no cars", NO_RESULTS_HINT)
+        return None
+    if len(problems.items) == reported_before and not any(_measured(row, race) for row in ordered):
+        problems.add(path, ordered[0].line, "the classification is not filled in: "
+                     + ("no classified car has laps, a time or a gap" if race
+                        else "no car has a best lap, a time, a gap or laps"), NO_RESULTS_HINT)
+        return None
+    if race:
         _check_race_order(path, ordered, problems)
     return SessionResult(event.championship, event.season, event.slug, session, ordered,
                          Source(problems.relative(path)))
+
+
+NO_RESULTS_HINT = "this session has no results yet: remove the file, or fill it in when the results are out"
+
+
+def _measured(row: ResultRow, race: bool) -> bool:
+    """Whether timing measured something for the row. A classification with no such row is one
+    not filled in yet (`cupsite new results` writes one): scored as it stands, it would give
+    points by car number. A race is measured by its classified cars, since one where every car
+    retired or did not start did not happen; practice and qualifying by any car, which may give
+    only a best lap."""
+    if race and row.status != "classified":
+        return False
+    return bool((row.laps or 0) > 0 or row.time or row.gap or (not race and row.best))
 
 
 def _session_type(event: Event, session: str) -> str:
@@ -224,7 +249,7 @@ def _session_type(event: Event, session: str) -> str:
 
 
 def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | None:
-    data = read_yaml_file(path, problems)
+    data = read_yaml_file(path, problems, NO_RESULTS_HINT)
     if data is None:
         return None
     fields = Fields(problems, path, data, "the classification", ("results",))
@@ -232,6 +257,9 @@ def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | 
     if not isinstance(rows_data, list):
         problems.add(path, 1, "the classification should hold a list `results:`",
                      "see docs/formats.md, 'A session's classification'")
+        return None
+    if not rows_data:
+        problems.add(path, fields.line_of("results"), "the classification lists no cars", NO_RESULTS_HINT)
         return None
     return [row for row in (_load_row(path, item, cars, problems) for item in rows_data) if row]
 

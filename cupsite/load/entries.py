@@ -12,15 +12,18 @@ from ..slugs import slugify
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 
+_NO_ENTRIES_HINT = "list the season's cars (`- {number: 1, class: ..., team: ..., driver: ...}`), or remove the file"
 ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest")
 
 
 def load_entries(path: Path, championship: Championship, problems: Problems, names: dict) -> list[Entry]:
     if not path.is_file():
         return []
-    data = read_yaml_file(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
+    data = read_yaml_file(path, problems, _NO_ENTRIES_HINT)
+    if not isinstance(data, list) or not data:
+        if data == []:
+            problems.add(path, 1, "the entry list lists no entries", _NO_ENTRIES_HINT)
+        elif data is not None:
             problems.add(path, 1, "entries.yaml should be a list of entries (`- number: 1 ...`)")
         problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
         return []

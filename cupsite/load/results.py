@@ -65,7 +65,8 @@ def load_season(folder: Path, championship: Championship, problems: Problems, na
     if not path.is_file():
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")
         return None
-    data = read_yaml_file(path, problems)
+    data = read_yaml_file(path, problems, "write the season's `name:` and its `rounds:` (docs/formats.md), "
+                          "or remove the season's folder")
     fields = Fields(problems, path, data, "the season", ("name", "rounds", "points"))
     if data is not None and not fields.ok:
         problems.add(path, 1, "season.yaml should hold `name:` and a list `rounds:`")
