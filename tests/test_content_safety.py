@@ -156,3 +156,81 @@ def test_the_results_skeleton_left_unfilled_does_not_build_or_pass_the_check(sit
     (site / "content/results/cup/2024/alpha/race-2.yaml").unlink()
     second = CliRunner().invoke(main, ["new", "results", "2024/alpha", "race-2", "--config", str(site / "cupsite.toml")])
     assert second.exit_code == 0, second.output
+
+
+# What broke the build (exit 2) is a content error with its file and line
+
+def test_a_line_break_in_a_round_name_is_refused(site):
+    edit(site, SEASON, "    name: Alpha\n", '    name: "Alpha\\nGP"\n')
+    refused(site, f"{SEASON}:5: error: 'name' holds a line break or a control character: 'Alpha\\nGP'",
+            "hint: write it on one line")
+
+
+def test_a_season_in_the_year_9999_is_refused(site):
+    (site / "content/results/cup/2024").rename(site / "content/results/cup/9999")
+    output = refused(site, "content/results/cup/9999: error: the season's year 9999 is out of range: "
+                     "cupsite reads the years 1800 to 2999")
+    assert "1 problem found" in output  # not an "unknown event" for each story of the season
+
+
+def test_a_story_dated_in_the_year_9999_is_refused(site):
+    edit(site, STORY, "date: 2024-04-05 17:30", "date: 9999-12-31 23:30")
+    refused(site, f"{STORY}:3: error: 'date' is in the year 9999: cupsite reads the years 1800 to 2999")
+
+
+@pytest.mark.parametrize("folder", ["content/articles", "content/drivers", "content/results/cup/2024/alpha"])
+def test_a_file_name_that_is_not_utf_8_is_refused(site, folder):
+    (site / folder / "caf\udce9.md").write_bytes(b"---\ntitle: Caf\n---\n")  # b'caf\xe9.md' on disk
+    refused(site, f"{folder}: error: the file name b'caf\\xe9.md' is not UTF-8 text",
+            "hint: rename the file with letters, digits and hyphens")
+
+
+# Local times that never showed on the clocks
+
+def test_a_session_starting_in_the_hour_skipped_by_summer_time_is_refused(site):
+    edit(site, SEASON, "{slug: race-1, name: Race 1, type: race, start: 2024-05-10 15:00",
+         "{slug: race-1, name: Race 1, type: race, start: 2024-03-31 02:30")
+    edit(site, SEASON, "start: 2024-05-10\n", "start: 2024-03-31\n")
+    output = refused(site, f"{SEASON}:22: error: 'start' is a local time that does not exist: 2024-03-31 02:30 in Europe/Berlin",
+            "hint: clocks went forward at 02:00 that day: 02:30 does not exist in Europe/Berlin; write 03:30")
+    assert "1 problem found" in output
+
+
+def test_a_story_dated_in_the_hour_skipped_by_summer_time_is_refused(site):
+    edit(site, STORY, "date: 2024-04-05 17:30", "date: 2024-03-31 01:15")
+    refused(site, f"{STORY}:3: error: 'date' is a local time that does not exist: 2024-03-31 01:15 in Europe/London",
+            "hint: clocks went forward at 01:00 that day: 01:15 does not exist in Europe/London; write 02:15")
+
+
+def test_a_local_time_repeated_when_clocks_go_back_still_builds(site):
+    edit(site, STORY, "date: 2024-04-05 17:30", "date: 2024-10-27 01:30")
+    assert run(site).exit_code == 0
+
+
+# Links out of the site's folder
+
+def test_a_story_that_links_to_a_file_out_of_the_site_is_not_read(site, tmp_path):
+    secret = tmp_path / "secret.md"
+    secret.write_text("---\ntitle: Secret\ndate: 2024-04-05\n---\nThe password is hunter2.\n", encoding="utf-8")
+    (site / "content/articles/2024-04-05-secret.md").symlink_to(secret)
+    refused(site, "content/articles/2024-04-05-secret.md: error: a link out of the site is not read: "
+            f"2024-04-05-secret.md leads to '{secret.resolve()}'", "hint: copy the file into the site instead")
+
+
+@pytest.mark.parametrize("relative", ["content/results/cup/2024/alpha", "content/results/cup/2024/entries.yaml",
+                                      "content/drivers"])
+def test_a_folder_or_a_file_linked_out_of_the_site_is_not_read(site, tmp_path, relative):
+    moved = tmp_path / "elsewhere"
+    (site / relative).rename(moved)
+    (site / relative).symlink_to(moved)
+    refused(site, f"{relative}: error: a link out of the site is not read: {Path(relative).name} leads to "
+            f"'{moved.resolve()}'")
+
+
+def test_links_that_stay_in_the_site_are_followed(site):
+    (site / "shared").mkdir()
+    (site / "content/drivers/ann-able.md").rename(site / "shared/ann-able.md")
+    (site / "content/drivers/ann-able.md").symlink_to("../../shared/ann-able.md")
+    result = run(site)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/drivers/ann-able/index.html").is_file()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 
@@ -16,31 +15,33 @@ from ..model import Article, Source
 from ..slugs import slugify
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes
+from .files import file_bytes, listed
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
                   "image", "image_alt", "draft", "slug", "updated")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize") -> list[Article]:
+def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None
+                  ) -> list[Article]:
     # paths as str: a preview's rebuild lists thousands of stories to load one, and making a Path
     # of each took a fifth of that
-    paths = [os.path.join(folder, name) for name in sorted(entry.name for entry in os.scandir(folder)
-                                                           if entry.name.endswith(".md"))] if folder.is_dir() else []
-    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html),
-                                      functools.partial(load_article, raw_html=raw_html))
+    paths = [entry.path for entry in listed(folder, problems) if entry.name.endswith(".md")]
+    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html, timezone),
+                                      functools.partial(load_article, raw_html=raw_html, timezone=timezone))
     return [article for article in loaded if article is not None]
 
 
-def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize") -> Article | None:
+def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None
+                 ) -> Article | None:
+    """The story at `path`; its dates are local times of `timezone` (the site's), when given."""
     path = Path(path)
     document = read_document(path, problems)
     if document is None:
         return None
     fields = Fields(problems, path, document.meta, "the front matter", ARTICLE_FIELDS)
     title = fields.text("title", required=True, hint="add `title: ...` to the front matter")
-    date = fields.datetime("date", required=True)
+    date = fields.datetime("date", required=True, timezone=timezone)
     slug = fields.text("slug") or _DATE_PREFIX.sub("", path.stem)
     if slug != slugify(slug):
         fields.error("slug" if fields.has("slug") else "title",
@@ -65,7 +66,7 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         title=title,
         date=date,
         body_html=body_html,
-        summary=fields.text("summary") or first_paragraph_text(body_html),
+        summary=fields.text("summary", lines=True) or first_paragraph_text(body_html),
         source=Source(problems.relative(path), document.meta.line),
         author=fields.text("author"),
         tags=tuple(t for t in tags if slugify(t)),
@@ -73,9 +74,9 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         driver_refs=fields.names("drivers"),
         team_refs=fields.names("teams"),
         image=image,
-        image_alt=fields.text("image_alt"),
+        image_alt=fields.text("image_alt", lines=True),
         draft=fields.boolean("draft"),
-        updated=fields.datetime("updated") if fields.has("updated") else None,
+        updated=fields.datetime("updated", timezone=timezone) if fields.has("updated") else None,
         toc=headings,
         lines=dict(document.meta.key_lines),
         body_source=document.body,

@@ -17,7 +17,7 @@ from ..slugs import slugify
 from ..timing import format_time, parse_gap, parse_status, parse_time
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
-from .files import file_bytes
+from .files import file_bytes, listed
 from .timing_exports import Matching, classification_rows, lap_rows, read_export
 
 ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best", "best_lap", "speed", "note",
@@ -59,7 +59,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
     """The files of a season's round folders, each checked to belong to a round and a session."""
     events = {e.slug: e for e in season.events}
     classification_files, lap_files = [], []
-    for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for event_dir in (Path(e.path) for e in listed(folder, problems) if e.is_dir()):
         event = events.get(event_dir.name) if calendar_read else None
         if calendar_read and event is None:
             problems.add(event_dir, None, f"no round with slug {shown(event_dir.name)} in season.yaml",
@@ -67,7 +67,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
             continue
         sessions = {s.slug: s for s in event.sessions} if event else {}
         by_session: dict[str, list[Path]] = {}
-        for path in sorted(event_dir.iterdir()):
+        for path in (Path(e.path) for e in listed(event_dir, problems)):
             is_laps = path.name.lower().endswith(LAPS_SUFFIX)
             session = path.name[:-len(LAPS_SUFFIX)] if is_laps else path.stem
             if not is_laps and path.suffix.lower() not in CLASSIFICATION_SUFFIXES:
@@ -329,6 +329,6 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
     if position is None or car is None:
         return None
     return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gaps["gap"],
-                     texts["best"], fields.integer("best_lap", minimum=1), fields.text("note"),
+                     texts["best"], fields.integer("best_lap", minimum=1), fields.text("note", lines=True),
                      tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0),
                      gaps["interval"], fields.number("speed"))

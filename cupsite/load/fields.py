@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..errors import Problems
 from ..yamlio import LineDict, shown
+
+
+# The years a date of the content may fall in. A year such as 9999 is a typo, and one of the few
+# that would break the build: a date near the end of year 9999 cannot be moved to another time
+# zone or on by a year (as a calendar file needs).
+FIRST_YEAR, LAST_YEAR = 1800, 2999
+YEARS_READ = f"cupsite reads the years {FIRST_YEAR} to {LAST_YEAR}"
 
 
 def parse_date(value) -> date | None:
@@ -33,6 +42,31 @@ def parse_datetime(value) -> datetime | None:
         except ValueError:
             return None
     return None
+
+
+# Control characters (but a tab), and the line and paragraph separators: a line break in quotes
+# ("Indy\nGP") reads as one in YAML, which no name is meant to hold
+_ONE_LINE_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a text of several lines: no control characters
+
+
+def skipped_time(local: datetime, zone: ZoneInfo) -> str:
+    """What to write instead, when the naive `local` time never showed on the clocks of `zone`
+    (skipped when they went forward); "" when it did. A skipped time taken as it is would move
+    the session or the story by the size of the jump, without a word."""
+    shifted = local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if shifted == local:
+        return ""
+    jump_start = local.replace(second=0, microsecond=0)
+    while _skipped(jump_start - timedelta(minutes=1), zone):
+        jump_start -= timedelta(minutes=1)
+    instead = f"{shifted:%H:%M}" if shifted.date() == local.date() else f"{shifted:%Y-%m-%d %H:%M}"
+    return (f"clocks went forward at {jump_start:%H:%M} that day: {local:%H:%M} does not exist in {zone.key}; "
+            f"write {instead}")
+
+
+def _skipped(local: datetime, zone: ZoneInfo) -> bool:
+    return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
 
 
 class Fields:
@@ -66,7 +100,9 @@ class Fields:
         if required:
             self.problems.add(self.path, self.line, f"{self.what} has no {shown(key)}", hint or f"add `{key}:`")
 
-    def text(self, key, required=False, default="", hint="") -> str:
+    def text(self, key, required=False, default="", hint="", lines=False) -> str:
+        """The text of the key, on one line unless `lines`: a name, a title or a time with a
+        line break in it would break the line of a calendar file or a feed that holds it."""
         if not self.has(key):
             self._missing(key, required, hint)
             return default
@@ -75,7 +111,14 @@ class Fields:
             self.error(key, f"{shown(key)} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
                        "write it on one line, in quotes if it contains ': ' or starts with [ or {")
             return default
-        return str(value).strip()
+        text = str(value).strip()
+        breaks = _LINE_BREAKS if lines else _ONE_LINE_BREAKS
+        if breaks.search(text):
+            self.error(key, f"{shown(key)} holds a line break or a control character: {shown(text)}",
+                       "write it on one line, without \\n in quotes" if not lines
+                       else "remove the control character")
+            return breaks.sub(" ", text)
+        return text
 
     def integer(self, key, required=False, default=None, minimum=None, hint=""):
         if not self.has(key):
@@ -115,16 +158,35 @@ class Fields:
         value = parse_date(self.mapping[key])
         if value is None:
             self.error(key, f"{shown(key)} is not a valid date: {shown(self.mapping[key])}", "write it as YYYY-MM-DD")
-        return value
+        return self._in_years(key, value)
 
-    def datetime(self, key, required=False):
+    def datetime(self, key, required=False, timezone: str | None = None):
+        """A date and time; with `timezone`, a local time there, which must exist (see skipped_time)."""
         if not self.has(key):
             self._missing(key, required, "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
             return None
-        value = parse_datetime(self.mapping[key])
+        written = self.mapping[key]
+        value = self._in_years(key, parse_datetime(written))
         if value is None:
-            self.error(key, f"{shown(key)} is not a valid date and time: {shown(self.mapping[key])}",
-                       "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
+            if parse_datetime(written) is None:
+                self.error(key, f"{shown(key)} is not a valid date and time: {shown(written)}",
+                           "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
+            return None
+        has_time = isinstance(written, datetime) or (isinstance(written, str) and len(written.strip()) > 10)
+        if timezone and has_time and value.tzinfo is None:
+            hint = skipped_time(value, ZoneInfo(timezone))
+            if hint:
+                # read on as written: the build fails on this error, and "no session 'race-1'" for its
+                # results besides would mislead
+                self.error(key, f"{shown(key)} is a local time that does not exist: {value:%Y-%m-%d %H:%M} in "
+                           f"{timezone}", hint)
+        return value
+
+    def _in_years(self, key, value):
+        """The date, or None, reported, when its year is outside the years read."""
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.error(key, f"{shown(key)} is in the year {value.year}: {YEARS_READ}", "check the year")
+            return None
         return value
 
     def names(self, key) -> tuple[str, ...]:
@@ -137,7 +199,12 @@ class Fields:
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
             self.error(key, f"{shown(key)} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        names = tuple(str(v).strip() for v in value if str(v).strip())
+        for name in names:
+            if _ONE_LINE_BREAKS.search(name):
+                self.error(key, f"the name {shown(name)} holds a line break or a control character",
+                           "write each name on one line, without \\n in quotes")
+        return tuple(_ONE_LINE_BREAKS.sub(" ", name) for name in names)
 
 
 def report_duplicates(problems: Problems, path, keyed: list, what: str) -> None:

@@ -15,7 +15,7 @@ from ..timing import parse_time
 from .articles import localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes
+from .files import file_bytes, listed
 
 PROFILE_FIELDS = {
     "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
@@ -30,7 +30,8 @@ PAGE_OF = {"driver": urls.driver, "team": urls.team, "track": urls.track}
 
 
 def load_profiles(folder: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> list[Profile]:
-    paths = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
+    paths = [Path(entry.path) for entry in listed(folder, problems) if entry.name.endswith(".md")
+             and entry.is_file()]
     loaded = problems.remembered_each(f"{kind} profile", paths,
                                       lambda path: (str(path), file_bytes(path), raw_html),
                                       lambda path, found: load_profile(path, kind, found, raw_html))

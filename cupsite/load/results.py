@@ -16,7 +16,8 @@ from ..slugs import slugify
 from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
-from .fields import Fields, report_duplicates
+from .files import listed, stays_in_site
+from .fields import FIRST_YEAR, LAST_YEAR, YEARS_READ, Fields, report_duplicates
 
 ROUND_FIELDS = ("round", "slug", "name", "short_name", "track", "start", "end", "timezone", "broadcast",
                 "sessions")
@@ -31,16 +32,23 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
     folder = config.content_dir / "results"
     if not folder.is_dir():
         return seasons, results, laps
-    for championship_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for championship_dir in (Path(e.path) for e in listed(folder, problems) if e.is_dir()):
         championship = config.championship(championship_dir.name)
         if championship is None:
             known = ", ".join(c.slug for c in config.championships)
             problems.add(championship_dir, None, f"no championship {shown(championship_dir.name)} in cupsite.toml",
                          f"rename the folder to one of: {known}, or add it to cupsite.toml")
             continue
-        for season_dir in sorted(p for p in championship_dir.iterdir() if p.is_dir()):
+        for season_dir in (Path(e.path) for e in listed(championship_dir, problems) if e.is_dir()):
             if not _YEAR.match(season_dir.name):
                 problems.add(season_dir, None, "a season folder must be named by its year, e.g. 2025")
+                continue
+            if not FIRST_YEAR <= int(season_dir.name) <= LAST_YEAR:
+                problems.add(season_dir, None, f"the season's year {season_dir.name} is out of range: {YEARS_READ}",
+                             "name the folder by the season's year, e.g. 2025")
+                # its events and entries are not known: references to them are not judged
+                problems.mark_unreadable(Problems.CALENDAR, season_dir)
+                problems.mark_unreadable(Problems.ENTRY_LIST, season_dir)
                 continue
             season = load_season(season_dir, championship, problems, names)
             if season is None:
@@ -62,6 +70,9 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
 
 def load_season(folder: Path, championship: Championship, problems: Problems, names: dict) -> Season | None:
     path = folder / "season.yaml"
+    if path.is_symlink() and not stays_in_site(path, problems):
+        problems.mark_unreadable(Problems.CALENDAR, folder)
+        return None
     if not path.is_file():
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")
         return None
@@ -136,7 +147,7 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
         fields.error("sessions", "`sessions:` should be a list")
         raw_sessions = []
     for raw in raw_sessions:
-        session = _load_session_info(path, raw, problems)
+        session = _load_session_info(path, raw, problems, timezone)
         if session is not None:
             if start and end and not start <= session.start.date() <= end:
                 problems.add(path, getattr(raw, "line_of", lambda k: None)("start"),
@@ -147,11 +158,11 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     if None in (number, name, track, start, end) or not slug:
         return None
     return Event(championship, year, number, slug, name, slugify(track), start, end, timezone,
-                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast"),
+                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast", lines=True),
                  fields.text("short_name"))
 
 
-def _load_session_info(path, raw, problems) -> SessionInfo | None:
+def _load_session_info(path, raw, problems, timezone: str) -> SessionInfo | None:
     fields = Fields(problems, path, raw, "a session", SESSION_FIELDS)
     if not fields.ok:
         problems.add(path, None, "each session should be a mapping with slug, type and start")
@@ -164,7 +175,7 @@ def _load_session_info(path, raw, problems) -> SessionInfo | None:
     if session_type and session_type not in SESSION_TYPES:
         fields.error("type", f"unknown session type {shown(session_type)}", f"use one of: {', '.join(SESSION_TYPES)}")
         return None
-    start = fields.datetime("start", required=True)
+    start = fields.datetime("start", required=True, timezone=timezone)
     duration = fields.integer("duration", minimum=1)
     factor = fields.number("points_factor", default=1.0)
     if not slug or not session_type or start is None:
