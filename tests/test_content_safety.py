@@ -234,3 +234,51 @@ def test_links_that_stay_in_the_site_are_followed(site):
     result = run(site)
     assert result.exit_code == 0, result.output
     assert (site / "output/drivers/ann-able/index.html").is_file()
+
+
+# cupsite's own link scheme, written by hand
+
+COWN = "hint: `cupsite:` links are cupsite's own; link by path, such as /drivers/<slug>/"
+
+
+@pytest.mark.parametrize("text", ["[the file](cupsite:site/../../../etc/passwd)",
+                                  "![a photo](cupsite:site/../../../etc/passwd)",
+                                  "[Ann](cupsite:driver/../../../etc/passwd)"], ids=["link", "image", "driver"])
+def test_a_cupsite_link_in_a_story_is_refused_at_its_line(site, text):
+    edit(site, STORY, "## The start\n", f"## The start\n\nSee {text}.\n")
+    refused(site, f"{STORY}:15: error: the link '{text[text.index('(') + 1:-1]}' uses cupsite's own scheme", COWN)
+
+
+def test_a_cupsite_link_in_a_profile_is_refused_at_its_line(site):
+    profile = "content/drivers/ann-able.md"
+    (site / profile).write_text((site / profile).read_text(encoding="utf-8")
+                                + "\n[More](cupsite:site/../../../../etc/passwd)\n", encoding="utf-8")
+    lines = (site / profile).read_text(encoding="utf-8").count("\n")
+    refused(site, f"{profile}:{lines}: error: the link 'cupsite:site/../../../../etc/passwd' uses cupsite's own scheme",
+            COWN)
+
+
+@pytest.mark.parametrize("html", ['<a href="cupsite:team/../../x">a</a>', "<img data-src='cupsite:site/../../x' alt=''>",
+                                  '<a href=" &#99;upsite:site/../../x">a</a>'], ids=["href", "data-src", "escaped"])
+def test_a_cupsite_address_in_raw_html_is_refused(site, html):
+    edit(site, "cupsite.toml", 'language = "en"\n', 'language = "en"\nraw_html = "allow"\n')
+    edit(site, STORY, "## The start\n", f"## The start\n\n<p>{html}</p>\n")
+    refused(site, f"{STORY}:15: error: the link", "uses cupsite's own scheme", COWN)
+
+
+def test_cupsite_check_reports_a_cupsite_link(site):
+    edit(site, STORY, "## The start\n", "## The start\n\nSee [it](cupsite:site/../../x).\n")
+    result = run(site, "check")
+    assert result.exit_code == 1
+    assert f"{STORY}:15: error: the link 'cupsite:site/../../x' uses cupsite's own scheme" in result.output
+
+
+def test_no_key_resolves_to_an_address_above_the_site_root():
+    from cupsite.mentions import resolve_links
+
+    written = ('<a href="cupsite:site/../../../etc/passwd">a</a><a href="cupsite:driver/%2e%2E/..%2f/x">b</a>'
+               '<img src="cupsite:site/static/../../../../y.png"><img data-src="cupsite:site/../z">')
+    resolved = resolve_links(written, lambda kind, key: f"/base/{kind}/{key}")
+    assert ".." not in resolved.replace('data-src="cupsite:site/../z"', "").lower().replace("%2e", ".")
+    assert 'href="/base/site/etc/passwd"' in resolved
+    assert 'data-src="cupsite:site/../z"' in resolved  # only href and src are cupsite's, and data-src is neither

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from .. import urls
-from ..body_links import localize
+from ..body_links import localize, written_cupsite_links
 from ..errors import Problems
 from ..yamlio import shown
 from ..markdown_html import first_paragraph_text, markdown_to_html
@@ -87,7 +87,10 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
 
 def localize_paths(body_html: str, page_path: str, path: Path, document, problems: Problems) -> tuple[str, tuple]:
     """The body with the paths it links to made site paths (see body_links); a path that climbs
-    above the site's root is an error."""
+    above the site's root is an error, and so is a `cupsite:` link the writer wrote."""
+    for link in written_cupsite_links(body_html, document.body, document.body_line):
+        problems.add(path, link.line, f"the link {shown(link.written)} uses cupsite's own scheme",
+                     "`cupsite:` links are cupsite's own; link by path, such as /drivers/<slug>/")
     body_html, paths = localize(body_html, page_path, document.body, document.body_line)
     for link in paths:
         if link.target is None:
