@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass
 
 from .errors import ContentError
-from .yamlio import shown
 from .mentions import SCHEME
+from .yamlio import shown
 
 SITE_KIND = "site"
 _ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')

@@ -133,8 +133,9 @@ def resolve_links(body_html: str, address) -> str:
 
 def within_site(key: str) -> str:
     """The key without the parts that could lead out of the site: '..', '.', empty parts, and
-    parts holding a backslash, also when written %-escaped (browsers read %2e%2e as ..). The load stage refuses such keys written by hand
-    (body_links.written_cupsite_links); this keeps any that slip through inside the site."""
+    parts holding a backslash, also when written %-escaped (browsers read %2e%2e as ..). The load
+    stage refuses such keys written by hand (body_links.written_cupsite_links); this keeps any that
+    slip through inside the site."""
     end = min((at for at in (key.find("?"), key.find("#")) if at >= 0), default=len(key))
     path, rest = key[:end], key[end:]
     parts = [part for part in path.split("/") if _plain_part(unquote(part))]

@@ -80,8 +80,9 @@ def test_cupsite_check_reports_a_key_written_twice(site):
 
 # Alias bombs and long values
 
-BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
-    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n" for previous, name in zip("abcdefgh", "bcdefghi"))
+BILLION_LAUGHS = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(  # nine lines, each nine aliases of the last
+    f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+    for previous, name in zip("abcdefgh", "bcdefghi", strict=True))
 
 
 def test_an_alias_bomb_is_refused_at_its_line_with_a_short_message(site):
@@ -154,7 +155,8 @@ def test_the_results_skeleton_left_unfilled_does_not_build_or_pass_the_check(sit
     assert checked.exit_code == 1 and f"{skeleton}:4: error: the classification is not filled in" in checked.output
     # the next session's file can be started meanwhile: a weekend's files are started together
     (site / "content/results/cup/2024/alpha/race-2.yaml").unlink()
-    second = CliRunner().invoke(main, ["new", "results", "2024/alpha", "race-2", "--config", str(site / "cupsite.toml")])
+    second = CliRunner().invoke(main, ["new", "results", "2024/alpha", "race-2",
+                                       "--config", str(site / "cupsite.toml")])
     assert second.exit_code == 0, second.output
 
 
@@ -191,7 +193,8 @@ def test_a_session_starting_in_the_hour_skipped_by_summer_time_is_refused(site):
     edit(site, SEASON, "{slug: race-1, name: Race 1, type: race, start: 2024-05-10 15:00",
          "{slug: race-1, name: Race 1, type: race, start: 2024-03-31 02:30")
     edit(site, SEASON, "start: 2024-05-10\n", "start: 2024-03-31\n")
-    output = refused(site, f"{SEASON}:22: error: 'start' is a local time that does not exist: 2024-03-31 02:30 in Europe/Berlin",
+    output = refused(site, f"{SEASON}:22: error: 'start' is a local time that does not exist: "
+                     "2024-03-31 02:30 in Europe/Berlin",
             "hint: clocks went forward at 02:00 that day: 02:30 does not exist in Europe/Berlin; write 03:30")
     assert "1 problem found" in output
 
@@ -258,7 +261,8 @@ def test_a_cupsite_link_in_a_profile_is_refused_at_its_line(site):
             COWN)
 
 
-@pytest.mark.parametrize("html", ['<a href="cupsite:team/../../x">a</a>', "<img data-src='cupsite:site/../../x' alt=''>",
+@pytest.mark.parametrize("html", ['<a href="cupsite:team/../../x">a</a>',
+                                  "<img data-src='cupsite:site/../../x' alt=''>",
                                   '<a href=" &#99;upsite:site/../../x">a</a>'], ids=["href", "data-src", "escaped"])
 def test_a_cupsite_address_in_raw_html_is_refused(site, html):
     edit(site, "cupsite.toml", 'language = "en"\n', 'language = "en"\nraw_html = "allow"\n')

@@ -9,10 +9,10 @@ from pathlib import Path
 from .. import urls
 from ..body_links import localize, written_cupsite_links
 from ..errors import Problems
-from ..yamlio import shown
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
+from ..yamlio import shown
 from .documents import read_document
 from .fields import Fields
 from .files import file_bytes, listed

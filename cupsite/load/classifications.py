@@ -10,11 +10,11 @@ from pathlib import Path
 from ..cache import active, fingerprint
 from ..config import Championship
 from ..errors import Problems
-from ..yamlio import shown
 from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
 from ..timing import format_time, parse_gap, parse_status, parse_time
+from ..yamlio import shown
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 from .files import file_bytes, listed

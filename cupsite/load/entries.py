@@ -6,9 +6,9 @@ from pathlib import Path
 
 from ..config import Championship
 from ..errors import Problems
-from ..yamlio import shown
 from ..model import Entry, Source
 from ..slugs import slugify
+from ..yamlio import shown
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
 from .files import stays_in_site

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from ..errors import Problems
 from ..yamlio import LineDict, shown
 
-
 # The years a date of the content may fall in. A year such as 9999 is a typo, and one of the few
 # that would break the build: a date near the end of year 9999 cannot be moved to another time
 # zone or on by a year (as a calendar file needs).
@@ -197,7 +196,8 @@ class Fields:
         if isinstance(value, (str, int)):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            self.error(key, f"{shown(key)} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
+            self.error(key, f"{shown(key)} should be a name or a list of names",
+                       f"write `{key}: [First Name, Other Name]`")
             return ()
         names = tuple(str(v).strip() for v in value if str(v).strip())
         for name in names:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from .. import urls
 from ..errors import Problems
-from ..yamlio import shown
 from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
 from ..timing import parse_time
+from ..yamlio import shown
 from .articles import localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields

@@ -9,15 +9,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..config import Championship, SiteConfig
 from ..errors import Problems
-from ..yamlio import shown
 from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, SessionResult, Source
 from ..rules import parse_rules
 from ..slugs import slugify
+from ..yamlio import shown
 from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
-from .files import listed, stays_in_site
 from .fields import FIRST_YEAR, LAST_YEAR, YEARS_READ, Fields, report_duplicates
+from .files import listed, stays_in_site
 
 ROUND_FIELDS = ("round", "slug", "name", "short_name", "track", "start", "end", "timezone", "broadcast",
                 "sessions")

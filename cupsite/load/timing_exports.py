@@ -21,10 +21,10 @@ from rapidfuzz import process
 
 from ..config import Championship
 from ..errors import Problems
-from ..yamlio import shown
 from ..model import Lap, ResultRow
 from ..slugs import slugify
 from ..timing import format_gap, format_laps_behind, format_time, parse_gap, parse_status, parse_time
+from ..yamlio import shown
 
 # Our name for a value -> the columns that carry it in the known layouts, in order of preference.
 CLASSIFICATION_COLUMNS = {
