@@ -146,14 +146,16 @@ def _construct_timestamp(loader, node):
         return loader.construct_scalar(node)
 
 
-def _construct_document(loader, node):
-    _check_alias_expansion(node)
-    return _SafeLoader.construct_document(loader, node)
-
-
-_LineLoader.construct_document = _construct_document
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+class _AliasCheckingLoader(_LineLoader):
+    """For a text that may hold aliases (it has a `*`): the others are spared the walk."""
+
+    def construct_document(self, node):
+        _check_alias_expansion(node)
+        return super().construct_document(node)
 
 
 class YamlError(Exception):
@@ -174,7 +176,8 @@ def load_yaml(text: str, first_line: int = 1):
 
 def _parse(text: str, first_line: int):
     try:
-        value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+        loader = _AliasCheckingLoader if "*" in text else _LineLoader
+        value = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader subclass
     except _DuplicateKey as error:
         first, second = error.first_line + first_line - 1, error.problem_mark.line + first_line
         where = f"on line {first}" if first == second else f"at lines {first} and {second}"

@@ -137,6 +137,11 @@ def test_an_empty_entry_list_is_refused(site, text):
     refused(site, f"{ENTRIES}:1: error: the", "hint: list the season's cars")
 
 
+def test_an_empty_calendar_is_refused(site):
+    (site / SEASON).write_text("# the 2024 calendar, to come\n", encoding="utf-8")
+    refused(site, f"{SEASON}:1: error: the file holds only comments", "hint: write the season's `name:` and its `rounds:`")
+
+
 def test_results_with_only_best_laps_or_only_laps_still_build(site):
     (site / QUALIFYING).write_text("results:\n  - {pos: 1, car: 2, best: '1:30.100'}\n  - {pos: 2, car: 1}\n",
                                    encoding="utf-8")
