@@ -139,7 +139,8 @@ def test_an_empty_entry_list_is_refused(site, text):
 
 def test_an_empty_calendar_is_refused(site):
     (site / SEASON).write_text("# the 2024 calendar, to come\n", encoding="utf-8")
-    refused(site, f"{SEASON}:1: error: the file holds only comments", "hint: write the season's `name:` and its `rounds:`")
+    refused(site, f"{SEASON}:1: error: the file holds only comments",
+            "hint: write the season's `name:` and its `rounds:`")
 
 
 def test_results_with_only_best_laps_or_only_laps_still_build(site):
