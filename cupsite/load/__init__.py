@@ -6,7 +6,7 @@ from ..config import SiteConfig
 from ..errors import Problems
 from ..model import Content
 from .articles import load_articles
-from .files import reading_once, stays_in_site
+from .files import may_read, reading_once
 from .profiles import load_profiles
 from .results import load_results
 
@@ -17,7 +17,7 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
         problems.add(content_dir, None, "the site has no content/ folder",
                      "run cupsite in the site's folder, or pass --config path/to/cupsite.toml")
         return Content()
-    if not stays_in_site(content_dir, problems):
+    if not may_read(content_dir, problems):
         return Content()
     names: dict = {}
     with reading_once():

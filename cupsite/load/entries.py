@@ -11,14 +11,14 @@ from ..slugs import slugify
 from ..yamlio import shown
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
-from .files import stays_in_site
+from .files import may_read
 
 _NO_ENTRIES_HINT = "list the season's cars (`- {number: 1, class: ..., team: ..., driver: ...}`), or remove the file"
 ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest")
 
 
 def load_entries(path: Path, championship: Championship, problems: Problems, names: dict) -> list[Entry]:
-    if path.is_symlink() and not stays_in_site(path, problems):
+    if path.is_symlink() and not may_read(path, problems):
         problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
         return []
     if not path.is_file():

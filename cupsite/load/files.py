@@ -7,7 +7,10 @@ A process that builds again and again (`cupsite serve`) keeps the bytes between 
 each file's inode, size and times: a later build reads only the files whose stat changed (or that
 changed just before they were read), as the watchers of editors and preview servers do. When the
 process watches the files itself and says which changed, the others are not even looked at, unless
-a change it names is not a file kept (a new file, or a path spelled another way)."""
+a change it names is not a file kept (a new file, or a path spelled another way).
+
+The folders of content/ are listed through `listed`, which leaves out (and reports) the names
+that are not UTF-8 and the links that lead out of the site's folder (`inside_site`)."""
 
 from __future__ import annotations
 
@@ -129,20 +132,20 @@ def listed(folder: Path | str, problems: Problems) -> list[os.DirEntry]:
     reported: a name that is not UTF-8 (it could not be shown in a message, a URL or a page), and
     a link, or a folder's link, that leads out of the site's folder (a story linked to
     ~/.ssh/id_rsa would be published). Links that stay in the site are followed."""
-    if not os.path.isdir(folder) or not stays_in_site(folder, problems):
+    if not os.path.isdir(folder) or not may_read(folder, problems):
         return []
     kept = []
     for entry in os.scandir(folder):
         if not _is_utf8(entry.name):
             problems.add(folder, None, f"the file name {shown(os.fsencode(entry.name))} is not UTF-8 text",
                          "rename the file with letters, digits and hyphens")
-        elif not entry.is_symlink() or stays_in_site(entry.path, problems):
+        elif not entry.is_symlink() or may_read(entry.path, problems):
             kept.append(entry)
     kept.sort(key=lambda entry: entry.name)
     return kept
 
 
-def stays_in_site(path: Path | str, problems: Problems) -> bool:
+def may_read(path: Path | str, problems: Problems) -> bool:
     """Whether the file at `path` may be read: it is no link, or it leads to a file of the site;
     a link out of the site is reported."""
     if inside_site(path, problems.root):

@@ -17,7 +17,7 @@ from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
 from .fields import FIRST_YEAR, LAST_YEAR, YEARS_READ, Fields, report_duplicates
-from .files import listed, stays_in_site
+from .files import listed, may_read
 
 ROUND_FIELDS = ("round", "slug", "name", "short_name", "track", "start", "end", "timezone", "broadcast",
                 "sessions")
@@ -70,7 +70,7 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
 
 def load_season(folder: Path, championship: Championship, problems: Problems, names: dict) -> Season | None:
     path = folder / "season.yaml"
-    if path.is_symlink() and not stays_in_site(path, problems):
+    if path.is_symlink() and not may_read(path, problems):
         problems.mark_unreadable(Problems.CALENDAR, folder)
         return None
     if not path.is_file():
