@@ -7,7 +7,8 @@ in a feed, so it works at a domain root, under a sub-path and opened from disk. 
 above the site's root is refused; whether the rest exist is checked once the pages are planned
 (`broken_path_errors`).
 
-Full URLs (https:, mailto:, ...), `#anchors` within the page and `cupsite:` links are left alone."""
+Full URLs (https:, mailto:, ...) and `#anchors` within the page are left alone; a `cupsite:` link
+written by the writer is refused (`written_cupsite_links`)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 
 from .errors import ContentError
 from .mentions import SCHEME
+from .yamlio import shown
 
 SITE_KIND = "site"
 _ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
@@ -51,6 +53,28 @@ def localize(body_html: str, page_path: str, source: str, first_line: int) -> tu
         return f"{match.group(1)}{SCHEME}{SITE_KIND}/{html.escape(target)}{match.group(3)}"
 
     return _ATTRIBUTE.sub(site_link, body_html), tuple(found)
+
+
+# An attribute of a tag whose value starts with `cupsite:`, however it is quoted or escaped
+_ATTRIBUTE_VALUES = re.compile(r"""<[a-zA-Z][^<>]*>""")
+_VALUE = re.compile(r"""\s[^\s"'<>/=]+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+def written_cupsite_links(body_html: str, source: str, first_line: int) -> tuple[BodyLink, ...]:
+    """Each `cupsite:` address the writer put in the text (a link, an image, any attribute of raw
+    HTML). The scheme is cupsite's own, for the links it makes (see mentions.resolve_links): one
+    written by hand would go out unchecked, as a link above the site's root if it says so."""
+    if "cupsite" not in body_html.lower() and "&#" not in body_html:
+        return ()
+    found = []
+    for tag in _ATTRIBUTE_VALUES.finditer(body_html):
+        for value in _VALUE.finditer(tag.group(0)):
+            raw = next(v for v in value.groups() if v is not None)
+            written = html.unescape(raw)
+            if "".join(written.split()).lower().startswith(SCHEME):
+                line = _line_of(written.strip(), source, first_line) or _line_of(raw.strip(), source, first_line)
+                found.append(BodyLink(written, None, line))
+    return tuple(found)
 
 
 def site_path(written: str, page_path: str) -> str | None:
@@ -103,7 +127,7 @@ def broken_path_errors(site, pages) -> list[ContentError]:
                      else path in page_paths)
             if not found:
                 errors.append(ContentError(source.path, link.line if link.line is not None else source.line,
-                                           f"the link {link.written!r} leads to no page or file of the site",
+                                           f"the link {shown(link.written)} leads to no page or file of the site",
                                            _hint_for(path, page_paths)))
     return errors
 

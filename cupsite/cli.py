@@ -388,14 +388,12 @@ def new_article_command(title: str, config_path: Path, event: str | None, driver
               default=Path("cupsite.toml"), show_default=True)
 def new_results_command(event: str, session: str, config_path: Path) -> None:
     """Write a classification for SESSION of EVENT, pre-filled from the entry list."""
-    from .build import prepare
     from .config import load_config
-    from .scaffold import new_results
+    from .scaffold import new_results, site_to_scaffold
 
     with _scaffolding():
         config = load_config(config_path)
-        site, _ = prepare(config, Publishing(drafts=True, future=True))
-        path = new_results(config, site, event, session)
+        path = new_results(config, site_to_scaffold(config), event, session)
     click.echo(f"Started {path}")
 
 

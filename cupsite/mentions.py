@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
+from urllib.parse import unquote
 
 import ahocorasick
 
@@ -16,7 +17,7 @@ SCHEME = "cupsite:"
 SKIPPED = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style"}
 # a mention's link (href), or a path in the text (href or src; see body_links); a path to the home
 # page has an empty key
-_LINK = re.compile(r'(href|src)="cupsite:(driver|team|track|event|site)/([^"]*)"')
+_LINK = re.compile(r'(\s)(href|src)="cupsite:(driver|team|track|event|site)/([^"]*)"')
 
 
 class NameIndex:
@@ -121,8 +122,25 @@ class _MentionLinker:
 
 
 def resolve_links(body_html: str, address) -> str:
-    """Replace the `cupsite:` links with real addresses: `address(kind, key)` gives one."""
+    """Replace the `cupsite:` links with real addresses: `address(kind, key)` gives one, of a key
+    that cannot climb above the site's root whatever the text held."""
     if SCHEME not in body_html:
         return body_html
-    return _LINK.sub(lambda m: f'{m.group(1)}="{html.escape(address(m.group(2), html.unescape(m.group(3))))}"',
+    return _LINK.sub(lambda m: f'{m.group(1)}{m.group(2)}="'
+                               f'{html.escape(address(m.group(3), within_site(html.unescape(m.group(4)))))}"',
                      body_html)
+
+
+def within_site(key: str) -> str:
+    """The key without the parts that could lead out of the site: '..', '.', empty parts, and
+    parts holding a backslash, also when written %-escaped (browsers read %2e%2e as ..). The load
+    stage refuses such keys written by hand (body_links.written_cupsite_links); this keeps any that
+    slip through inside the site."""
+    end = min((at for at in (key.find("?"), key.find("#")) if at >= 0), default=len(key))
+    path, rest = key[:end], key[end:]
+    parts = [part for part in path.split("/") if _plain_part(unquote(part))]
+    return "/".join(parts) + ("/" if path.endswith("/") and parts else "") + rest
+
+
+def _plain_part(part: str) -> bool:
+    return part not in ("", ".", "..") and "\\" not in part and "/" not in part

@@ -9,7 +9,9 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from .config import SiteConfig
+from .errors import ContentErrors, Problems
 from .link import Site
+from .model import RACES
 from .publishing import Publishing
 from .slugs import one_key_ending_with, slugify
 
@@ -40,6 +42,28 @@ def new_article(config: SiteConfig, title: str, event: str | None, drivers: tupl
     return path
 
 
+def site_to_scaffold(config: SiteConfig) -> Site:
+    """The site, to start a classification in: as `prepare` gives it, except that the other
+    sessions' classifications may have problems. A results office starts the weekend's files
+    together and fills each in as its session ends; one not filled in yet must not stop the next
+    from being started (it still stops the build)."""
+    from .link import link
+    from .load import load_content
+
+    problems = Problems(config.root)
+    site = link(load_content(config, problems), config, problems, Publishing(drafts=True, future=True))
+    others = [error for error in problems.items if not _is_classification(error.path)]
+    if others:
+        raise ContentErrors(problems.items, problems.warnings)
+    return site
+
+
+def _is_classification(path: str) -> bool:
+    """content/results/<championship>/<season>/<round>/<file>, relative to the site's root."""
+    parts = path.split("/")
+    return len(parts) == 6 and parts[:2] == ["content", "results"]
+
+
 def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) -> Path:
     """A classification for a session, pre-filled with the entry list in car-number order."""
     key, problem = one_key_ending_with(event_ref, site.events, "event")
@@ -53,11 +77,17 @@ def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) ->
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} already exists; edit it instead")
     season = next(s for s in site.seasons if (s.championship, s.year) == (event.championship, event.season))
-    lines = [f"# {event.name} {event.season}, {session}: put the rows in finishing order and renumber pos",
+    race = next(s.type for s in event.sessions if s.slug == session) in RACES
+    # The measurements are left blank, not 0 or "": the file builds only once timing's figures are
+    # in (see load/classifications.py, _measured), so a skeleton in car-number order is never scored.
+    blanks = "laps: , time: , gap: , best: " if race else "best: , laps: "
+    lines = [f"# {event.name} {event.season}, {session}: put the rows in finishing order and renumber pos,",
+             "# then fill in " + ("laps and time or gap" if race else "best laps") + " from the official "
+             "classification; until then the site does not build",
              "results:"]
     for position, entry in enumerate(sorted(season.entries, key=lambda e: e.number), start=1):
         names = " / ".join(site.drivers[d].name for d in entry.drivers)
-        lines.append(f"  - {{pos: {position}, car: {entry.number}, laps: 0, best: \"\"}}  # {names}, {entry.car_class}")
+        lines.append(f"  - {{pos: {position}, car: {entry.number}, {blanks}}}  # {names}, {entry.car_class}")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -54,12 +54,30 @@ _LineLoader.add_implicit_resolver(
 )
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key written twice in one mapping: YAML would keep the last silently, so `status: dsq`
+    above `status: classified` would be lost without a word."""
+
+    def __init__(self, key, first_line: int, mark):
+        super().__init__(None, None, f"the key {key!r} is written twice", mark)
+        self.key = key
+        self.first_line = first_line  # 1-based, of the text given to the parser
+
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
 def _construct_mapping(loader, node):
+    # keys merged in with `<<: *defaults` may be overridden by the mapping's own keys (that is what
+    # merging is for); only a key the mapping itself writes twice is a mistake
+    own_count = sum(1 for key_node, _ in node.value if key_node.tag != _MERGE_TAG)
     loader.flatten_mapping(node)
+    merged_count = len(node.value) - own_count
     mapping = LineDict()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
-    for key_node, value_node in node.value:
+    own_lines: dict = {}
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
         try:
             hash(key)
@@ -67,9 +85,57 @@ def _construct_mapping(loader, node):
             raise yaml.constructor.ConstructorError(
                 None, None, "a mapping key must be a plain value", key_node.start_mark
             ) from None
+        line = key_node.start_mark.line + 1
+        if index >= merged_count:
+            if key in own_lines:
+                raise _DuplicateKey(key, own_lines[key], key_node.start_mark)
+            own_lines[key] = line
         mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
+        mapping.key_lines[key] = line
     return mapping
+
+
+# A content file names each value once; an alias (*name) repeats an anchored value (&name), and
+# aliases of aliases multiply: nine lines of nine aliases each ("billion laughs") stand for 387
+# million values. A file may add this many values through its aliases, far more than a real
+# file's `<<: *defaults` on every row.
+MAX_ALIASED_VALUES = 10_000
+
+
+class _AliasBomb(yaml.constructor.ConstructorError):
+    pass
+
+
+def _check_alias_expansion(root) -> None:
+    """Refuse a document whose aliases stand for more than MAX_ALIASED_VALUES values, before
+    anything is built from it. A node reached a second time is an alias; the values it stands for
+    are counted once per use, without walking them again."""
+    sizes: dict[int, int] = {}  # by node id: the values the node stands for, itself included
+    written = 0  # nodes as written in the file, each once
+    stack = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if not children_done and id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done:
+            sizes[id(node)] = 1 + sum(sizes[id(child)] or 1 for child in children)  # None: a recursive alias
+            written += 1
+            if sizes[id(node)] - written > MAX_ALIASED_VALUES:
+                raise _AliasBomb(None, None, f"the aliases (*name) of this file stand for more than "
+                                 f"{MAX_ALIASED_VALUES:,} values", node.start_mark)
+            continue
+        sizes[id(node)] = None  # on the path: an alias back to it is recursive
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def _construct_timestamp(loader, node):
@@ -82,6 +148,14 @@ def _construct_timestamp(loader, node):
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
+class _AliasCheckingLoader(_LineLoader):
+    """For a text that may hold aliases (it has a `*`): the others are spared the walk."""
+
+    def construct_document(self, node):
+        _check_alias_expansion(node)
+        return super().construct_document(node)
 
 
 class YamlError(Exception):
@@ -102,7 +176,16 @@ def load_yaml(text: str, first_line: int = 1):
 
 def _parse(text: str, first_line: int):
     try:
-        value = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a safe loader subclass
+        loader = _AliasCheckingLoader if "*" in text else _LineLoader
+        value = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader subclass
+    except _DuplicateKey as error:
+        first, second = error.first_line + first_line - 1, error.problem_mark.line + first_line
+        where = f"on line {first}" if first == second else f"at lines {first} and {second}"
+        raise YamlError(f"the key {shown(error.key)} is written twice, {where}", second,
+                        "keep the one that is right and delete the other") from None
+    except _AliasBomb as error:
+        raise YamlError(error.problem, error.problem_mark.line + first_line,
+                        "write the values out; an alias may repeat a few values, not multiply them") from None
     except yaml.MarkedYAMLError as error:
         mark = error.context_mark or error.problem_mark  # where the broken construct began
         line = mark.line + first_line if mark is not None else None
@@ -120,6 +203,13 @@ def _parse(text: str, first_line: int):
     except RecursionError:
         raise YamlError("the YAML is nested too deeply", None) from None
     return shift_lines(value, first_line - 1) if first_line != 1 else value
+
+
+def shown(value, limit: int = 60) -> str:
+    """A value as a message quotes it (repr), cut to about `limit` characters: a value of a
+    megabyte would otherwise fill the screen, and the log, with one error."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shift_lines(value, offset: int):

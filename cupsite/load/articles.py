@@ -3,58 +3,60 @@
 from __future__ import annotations
 
 import functools
-import os
 import re
 from pathlib import Path
 
 from .. import urls
-from ..body_links import localize
+from ..body_links import localize, written_cupsite_links
 from ..errors import Problems
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
+from ..yamlio import shown
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes
+from .files import file_bytes, listed
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
                   "image", "image_alt", "draft", "slug", "updated")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
-def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize") -> list[Article]:
+def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None
+                  ) -> list[Article]:
     # paths as str: a preview's rebuild lists thousands of stories to load one, and making a Path
     # of each took a fifth of that
-    paths = [os.path.join(folder, name) for name in sorted(entry.name for entry in os.scandir(folder)
-                                                           if entry.name.endswith(".md"))] if folder.is_dir() else []
-    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html),
-                                      functools.partial(load_article, raw_html=raw_html))
+    paths = [entry.path for entry in listed(folder, problems) if entry.name.endswith(".md")]
+    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html, timezone),
+                                      functools.partial(load_article, raw_html=raw_html, timezone=timezone))
     return [article for article in loaded if article is not None]
 
 
-def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize") -> Article | None:
+def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None
+                 ) -> Article | None:
+    """The story at `path`; its dates are local times of `timezone` (the site's), when given."""
     path = Path(path)
     document = read_document(path, problems)
     if document is None:
         return None
     fields = Fields(problems, path, document.meta, "the front matter", ARTICLE_FIELDS)
     title = fields.text("title", required=True, hint="add `title: ...` to the front matter")
-    date = fields.datetime("date", required=True)
+    date = fields.datetime("date", required=True, timezone=timezone)
     slug = fields.text("slug") or _DATE_PREFIX.sub("", path.stem)
     if slug != slugify(slug):
         fields.error("slug" if fields.has("slug") else "title",
-                     f"{slug!r} is not a valid slug",
-                     f"use lower-case letters, digits and hyphens, e.g. {slugify(slug)!r}")
+                     f"{shown(slug)} is not a valid slug",
+                     f"use lower-case letters, digits and hyphens, e.g. {shown(slugify(slug))}")
         slug = slugify(slug)
     image = fields.text("image")
     if image and not stays_in_site(image):
-        fields.error("image", f"the image path {image!r} leaves the site",
+        fields.error("image", f"the image path {shown(image)} leaves the site",
                      "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
         image = ""
     tags = tuple(dict.fromkeys(t for t in fields.names("tags")))
     for tag in tags:
         if not slugify(tag):
-            fields.error("tags", f"the tag {tag!r} has no letters or digits")
+            fields.error("tags", f"the tag {shown(tag)} has no letters or digits")
     body_html, headings = markdown_to_html(document.body, raw_html)
     if title is None or date is None or not slug:
         return None
@@ -64,7 +66,7 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         title=title,
         date=date,
         body_html=body_html,
-        summary=fields.text("summary") or first_paragraph_text(body_html),
+        summary=fields.text("summary", lines=True) or first_paragraph_text(body_html),
         source=Source(problems.relative(path), document.meta.line),
         author=fields.text("author"),
         tags=tuple(t for t in tags if slugify(t)),
@@ -72,9 +74,9 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         driver_refs=fields.names("drivers"),
         team_refs=fields.names("teams"),
         image=image,
-        image_alt=fields.text("image_alt"),
+        image_alt=fields.text("image_alt", lines=True),
         draft=fields.boolean("draft"),
-        updated=fields.datetime("updated") if fields.has("updated") else None,
+        updated=fields.datetime("updated", timezone=timezone) if fields.has("updated") else None,
         toc=headings,
         lines=dict(document.meta.key_lines),
         body_source=document.body,
@@ -85,11 +87,14 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
 
 def localize_paths(body_html: str, page_path: str, path: Path, document, problems: Problems) -> tuple[str, tuple]:
     """The body with the paths it links to made site paths (see body_links); a path that climbs
-    above the site's root is an error."""
+    above the site's root is an error, and so is a `cupsite:` link the writer wrote."""
+    for link in written_cupsite_links(body_html, document.body, document.body_line):
+        problems.add(path, link.line, f"the link {shown(link.written)} uses cupsite's own scheme",
+                     "`cupsite:` links are cupsite's own; link by path, such as /drivers/<slug>/")
     body_html, paths = localize(body_html, page_path, document.body, document.body_line)
     for link in paths:
         if link.target is None:
-            problems.add(path, link.line, f"the link {link.written!r} leaves the site",
+            problems.add(path, link.line, f"the link {shown(link.written)} leaves the site",
                          "link to a page by its path from the site's root, such as /drivers/<slug>/ "
                          "or /static/img/photo.jpg, or write a full https:// URL")
     return body_html, tuple(link for link in paths if link.target is not None)

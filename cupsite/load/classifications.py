@@ -14,9 +14,10 @@ from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
 from ..timing import format_time, parse_gap, parse_status, parse_time
+from ..yamlio import shown
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
-from .files import file_bytes
+from .files import file_bytes, listed
 from .timing_exports import Matching, classification_rows, lap_rows, read_export
 
 ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best", "best_lap", "speed", "note",
@@ -58,15 +59,15 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
     """The files of a season's round folders, each checked to belong to a round and a session."""
     events = {e.slug: e for e in season.events}
     classification_files, lap_files = [], []
-    for event_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for event_dir in (Path(e.path) for e in listed(folder, problems) if e.is_dir()):
         event = events.get(event_dir.name) if calendar_read else None
         if calendar_read and event is None:
-            problems.add(event_dir, None, f"no round with slug {event_dir.name!r} in season.yaml",
+            problems.add(event_dir, None, f"no round with slug {shown(event_dir.name)} in season.yaml",
                          f"rename the folder to one of: {', '.join(sorted(events))}")
             continue
         sessions = {s.slug: s for s in event.sessions} if event else {}
         by_session: dict[str, list[Path]] = {}
-        for path in sorted(event_dir.iterdir()):
+        for path in (Path(e.path) for e in listed(event_dir, problems)):
             is_laps = path.name.lower().endswith(LAPS_SUFFIX)
             session = path.name[:-len(LAPS_SUFFIX)] if is_laps else path.stem
             if not is_laps and path.suffix.lower() not in CLASSIFICATION_SUFFIXES:
@@ -75,7 +76,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
                              "move other files out of content/results/")
                 continue
             if event and session not in sessions:
-                problems.add(path, None, f"no session {session!r} in round {event.round} ({event.name})",
+                problems.add(path, None, f"no session {shown(session)} in round {event.round} ({event.name})",
                              f"name the file after one of: {', '.join(sessions) or 'add sessions to season.yaml'}")
                 continue
             if is_laps:
@@ -85,7 +86,7 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
                 classification_files.append(SessionFile(path, event, session))
         for session, paths in by_session.items():
             if len(paths) > 1:
-                problems.add(paths[-1], None, f"session {session!r} has {len(paths)} classifications: "
+                problems.add(paths[-1], None, f"session {shown(session)} has {len(paths)} classifications: "
                              f"{', '.join(p.name for p in paths)}", "keep one: the timing export or the "
                              "hand-written file")
     return SeasonFiles(season, championship, driver_names, calendar_read, classification_files, lap_files)
@@ -142,7 +143,7 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
         result = by_session.get(key)
         if result is None:  # a classification that could not be read has been reported already
             if key not in classified:
-                problems.add(session_laps.source.path, None, f"the per-lap export of {session_laps.session!r} has "
+                problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} has "
                              "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
         pairs.append((session_laps, result))
@@ -187,6 +188,7 @@ def read_laps(file: SessionFile, cars: dict, problems: Problems) -> SessionLaps 
 def read_classification(file: SessionFile, championship: Championship, cars: dict, driver_names: dict,
                         problems: Problems, matching: Matching | None = None) -> SessionResult | None:
     path, event, session = file.path, file.event, file.session
+    reported_before = len(problems.items)
     if path.suffix.lower() == ".csv":
         export = read_export(path, file_bytes(path), problems)
         if export is None:
@@ -212,10 +214,34 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
     _check_drivers_once(path, ordered, cars, problems)
     if event is None:
         return None
-    if _session_type(event, session) in RACES:
+    race = _session_type(event, session) in RACES
+    if not ordered:
+        if len(problems.items) == reported_before:  # a timing export of a header alone
+            problems.add(path, None, "the classification lists no cars", NO_RESULTS_HINT)
+        return None
+    if len(problems.items) == reported_before and not any(_measured(row, race) for row in ordered):
+        problems.add(path, ordered[0].line, "the classification is not filled in: "
+                     + ("no classified car has laps, a time or a gap" if race
+                        else "no car has a best lap, a time, a gap or laps"), NO_RESULTS_HINT)
+        return None
+    if race:
         _check_race_order(path, ordered, problems)
     return SessionResult(event.championship, event.season, event.slug, session, ordered,
                          Source(problems.relative(path)))
+
+
+NO_RESULTS_HINT = "this session has no results yet: remove the file, or fill it in when the results are out"
+
+
+def _measured(row: ResultRow, race: bool) -> bool:
+    """Whether timing measured something for the row. A classification with no such row is one
+    not filled in yet (`cupsite new results` writes one): scored as it stands, it would give
+    points by car number. A race is measured by its classified cars, since one where every car
+    retired or did not start did not happen; practice and qualifying by any car, which may give
+    only a best lap."""
+    if race and row.status != "classified":
+        return False
+    return bool((row.laps or 0) > 0 or row.time or row.gap or (not race and row.best))
 
 
 def _session_type(event: Event, session: str) -> str:
@@ -223,7 +249,7 @@ def _session_type(event: Event, session: str) -> str:
 
 
 def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | None:
-    data = read_yaml_file(path, problems)
+    data = read_yaml_file(path, problems, NO_RESULTS_HINT)
     if data is None:
         return None
     fields = Fields(problems, path, data, "the classification", ("results",))
@@ -231,6 +257,9 @@ def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | 
     if not isinstance(rows_data, list):
         problems.add(path, 1, "the classification should hold a list `results:`",
                      "see docs/formats.md, 'A session's classification'")
+        return None
+    if not rows_data:
+        problems.add(path, fields.line_of("results"), "the classification lists no cars", NO_RESULTS_HINT)
         return None
     return [row for row in (_load_row(path, item, cars, problems) for item in rows_data) if row]
 
@@ -278,28 +307,28 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
     written_status = fields.text("status", default="classified")
     status = parse_status(written_status)
     if status is None:
-        fields.error("status", f"unknown status {written_status!r}", f"use one of: {', '.join(STATUSES)}")
+        fields.error("status", f"unknown status {shown(written_status)}", f"use one of: {', '.join(STATUSES)}")
         status = "classified"
     texts = {key: fields.text(key) for key in ("time", "best")}
     for key, text in texts.items():
         if text and parse_time(text) is None:
-            fields.error(key, f"{key!r} is not a time: {text!r}", 'write it as "1:26.384" (in quotes)')
+            fields.error(key, f"{shown(key)} is not a time: {shown(text)}", 'write it as "1:26.384" (in quotes)')
             texts[key] = ""
     gaps = {key: fields.text(key) for key in ("gap", "interval")}
     for key, gap in gaps.items():
         if gap and parse_gap(gap) is None:
-            fields.error(key, f"{key!r} is not a gap: {gap!r}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
+            fields.error(key, f"{shown(key)} is not a gap: {shown(gap)}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
             gaps[key] = ""
     drivers = fields.names("drivers")
     if drivers and car in cars:
         crew = cars[car].drivers
         for name in drivers:
             if slugify(name) not in crew:
-                fields.error("drivers", f"{name!r} is not in the crew of car #{car}",
+                fields.error("drivers", f"{shown(name)} is not in the crew of car #{car}",
                              f"the entry list names: {', '.join(crew)}")
     if position is None or car is None:
         return None
     return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gaps["gap"],
-                     texts["best"], fields.integer("best_lap", minimum=1), fields.text("note"),
+                     texts["best"], fields.integer("best_lap", minimum=1), fields.text("note", lines=True),
                      tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0),
                      gaps["interval"], fields.number("speed"))

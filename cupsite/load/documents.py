@@ -70,13 +70,19 @@ def read_document(path: Path, problems: Problems) -> Document | None:
     return Document(path, meta, body, text.count("\n", 0, start) + 1)
 
 
-def read_yaml_file(path: Path, problems: Problems):
+def read_yaml_file(path: Path, problems: Problems, empty_hint: str):
+    """The file's YAML; None, with a problem, when it cannot be read or holds nothing: an empty
+    calendar, entry list or classification would otherwise drop what it stands for without a word."""
     text = read_text(path, problems)
     if text is None:
         return None
     try:
-        return load_yaml(text)
+        data = load_yaml(text)
     except YamlError as error:
         problems.add(path, error.line, f"malformed YAML: {error.message}",
                      error.hint or "check indentation, colons and quotes (quote times such as \"1:26.384\")")
         return None
+    if data is None:
+        problems.add(path, 1, "the file is empty" if not text.strip() else "the file holds only comments",
+                     empty_hint)
+    return data

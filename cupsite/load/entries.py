@@ -8,18 +8,26 @@ from ..config import Championship
 from ..errors import Problems
 from ..model import Entry, Source
 from ..slugs import slugify
+from ..yamlio import shown
 from .documents import read_yaml_file
 from .fields import Fields, report_duplicates
+from .files import may_read
 
+_NO_ENTRIES_HINT = "list the season's cars (`- {number: 1, class: ..., team: ..., driver: ...}`), or remove the file"
 ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest")
 
 
 def load_entries(path: Path, championship: Championship, problems: Problems, names: dict) -> list[Entry]:
+    if path.is_symlink() and not may_read(path, problems):
+        problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
+        return []
     if not path.is_file():
         return []
-    data = read_yaml_file(path, problems)
-    if not isinstance(data, list):
-        if data is not None:
+    data = read_yaml_file(path, problems, _NO_ENTRIES_HINT)
+    if not isinstance(data, list) or not data:
+        if data == []:
+            problems.add(path, 1, "the entry list lists no entries", _NO_ENTRIES_HINT)
+        elif data is not None:
             problems.add(path, 1, "entries.yaml should be a list of entries (`- number: 1 ...`)")
         problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
         return []
@@ -33,7 +41,7 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
         number = fields.integer("number", required=True, minimum=0)
         car_class = fields.text("class", required=True)
         if car_class and car_class not in codes:
-            fields.error("class", f"unknown class {car_class!r} for {championship.name}",
+            fields.error("class", f"unknown class {shown(car_class)} for {championship.name}",
                          f"use one of: {', '.join(codes)}")
         team = fields.text("team", required=True)
         drivers = fields.names("drivers") or fields.names("driver")
@@ -41,7 +49,7 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
             problems.add(path, fields.line, "the entry has no driver", "add `driver: Name` or `drivers: [A, B]`")
         for name in drivers + ((team,) if team else ()):
             if not slugify(name):
-                fields.error("driver", f"the name {name!r} has no letters or digits")
+                fields.error("driver", f"the name {shown(name)} has no letters or digits")
         for name in drivers:
             remember_name(names, "driver", name, problems, path, fields.line)
         if team:
@@ -59,5 +67,5 @@ def remember_name(names: dict, kind: str, name: str, problems: Problems, path, l
     key = (kind, slugify(name))
     seen = names.setdefault(key, name)
     if seen != name:
-        problems.add(path, line, f"the {kind} name {name!r} gives the same slug as {seen!r}",
+        problems.add(path, line, f"the {kind} name {shown(name)} gives the same slug as {shown(seen)}",
                      f"write the {kind}'s name the same way everywhere, or tell the two apart")

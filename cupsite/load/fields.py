@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ..errors import Problems
-from ..yamlio import LineDict
+from ..yamlio import LineDict, shown
+
+# The years a date of the content may fall in. A year such as 9999 is a typo, and one of the few
+# that would break the build: a date near the end of year 9999 cannot be moved to another time
+# zone or on by a year (as a calendar file needs).
+FIRST_YEAR, LAST_YEAR = 1800, 2999
+YEARS_READ = f"cupsite reads the years {FIRST_YEAR} to {LAST_YEAR}"
 
 
 def parse_date(value) -> date | None:
@@ -35,6 +43,31 @@ def parse_datetime(value) -> datetime | None:
     return None
 
 
+# Control characters (but a tab), and the line and paragraph separators: a line break in quotes
+# ("Indy\nGP") reads as one in YAML, which no name is meant to hold
+_ONE_LINE_BREAKS = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # a text of several lines: no control characters
+
+
+def skipped_time(local: datetime, zone: ZoneInfo) -> str:
+    """What to write instead, when the naive `local` time never showed on the clocks of `zone`
+    (skipped when they went forward); "" when it did. A skipped time taken as it is would move
+    the session or the story by the size of the jump, without a word."""
+    shifted = local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None)
+    if shifted == local:
+        return ""
+    jump_start = local.replace(second=0, microsecond=0)
+    while _skipped(jump_start - timedelta(minutes=1), zone):
+        jump_start -= timedelta(minutes=1)
+    instead = f"{shifted:%H:%M}" if shifted.date() == local.date() else f"{shifted:%Y-%m-%d %H:%M}"
+    return (f"clocks went forward at {jump_start:%H:%M} that day: {local:%H:%M} does not exist in {zone.key}; "
+            f"write {instead}")
+
+
+def _skipped(local: datetime, zone: ZoneInfo) -> bool:
+    return local.replace(tzinfo=zone).astimezone(UTC).astimezone(zone).replace(tzinfo=None) != local
+
+
 class Fields:
     """Reads one mapping of one file; each problem names the file and the key's line."""
 
@@ -48,7 +81,7 @@ class Fields:
         if known and self.ok:
             for key in self.mapping:
                 if key not in known:
-                    problems.add(path, self.line_of(key), f"unknown field {key!r} in {what}",
+                    problems.add(path, self.line_of(key), f"unknown field {shown(key)} in {what}",
                                  f"known fields: {', '.join(known)}")
 
     def line_of(self, key) -> int | None:
@@ -64,18 +97,27 @@ class Fields:
 
     def _missing(self, key, required: bool, hint: str) -> None:
         if required:
-            self.problems.add(self.path, self.line, f"{self.what} has no {key!r}", hint or f"add `{key}:`")
+            self.problems.add(self.path, self.line, f"{self.what} has no {shown(key)}", hint or f"add `{key}:`")
 
-    def text(self, key, required=False, default="", hint="") -> str:
+    def text(self, key, required=False, default="", hint="", lines=False) -> str:
+        """The text of the key, on one line unless `lines`: a name, a title or a time with a
+        line break in it would break the line of a calendar file or a feed that holds it."""
         if not self.has(key):
             self._missing(key, required, hint)
             return default
         value = self.mapping[key]
         if isinstance(value, (dict, list)):
-            self.error(key, f"{key!r} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+            self.error(key, f"{shown(key)} should be text, not a {'list' if isinstance(value, list) else 'mapping'}",
                        "write it on one line, in quotes if it contains ': ' or starts with [ or {")
             return default
-        return str(value).strip()
+        text = str(value).strip()
+        breaks = _LINE_BREAKS if lines else _ONE_LINE_BREAKS
+        if breaks.search(text):
+            self.error(key, f"{shown(key)} holds a line break or a control character: {shown(text)}",
+                       "write it on one line, without \\n in quotes" if not lines
+                       else "remove the control character")
+            return breaks.sub(" ", text)
+        return text
 
     def integer(self, key, required=False, default=None, minimum=None, hint=""):
         if not self.has(key):
@@ -83,10 +125,10 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(key, f"{key!r} should be a whole number, not {value!r}", hint)
+            self.error(key, f"{shown(key)} should be a whole number, not {shown(value)}", hint)
             return default
         if minimum is not None and value < minimum:
-            self.error(key, f"{key!r} should be at least {minimum}, not {value}", hint)
+            self.error(key, f"{shown(key)} should be at least {minimum}, not {value}", hint)
             return default
         return value
 
@@ -95,7 +137,7 @@ class Fields:
             return default
         value = self.mapping[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            self.error(key, f"{key!r} should be a number such as 0.5, not {value!r}")
+            self.error(key, f"{shown(key)} should be a number such as 0.5, not {shown(value)}")
             return default
         return value
 
@@ -104,7 +146,7 @@ class Fields:
             return default
         value = self.mapping[key]
         if not isinstance(value, bool):
-            self.error(key, f"{key!r} should be true or false, not {value!r}")
+            self.error(key, f"{shown(key)} should be true or false, not {shown(value)}")
             return default
         return value
 
@@ -114,17 +156,36 @@ class Fields:
             return None
         value = parse_date(self.mapping[key])
         if value is None:
-            self.error(key, f"{key!r} is not a valid date: {self.mapping[key]!r}", "write it as YYYY-MM-DD")
-        return value
+            self.error(key, f"{shown(key)} is not a valid date: {shown(self.mapping[key])}", "write it as YYYY-MM-DD")
+        return self._in_years(key, value)
 
-    def datetime(self, key, required=False):
+    def datetime(self, key, required=False, timezone: str | None = None):
+        """A date and time; with `timezone`, a local time there, which must exist (see skipped_time)."""
         if not self.has(key):
             self._missing(key, required, "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
             return None
-        value = parse_datetime(self.mapping[key])
+        written = self.mapping[key]
+        value = self._in_years(key, parse_datetime(written))
         if value is None:
-            self.error(key, f"{key!r} is not a valid date and time: {self.mapping[key]!r}",
-                       "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
+            if parse_datetime(written) is None:
+                self.error(key, f"{shown(key)} is not a valid date and time: {shown(written)}",
+                           "write it as YYYY-MM-DD or YYYY-MM-DD HH:MM")
+            return None
+        has_time = isinstance(written, datetime) or (isinstance(written, str) and len(written.strip()) > 10)
+        if timezone and has_time and value.tzinfo is None:
+            hint = skipped_time(value, ZoneInfo(timezone))
+            if hint:
+                # read on as written: the build fails on this error, and "no session 'race-1'" for its
+                # results besides would mislead
+                self.error(key, f"{shown(key)} is a local time that does not exist: {value:%Y-%m-%d %H:%M} in "
+                           f"{timezone}", hint)
+        return value
+
+    def _in_years(self, key, value):
+        """The date, or None, reported, when its year is outside the years read."""
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.error(key, f"{shown(key)} is in the year {value.year}: {YEARS_READ}", "check the year")
+            return None
         return value
 
     def names(self, key) -> tuple[str, ...]:
@@ -135,16 +196,22 @@ class Fields:
         if isinstance(value, (str, int)):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
-            self.error(key, f"{key!r} should be a name or a list of names", f"write `{key}: [First Name, Other Name]`")
+            self.error(key, f"{shown(key)} should be a name or a list of names",
+                       f"write `{key}: [First Name, Other Name]`")
             return ()
-        return tuple(str(v).strip() for v in value if str(v).strip())
+        names = tuple(str(v).strip() for v in value if str(v).strip())
+        for name in names:
+            if _ONE_LINE_BREAKS.search(name):
+                self.error(key, f"the name {shown(name)} holds a line break or a control character",
+                           "write each name on one line, without \\n in quotes")
+        return tuple(_ONE_LINE_BREAKS.sub(" ", name) for name in names)
 
 
 def report_duplicates(problems: Problems, path, keyed: list, what: str) -> None:
     seen = {}
     for key, line in keyed:
         if key in seen:
-            problems.add(path, line, f"duplicate {what} {key!r}",
+            problems.add(path, line, f"duplicate {what} {shown(key)}",
                          f"it is already used at line {seen[key]}" if seen[key] else "use each only once")
         else:
             seen[key] = line

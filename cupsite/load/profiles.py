@@ -11,10 +11,11 @@ from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
 from ..timing import parse_time
+from ..yamlio import shown
 from .articles import localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes
+from .files import file_bytes, listed
 
 PROFILE_FIELDS = {
     "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
@@ -29,7 +30,8 @@ PAGE_OF = {"driver": urls.driver, "team": urls.team, "track": urls.track}
 
 
 def load_profiles(folder: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> list[Profile]:
-    paths = sorted(folder.glob("*.md"), key=lambda path: path.name) if folder.is_dir() else []
+    paths = [Path(entry.path) for entry in listed(folder, problems) if entry.name.endswith(".md")
+             and entry.is_file()]
     loaded = problems.remembered_each(f"{kind} profile", paths,
                                       lambda path: (str(path), file_bytes(path), raw_html),
                                       lambda path, found: load_profile(path, kind, found, raw_html))
@@ -46,14 +48,14 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         return None
     if path.stem != slugify(name):
         problems.add(path, fields.line_of("name"),
-                     f"the file name does not match the name {name!r}",
+                     f"the file name does not match the name {shown(name)}",
                      f"rename the file to {slugify(name)}.md")
         return None
     extra = {key: document.meta[key] for key in PROFILE_FIELDS[kind]
              if key not in ("name", "aliases") and document.meta.get(key) is not None}
     for key in URL_FIELDS & extra.keys():
         if not (isinstance(extra[key], str) and _WEB_URL.match(extra[key].strip())):
-            problems.add(path, fields.line_of(key), f"'{key}' should be a web address, not {extra[key]!r}",
+            problems.add(path, fields.line_of(key), f"'{key}' should be a web address, not {shown(extra[key])}",
                          f"write the full address: {key}: https://...")
             del extra[key]
     if kind == "track" and "lap_record" in extra:
@@ -61,7 +63,7 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         if extra["lap_record"] is None:
             del extra["lap_record"]
     if "image" in extra and not (isinstance(extra["image"], str) and stays_in_site(extra["image"])):
-        problems.add(path, fields.line_of("image"), f"the image path {extra['image']!r} leaves the site",
+        problems.add(path, fields.line_of("image"), f"the image path {shown(extra['image'])} leaves the site",
                      "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
         del extra["image"]
     body_html, _ = markdown_to_html(document.body, raw_html)
@@ -78,6 +80,6 @@ def _lap_record(path: Path, profile: Fields, problems: Problems) -> dict | None:
         return None
     time = record.text("time", required=True)
     if time and parse_time(time) is None:
-        record.error("time", f"the lap record {time!r} is not a lap time", 'write it as "1:24.953" (in quotes)')
+        record.error("time", f"the lap record {shown(time)} is not a lap time", 'write it as "1:24.953" (in quotes)')
     return {"time": time, "driver": record.text("driver", required=True), "team": record.text("team"),
             "year": record.integer("year")}

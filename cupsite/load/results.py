@@ -12,10 +12,12 @@ from ..errors import Problems
 from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, SessionResult, Source
 from ..rules import parse_rules
 from ..slugs import slugify
+from ..yamlio import shown
 from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
-from .fields import Fields, report_duplicates
+from .fields import FIRST_YEAR, LAST_YEAR, YEARS_READ, Fields, report_duplicates
+from .files import listed, may_read
 
 ROUND_FIELDS = ("round", "slug", "name", "short_name", "track", "start", "end", "timezone", "broadcast",
                 "sessions")
@@ -30,16 +32,23 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
     folder = config.content_dir / "results"
     if not folder.is_dir():
         return seasons, results, laps
-    for championship_dir in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for championship_dir in (Path(e.path) for e in listed(folder, problems) if e.is_dir()):
         championship = config.championship(championship_dir.name)
         if championship is None:
             known = ", ".join(c.slug for c in config.championships)
-            problems.add(championship_dir, None, f"no championship {championship_dir.name!r} in cupsite.toml",
+            problems.add(championship_dir, None, f"no championship {shown(championship_dir.name)} in cupsite.toml",
                          f"rename the folder to one of: {known}, or add it to cupsite.toml")
             continue
-        for season_dir in sorted(p for p in championship_dir.iterdir() if p.is_dir()):
+        for season_dir in (Path(e.path) for e in listed(championship_dir, problems) if e.is_dir()):
             if not _YEAR.match(season_dir.name):
                 problems.add(season_dir, None, "a season folder must be named by its year, e.g. 2025")
+                continue
+            if not FIRST_YEAR <= int(season_dir.name) <= LAST_YEAR:
+                problems.add(season_dir, None, f"the season's year {season_dir.name} is out of range: {YEARS_READ}",
+                             "name the folder by the season's year, e.g. 2025")
+                # its events and entries are not known: references to them are not judged
+                problems.mark_unreadable(Problems.CALENDAR, season_dir)
+                problems.mark_unreadable(Problems.ENTRY_LIST, season_dir)
                 continue
             season = load_season(season_dir, championship, problems, names)
             if season is None:
@@ -61,10 +70,14 @@ def load_results(config: SiteConfig, problems: Problems, names: dict
 
 def load_season(folder: Path, championship: Championship, problems: Problems, names: dict) -> Season | None:
     path = folder / "season.yaml"
+    if path.is_symlink() and not may_read(path, problems):
+        problems.mark_unreadable(Problems.CALENDAR, folder)
+        return None
     if not path.is_file():
         problems.add(folder, None, "the season has no season.yaml", "add season.yaml with its rounds")
         return None
-    data = read_yaml_file(path, problems)
+    data = read_yaml_file(path, problems, "write the season's `name:` and its `rounds:` (docs/formats.md), "
+                          "or remove the season's folder")
     fields = Fields(problems, path, data, "the season", ("name", "rounds", "points"))
     if data is not None and not fields.ok:
         problems.add(path, 1, "season.yaml should hold `name:` and a list `rounds:`")
@@ -111,10 +124,10 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     name = fields.text("name", required=True)
     slug = fields.text("slug") or slugify(name or "")
     if slug and slug != slugify(slug):
-        fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        fields.error("slug", f"{shown(slug)} is not a valid slug", f"use {shown(slugify(slug))}")
         slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     if slug in RESERVED_ROUND_SLUGS:
-        fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {slug!r}",
+        fields.error("slug" if fields.has("slug") else "name", f"a round cannot be called {shown(slug)}",
                      "that name is taken by a page of the season; choose another slug")
     track = fields.text("track", required=True)
     if track:
@@ -126,7 +139,7 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        fields.error("timezone", f"unknown time zone {timezone!r}", "use an IANA name such as America/New_York")
+        fields.error("timezone", f"unknown time zone {shown(timezone)}", "use an IANA name such as America/New_York")
         timezone = "UTC"
     sessions = []
     raw_sessions = item.get("sessions") or []
@@ -134,35 +147,35 @@ def _load_event(path, item, championship, year, problems, names) -> Event | None
         fields.error("sessions", "`sessions:` should be a list")
         raw_sessions = []
     for raw in raw_sessions:
-        session = _load_session_info(path, raw, problems)
+        session = _load_session_info(path, raw, problems, timezone)
         if session is not None:
             if start and end and not start <= session.start.date() <= end:
                 problems.add(path, getattr(raw, "line_of", lambda k: None)("start"),
-                             f"session {session.slug!r} starts on {session.start.date()}, outside the round "
+                             f"session {shown(session.slug)} starts on {session.start.date()}, outside the round "
                              f"({start} to {end})", "fix the session's date or the round's dates")
             sessions.append(session)
     report_duplicates(problems, path, [(s.slug, None) for s in sessions], f"session slug in round {number}")
     if None in (number, name, track, start, end) or not slug:
         return None
     return Event(championship, year, number, slug, name, slugify(track), start, end, timezone,
-                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast"),
+                 tuple(sessions), Source(problems.relative(path), fields.line), fields.text("broadcast", lines=True),
                  fields.text("short_name"))
 
 
-def _load_session_info(path, raw, problems) -> SessionInfo | None:
+def _load_session_info(path, raw, problems, timezone: str) -> SessionInfo | None:
     fields = Fields(problems, path, raw, "a session", SESSION_FIELDS)
     if not fields.ok:
         problems.add(path, None, "each session should be a mapping with slug, type and start")
         return None
     slug = fields.text("slug", required=True)
     if slug and slug != slugify(slug):
-        fields.error("slug", f"{slug!r} is not a valid slug", f"use {slugify(slug)!r}")
+        fields.error("slug", f"{shown(slug)} is not a valid slug", f"use {shown(slugify(slug))}")
         slug = slugify(slug)  # read on as meant, so that what names it is not reported wrong too
     session_type = fields.text("type", required=True).lower()
     if session_type and session_type not in SESSION_TYPES:
-        fields.error("type", f"unknown session type {session_type!r}", f"use one of: {', '.join(SESSION_TYPES)}")
+        fields.error("type", f"unknown session type {shown(session_type)}", f"use one of: {', '.join(SESSION_TYPES)}")
         return None
-    start = fields.datetime("start", required=True)
+    start = fields.datetime("start", required=True, timezone=timezone)
     duration = fields.integer("duration", minimum=1)
     factor = fields.number("points_factor", default=1.0)
     if not slug or not session_type or start is None:

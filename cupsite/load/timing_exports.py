@@ -24,6 +24,7 @@ from ..errors import Problems
 from ..model import Lap, ResultRow
 from ..slugs import slugify
 from ..timing import format_gap, format_laps_behind, format_time, parse_gap, parse_status, parse_time
+from ..yamlio import shown
 
 # Our name for a value -> the columns that carry it in the known layouts, in order of preference.
 CLASSIFICATION_COLUMNS = {
@@ -240,11 +241,11 @@ def _check_class(written: str, championship: Championship, entry, reader: _Value
     code = championship.class_for_timing_name(written)
     if code is None:
         known = ", ".join(c.code for c in championship.classes)
-        reader.problems.add(reader.path, reader.line, f"unknown class {written!r} for car #{entry.number}",
-                            f"the classes are {known}; add `timing_names = [{written!r}]` to the class in "
+        reader.problems.add(reader.path, reader.line, f"unknown class {shown(written)} for car #{entry.number}",
+                            f"the classes are {known}; add `timing_names = [{shown(written)}]` to the class in "
                             "cupsite.toml if the export means one of them")
     elif code != entry.car_class:
-        reader.problems.add(reader.path, reader.line, f"car #{entry.number} races in {written!r} ({code}) in the "
+        reader.problems.add(reader.path, reader.line, f"car #{entry.number} races in {shown(written)} ({code}) in the "
                             f"export but in {entry.car_class} in entries.yaml",
                             "correct the class in entries.yaml or the car number in the export")
     else:
@@ -271,7 +272,7 @@ def _drivers(values: dict, columns: tuple[str, ...], entry, cars: dict, driver_n
             continue
         if key in everyone:
             slug, number = everyone[key]
-            reader.problems.add(reader.path, reader.line, f"{name!r} drives car #{number} in the entry list, not "
+            reader.problems.add(reader.path, reader.line, f"{shown(name)} drives car #{number} in the entry list, not "
                                 f"car #{entry.number}", "check the car number in the export, or the crews in "
                                 "entries.yaml")
             continue
@@ -279,7 +280,7 @@ def _drivers(values: dict, columns: tuple[str, ...], entry, cars: dict, driver_n
         guess = process.extractOne(slugify(name), list(entry.drivers), score_cutoff=70)
         hint = (f"did you mean {driver_names.get(guess[0], guess[0])}? " if guess else "") + \
             f"car #{entry.number}'s crew in entries.yaml: {', '.join(crew_names)}"
-        reader.problems.add(reader.path, reader.line, f"no driver called {name!r} in the entry list (car "
+        reader.problems.add(reader.path, reader.line, f"no driver called {shown(name)} in the entry list (car "
                             f"#{entry.number})", hint + "; a new driver must be added to entries.yaml first")
     if set(matched) == set(entry.drivers):
         return ()
@@ -345,7 +346,7 @@ class _ValueReader:
         self.path, self.problems, self.line = path, problems, None
 
     def _bad(self, what: str, text: str, hint: str) -> None:
-        self.problems.add(self.path, self.line, f"{what} is not valid: {text!r}", hint)
+        self.problems.add(self.path, self.line, f"{what} is not valid: {shown(text)}", hint)
 
     def integer(self, text: str, what: str, allow_blank: bool = False) -> int | None:
         if not text:
