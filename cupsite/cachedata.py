@@ -47,7 +47,8 @@ class UnreadableData(ValueError):
 def encode(value) -> bytes:
     """The bytes of `value`; TypeError for a type the cache does not keep."""
     try:
-        return _packed(_Lowering().lowered(value))
+        lowering = _Lowering()
+        return lowering._packed(lowering.lowered(value))
     except (ValueError, OverflowError, RecursionError) as error:  # a number too large, a cycle
         raise TypeError(f"the build cache cannot keep this value: {error}") from None
 
@@ -75,10 +76,6 @@ def write_file(path: Path, value) -> None:
     os.replace(partial, path)
 
 
-def _packed(lowered) -> bytes:
-    return msgpack.packb(lowered, use_bin_type=True)
-
-
 class _Lowering:
     """One value lowered to MessagePack's types. An object met twice (a model object, a list, a set,
     a mapping from YAML) is written the second time as a reference to the first, as pickle does:
@@ -88,50 +85,58 @@ class _Lowering:
 
     def __init__(self) -> None:
         self._numbers: dict[int, int] = {}
+        self._packed = msgpack.Packer(use_bin_type=True).pack  # one per value: a save runs beside the build
 
     def lowered(self, value):
         kind = type(value)
         if kind in _NATIVE:
             return value
         if kind is tuple:
-            return tuple([self.lowered(item) for item in value])
+            return tuple(self._each(value))
         if kind is dict:
-            return {self.lowered(key): self.lowered(item) for key, item in value.items()}
+            return self._mapping(value)
         if kind in _SHAREABLE_TYPES or dataclasses.is_dataclass(kind) or kind is _line_dict():
             number = self._numbers.get(id(value))
             if number is not None:
-                return msgpack.ExtType(_SHARED, _packed(number))
+                return msgpack.ExtType(_SHARED, self._packed(number))
             lowered = self._shareable(kind, value)
             self._numbers[id(value)] = len(self._numbers)  # `value` outlives the lowering: its id stays its own
             return lowered
         if kind is datetime.datetime:
             parts = [value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond,
                      value.fold, _zone_lowered(value.tzinfo)]
-            return msgpack.ExtType(_DATETIME, _packed(parts))
+            return msgpack.ExtType(_DATETIME, self._packed(parts))
         if kind is datetime.date:
-            return msgpack.ExtType(_DATE, _packed([value.year, value.month, value.day]))
+            return msgpack.ExtType(_DATE, self._packed([value.year, value.month, value.day]))
         if kind is frozenset:
-            return msgpack.ExtType(_FROZENSET, _packed([self.lowered(item) for item in value]))
+            return msgpack.ExtType(_FROZENSET, self._packed(self._each(value)))
         if kind is datetime.time:
             parts = [value.hour, value.minute, value.second, value.microsecond, value.fold, _zone_lowered(value.tzinfo)]
-            return msgpack.ExtType(_TIME, _packed(parts))
+            return msgpack.ExtType(_TIME, self._packed(parts))
         if kind is datetime.timedelta:
-            return msgpack.ExtType(_TIMEDELTA, _packed([value.days, value.seconds, value.microseconds]))
+            return msgpack.ExtType(_TIMEDELTA, self._packed([value.days, value.seconds, value.microseconds]))
         if kind is _PATH_TYPE:
-            return msgpack.ExtType(_PATH, _packed(str(value)))
+            return msgpack.ExtType(_PATH, self._packed(str(value)))
         raise TypeError(f"the build cache does not keep a {kind.__module__}.{kind.__qualname__}")
+
+    # Most items are text or numbers: they are passed as they are without a call each.
+    def _each(self, items) -> list:
+        return [item if type(item) in _NATIVE else self.lowered(item) for item in items]
+
+    def _mapping(self, mapping) -> dict:
+        return {key if type(key) in _NATIVE else self.lowered(key): item if type(item) in _NATIVE else self.lowered(item)
+                for key, item in mapping.items()}
 
     def _shareable(self, kind: type, value) -> msgpack.ExtType:
         if kind is list:
-            return msgpack.ExtType(_LIST, _packed([self.lowered(item) for item in value]))
+            return msgpack.ExtType(_LIST, self._packed(self._each(value)))
         if kind is set:
-            return msgpack.ExtType(_SET, _packed([self.lowered(item) for item in value]))
+            return msgpack.ExtType(_SET, self._packed(self._each(value)))
         if kind is _line_dict():
-            items = {self.lowered(key): self.lowered(item) for key, item in value.items()}
             key_lines = getattr(value, "key_lines", None)
-            return msgpack.ExtType(_LINE_DICT, _packed([items, value.line, self.lowered(key_lines)]))
-        fields = _field_names(kind)
-        return msgpack.ExtType(_OBJECT, _packed([_model_name(kind), *(self.lowered(getattr(value, f)) for f in fields)]))
+            return msgpack.ExtType(_LINE_DICT, self._packed([self._mapping(value), value.line, self.lowered(key_lines)]))
+        fields = [getattr(value, name) for name in _field_names(kind)]
+        return msgpack.ExtType(_OBJECT, self._packed([_model_name(kind), *self._each(fields)]))
 
 
 class _Rebuilding:
