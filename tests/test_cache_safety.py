@@ -197,3 +197,20 @@ def test_an_edit_that_kept_the_size_and_modification_time_is_built(tmp_path, mon
     page = site / "output/news/able-wins/index.html"
     assert "9.250" in page.read_text(encoding="utf-8")
     _assert_built_as_without_cache(site, tmp_path, result)
+
+
+def test_everything_a_demo_build_caches_is_kept_on_disk_as_it_was(tmp_path):
+    """A value the format could not keep would cost its shard silently: every entry of the demo's
+    build comes back from disk, equal to what was computed."""
+    from cupsite.build import build
+    from cupsite.cache import BuildCache
+
+    from .conftest import ROOT
+
+    result = build(ROOT / "cupsite.toml", tmp_path / "output", cache_dir=tmp_path / "cache")
+    computed = {key: value for key, value in result.cache._entries.items()
+                if key[0] not in BuildCache.MEMORY_ONLY}
+    kept = BuildCache.open(tmp_path / "cache")._entries
+    assert len({namespace for namespace, _ in computed}) > 10
+    assert kept.keys() == computed.keys()
+    assert all(kept[key] == value for key, value in computed.items())
