@@ -33,7 +33,6 @@ MODEL_MODULES = {name: f"cupsite.{name}" for name in (
 )}
 
 _LIST, _SET, _FROZENSET, _OBJECT, _LINE_DICT, _DATETIME, _DATE, _TIME, _TIMEDELTA, _PATH, _SHARED = range(1, 12)
-_SHAREABLE_CODES = frozenset({_LIST, _SET, _OBJECT, _LINE_DICT})
 _SHAREABLE_TYPES = frozenset({list, set})
 _NATIVE = frozenset({str, bytes, int, float, bool, type(None)})
 _PATH_TYPE = type(Path())
@@ -144,16 +143,26 @@ class _Rebuilding:
 
     def __init__(self) -> None:
         self._finished: list = []
+        self._unpacked = functools.partial(msgpack.unpackb, ext_hook=self.rebuilt, **_READING)
 
     def rebuilt(self, code: int, data: bytes):
-        parts = msgpack.unpackb(data, ext_hook=self.rebuilt, **_READING)
-        if code == _SHARED:
+        parts = self._unpacked(data)
+        # The three commonest types first, in line: reading a large cache makes tens of thousands.
+        if code == _OBJECT:
+            value = _model_object(parts)
+        elif code == _LIST and type(parts) is tuple:
+            value = list(parts)
+        elif code == _SET and type(parts) is tuple:
+            value = set(parts)
+        elif code == _SHARED:
             if type(parts) is not int or not 0 <= parts < len(self._finished):
                 raise UnreadableData("a reference to no object")
             return self._finished[parts]
-        value = _rebuilt(code, parts)
-        if code in _SHAREABLE_CODES:
-            self._finished.append(value)
+        else:
+            value = _rebuilt(code, parts)
+            if code != _LINE_DICT:
+                return value
+        self._finished.append(value)
         return value
 
 
@@ -171,8 +180,6 @@ def _zone_lowered(zone):
 
 
 def _rebuilt(code: int, parts):
-    if code == _OBJECT:
-        return _model_object(parts)
     if code == _LIST:
         return list(_tuple(parts))
     if code == _DATETIME:
@@ -210,8 +217,7 @@ def _model_object(parts):
     a bare instance given its fields, no method of its class run."""
     if type(parts) is not tuple or not parts or type(parts[0]) is not str:
         raise UnreadableData("a model object of the wrong shape")
-    kind = _model_class(parts[0])
-    names = _field_names(kind)
+    kind, names = _MODELS.get(parts[0]) or _model(parts[0])
     if len(parts) != len(names) + 1:
         raise UnreadableData(f"{parts[0]} with {len(parts) - 1} fields, not {len(names)}")
     instance = object.__new__(kind)
@@ -219,15 +225,18 @@ def _model_object(parts):
     return instance
 
 
-@functools.cache
-def _model_class(name: str) -> type:
-    """The class a file names, if it is a dataclass of one of MODEL_MODULES."""
+_MODELS: dict[str, tuple[type, tuple[str, ...]]] = {}  # name -> (class, its fields' names), as met
+
+
+def _model(name: str) -> tuple[type, tuple[str, ...]]:
+    """The class a file names, if it is a dataclass of one of MODEL_MODULES, with its fields."""
     module_name, _, class_name = name.partition(".")
     module = MODEL_MODULES.get(module_name)
     kind = vars(importlib.import_module(module)).get(class_name) if module is not None else None
     if not (isinstance(kind, type) and dataclasses.is_dataclass(kind) and kind.__module__ == module):
         raise UnreadableData(f"the build cache keeps no {name}")
-    return kind
+    _MODELS[name] = kind, _field_names(kind)
+    return _MODELS[name]
 
 
 @functools.cache
