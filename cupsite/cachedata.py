@@ -123,7 +123,8 @@ class _Lowering:
         return [item if type(item) in _NATIVE else self.lowered(item) for item in items]
 
     def _mapping(self, mapping) -> dict:
-        return {key if type(key) in _NATIVE else self.lowered(key): item if type(item) in _NATIVE else self.lowered(item)
+        native, lowered = _NATIVE, self.lowered
+        return {key if type(key) in native else lowered(key): item if type(item) in native else lowered(item)
                 for key, item in mapping.items()}
 
     def _shareable(self, kind: type, value) -> msgpack.ExtType:
@@ -133,7 +134,8 @@ class _Lowering:
             return msgpack.ExtType(_SET, self._packed(self._each(value)))
         if kind is _line_dict():
             key_lines = getattr(value, "key_lines", None)
-            return msgpack.ExtType(_LINE_DICT, self._packed([self._mapping(value), value.line, self.lowered(key_lines)]))
+            parts = [self._mapping(value), value.line, self.lowered(key_lines)]
+            return msgpack.ExtType(_LINE_DICT, self._packed(parts))
         fields = [getattr(value, name) for name in _field_names(kind)]
         return msgpack.ExtType(_OBJECT, self._packed([_model_name(kind), *self._each(fields)]))
 
@@ -221,7 +223,7 @@ def _model_object(parts):
     if len(parts) != len(names) + 1:
         raise UnreadableData(f"{parts[0]} with {len(parts) - 1} fields, not {len(names)}")
     instance = object.__new__(kind)
-    instance.__dict__.update(zip(names, parts[1:]))
+    instance.__dict__.update(zip(names, parts[1:], strict=True))
     return instance
 
 

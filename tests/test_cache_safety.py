@@ -169,7 +169,8 @@ def test_a_new_version_of_a_library_that_shapes_the_output_renders_cached_storie
     real_version, real_clean = importlib.metadata.version, nh3.clean
     monkeypatch.setattr(importlib.metadata, "version",
                         lambda name: "99.0" if name == "nh3" else real_version(name))
-    monkeypatch.setattr(nh3, "clean", lambda html, **options: real_clean(html, **options).replace("<b>", "<b class=new>"))
+    monkeypatch.setattr(nh3, "clean",
+                        lambda html, **options: real_clean(html, **options).replace("<b>", "<b class=new>"))
     code_version.cache_clear()
     try:
         result = _build(site)
