@@ -11,9 +11,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import functools
-import importlib.metadata
 import io
+import os
 import pickle
+import re
 import sys
 import types
 import typing
@@ -273,23 +274,40 @@ def code_version() -> bytes:
 
 
 # The distributions whose behaviour shapes what the cache keeps: the output (Markdown, sanitizer,
-# templates, YAML, front matter, calendars, mentions, the name check, image sizes, time zones),
-# the keys (xxhash) and the cache's own format (msgpack).
+# templates, YAML, front matter, calendars and their time zones, mentions, the name check, image
+# sizes), the keys (xxhash) and the cache's own format (msgpack).
 OUTPUT_SHAPING = ("cmarkgfm", "nh3", "jinja2", "markupsafe", "PyYAML", "python-frontmatter", "icalendar",
-                  "pyahocorasick", "rapidfuzz", "imagesize", "xxhash", "msgpack", "tzdata")
+                  "python-dateutil", "tzdata", "pyahocorasick", "rapidfuzz", "imagesize", "xxhash", "msgpack")
 
 
 def dependency_versions() -> tuple[tuple[str, str], ...]:
-    """(name, version) of each of OUTPUT_SHAPING, "absent" for one not installed (tzdata, where the
-    system's time zone database serves)."""
-    versions = []
-    for name in OUTPUT_SHAPING:
+    """(name, version) of each of OUTPUT_SHAPING as installed, "absent" for one that is not
+    (tzdata, where the system's time zone database serves)."""
+    installed = _installed_versions()
+    return tuple((name, installed.get(_normalized(name), "absent")) for name in OUTPUT_SHAPING)
+
+
+def _installed_versions() -> dict[str, str]:
+    """The version of each distribution installed on sys.path, the first found for a name, as
+    importlib.metadata finds them: read from the names of their `name-version.dist-info` (or
+    `.egg-info`) folders, which installers make from the version in the metadata. Importing
+    importlib.metadata and asking it cost 0.025 s of every build, "nothing changed" included."""
+    installed: dict[str, str] = {}
+    for entry in sys.path:
         try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "absent"
-        versions.append((name, version))
-    return tuple(versions)
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, a folder gone
+            continue
+        for folder in names:
+            stem, dot, suffix = folder.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):
+                name, _, rest = stem.partition("-")
+                installed.setdefault(_normalized(name), rest.split("-")[0] or "unknown")
+    return installed
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def folder_digest(*folders: Path) -> bytes:

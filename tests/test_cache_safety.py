@@ -15,6 +15,7 @@ import msgpack
 import pytest
 from click.testing import CliRunner
 
+from cupsite import cache
 from cupsite.cache import code_version, digest
 from cupsite.cli import main
 from cupsite.config import load_config
@@ -166,9 +167,8 @@ def test_a_new_version_of_a_library_that_shapes_the_output_renders_cached_storie
     page = site / "output/news/able-wins/index.html"
     assert "<b>raw</b>" in page.read_text(encoding="utf-8")
 
-    real_version, real_clean = importlib.metadata.version, nh3.clean
-    monkeypatch.setattr(importlib.metadata, "version",
-                        lambda name: "99.0" if name == "nh3" else real_version(name))
+    real_versions, real_clean = getattr(cache, "_installed_versions", dict), nh3.clean
+    monkeypatch.setattr(cache, "_installed_versions", lambda: {**real_versions(), "nh3": "99.0"}, raising=False)
     monkeypatch.setattr(nh3, "clean",
                         lambda html, **options: real_clean(html, **options).replace("<b>", "<b class=new>"))
     code_version.cache_clear()
@@ -178,6 +178,16 @@ def test_a_new_version_of_a_library_that_shapes_the_output_renders_cached_storie
         _assert_built_as_without_cache(site, tmp_path, result)
     finally:
         code_version.cache_clear()
+
+
+def test_the_versions_in_the_cache_key_are_those_importlib_metadata_finds():
+    versions = dict(cache.dependency_versions())
+    assert set(versions) == set(cache.OUTPUT_SHAPING)
+    for name, version in versions.items():
+        try:
+            assert version == importlib.metadata.version(name), name
+        except importlib.metadata.PackageNotFoundError:
+            assert version == "absent", name
 
 
 def test_an_edit_that_kept_the_size_and_modification_time_is_built(tmp_path, monkeypatch):
