@@ -90,10 +90,10 @@ class _Lowering:
         kind = type(value)
         if kind in _NATIVE:
             return value
-        if kind is tuple:
-            return tuple(self._each(value))
+        if kind is tuple:  # most hold only text and numbers, and are written as they are
+            return value if _all_native(value) else tuple(self._each(value))
         if kind is dict:
-            return self._mapping(value)
+            return value if _all_native(value) and _all_native(value.values()) else self._mapping(value)
         if kind in _SHAREABLE_TYPES or dataclasses.is_dataclass(kind) or kind is _line_dict():
             number = self._numbers.get(id(value))
             if number is not None:
@@ -166,6 +166,14 @@ class _Rebuilding:
                 return value
         self._finished.append(value)
         return value
+
+
+def _all_native(items) -> bool:
+    native = _NATIVE
+    for item in items:
+        if type(item) not in native:
+            return False
+    return True
 
 
 def _zone_lowered(zone):
