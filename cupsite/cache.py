@@ -54,7 +54,7 @@ class BuildCache:
     """Memo tables kept in memory between the builds of one process (`cupsite serve`) and, with
     `open` and `save`, on disk between runs. Entries unused by a build are dropped when it ends."""
 
-    MEMORY_ONLY = frozenset({"environment"})  # a Jinja environment is not worth pickling
+    MEMORY_ONLY = frozenset({"environment"})  # a Jinja environment holds compiled code: never written to disk
     SHARDS = 16  # files per namespace: after an edit, only the few that changed are written again
     FOLDER = "memo"
     SUFFIX = ".msgpack"
@@ -136,12 +136,13 @@ class BuildCache:
         version = code_version()
         for (namespace, number), entries in sorted(contents.items()):
             path = shards / f"{namespace.replace(' ', '-')}.{number:02d}{self.SUFFIX}"
-            try:
-                if not entries:
-                    raise TypeError("nothing to keep")
-                cachedata.write_file(path, (version, namespace, entries))
-            except TypeError:  # empty, or a value the format does not keep: that shard is computed next time
-                path.unlink(missing_ok=True)
+            if entries:
+                try:
+                    cachedata.write_file(path, (version, namespace, entries))
+                    continue
+                except TypeError:  # a value the format does not keep (an integer past 64 bits): computed next time
+                    pass
+            path.unlink(missing_ok=True)
         self._changed_shards = set()
 
     def note_rendered(self, page_path: str, again: bool = False) -> None:
@@ -209,7 +210,12 @@ def memoized(namespace: str, key_parts: tuple[bytes | str, ...] | Callable[[], t
     stored = cache.get(namespace, key)
     if stored is None:
         value = compute()
-        cache.put(namespace, key, cachedata.encode(value) if mutable else value)
+        if mutable:
+            try:
+                stored = cachedata.encode(value)
+            except TypeError:  # a value the format does not keep (an integer past 64 bits): not cached
+                return value
+        cache.put(namespace, key, stored if mutable else value)
     else:
         value = cachedata.decode(stored) if mutable else stored
     if not mutable:

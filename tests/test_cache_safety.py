@@ -225,3 +225,17 @@ def test_everything_a_demo_build_caches_is_kept_on_disk_as_it_was(tmp_path):
     assert len({namespace for namespace, _ in computed}) > 10
     assert kept.keys() == computed.keys()
     assert all(kept[key] == value for key, value in computed.items())
+
+
+def test_a_value_the_format_cannot_keep_is_computed_again_not_an_error(tmp_path):
+    """MessagePack's integers stop at 64 bits; YAML's do not."""
+    from cupsite.cache import BuildCache, using
+    from cupsite.yamlio import load_yaml
+
+    text = "serial: 123456789012345678901234567890\n"
+    cache = BuildCache()
+    with using(cache):
+        assert load_yaml(text) == load_yaml(text) == {"serial": 123456789012345678901234567890}
+    cache.put("yaml", b"\x00" * 16, 2**70)
+    cache.save(tmp_path)
+    assert len(BuildCache.open(tmp_path)) == 0
