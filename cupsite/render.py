@@ -32,12 +32,10 @@ from .timing import format_time, parse_time
 from .write import Staging
 
 
-def make_environment(config: SiteConfig, compiled_templates: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment; with `compiled_templates`, a folder where the site's compiled
-    templates are kept between runs. The built-in theme's are kept beside it (see
-    _CompiledTemplates)."""
-    return _environment_for(config.templates_dir, ZoneInfo(config.timezone), config.base_url,
-                            _CompiledTemplates(compiled_templates))
+def make_environment(config: SiteConfig) -> jinja2.Environment:
+    """The Jinja environment. The built-in theme's compiled templates are kept in the package
+    (see _CompiledTemplates); the site's own are compiled in each process."""
+    return _environment_for(config.templates_dir, ZoneInfo(config.timezone), config.base_url, _CompiledTemplates())
 
 
 def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
@@ -71,9 +69,11 @@ def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Where compiled templates are kept between runs: the built-in theme's in the package's own
-    theme/__pycache__/ (compiling them takes 0.2-0.3 s, on every build that has no cache of its
-    own, such as a first build in CI), a site's in its build cache, if it keeps one.
+    """Where the built-in theme's compiled templates are kept between runs: in the package's own
+    theme/__pycache__/ (compiling them takes 0.2-0.3 s, on every build), where Python keeps the
+    package's bytecode too. A site's own templates are never kept on disk: loading compiled
+    templates runs their code, and the build cache's folder may come from somewhere less trusted
+    than the site (a CI cache); `cupsite serve` keeps them in memory with its environment.
 
     Like Python with its bytecode, the theme's are not written where PYTHONDONTWRITEBYTECODE is
     set (compile_theme writes them regardless). Each is looked up by the template's name and file,
@@ -81,8 +81,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     changed template or a new cupsite compiles again. A folder that cannot be written (a
     read-only installation) only means compiling again next time."""
 
-    def __init__(self, site_folder: Path | None, keep_theme: bool | None = None):
-        self._site_folder = site_folder
+    def __init__(self, keep_theme: bool | None = None):
         self._keep_theme = not sys.dont_write_bytecode if keep_theme is None else keep_theme
         self._theme_keys: set[str] = set()
 
@@ -96,8 +95,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         return super().get_bucket(environment, name, filename, source)
 
     def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        folder = THEME_COMPILED if bucket.key in self._theme_keys else self._site_folder
-        return folder / f"{bucket.key}.jinja" if folder is not None else None
+        return THEME_COMPILED / f"{bucket.key}.jinja" if bucket.key in self._theme_keys else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         path = self._file(bucket)
@@ -128,7 +126,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 def compile_theme() -> int:
     """Compile the built-in theme's templates into the package, as `compileall` does for modules
     (for an image or an installation that builds many sites); return how many there are."""
-    env = _environment_for(None, ZoneInfo("UTC"), "", _CompiledTemplates(None, keep_theme=True))
+    env = _environment_for(None, ZoneInfo("UTC"), "", _CompiledTemplates(keep_theme=True))
     names = jinja2.FileSystemLoader(str(THEME_DIR / "templates")).list_templates()
     for name in names:
         env.get_template(name)
@@ -146,11 +144,7 @@ def _environment(config: SiteConfig, cache: BuildCache | None, templates_digest:
     key = digest(templates_digest, repr((config.templates_dir, config.timezone, config.base_url)))
     env = cache.get("environment", key)
     if env is None:
-        compiled = None
-        if cache.folder is not None:
-            compiled = cache.folder / "templates"
-            compiled.mkdir(parents=True, exist_ok=True)
-        env = make_environment(config, compiled)
+        env = make_environment(config)
         cache.put("environment", key, env)
     return env
 

@@ -1,23 +1,30 @@
 """Whether a build can be skipped. A stamp records what the last build read (cupsite's version,
 the configuration, the publishing options, and each content, template and static file's path,
-size and modification time) and the output it wrote. When both still match and no story held
-back for its date has come due, the output is already what a build would write."""
+size, modification time, inode and change time) and the output it wrote. When both still match
+and no story held back for its date has come due, the output is already what a build would write.
+
+The modification time alone is not enough: `cp -p`, `rsync -t`, some editors and a checkout of an
+older file set it back, so a same-size edit would look unchanged. The change time (ctime) is set
+by the system to the moment of any write or change of metadata, `utime` included, and no call
+sets it back; a file replaced by renaming a new one over it (as editors and git do) also gets
+another inode. Both come from the same stat call, so the check costs nothing more."""
 
 from __future__ import annotations
 
 import os
-import pickle
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from . import cachedata
 from .cache import code_version, digest
 from .config import SiteConfig
 from .errors import ContentError
 from .publishing import Publishing
 from .write import COPIED_FOLDERS
 
-FILE = "stamp.pickle"
+FILE = "stamp.msgpack"
+OLD_FILES = ("stamp.pickle",)  # written by older cupsites; never read
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,7 @@ class Stamp:
 def input_stamp(config: SiteConfig, publishing: Publishing) -> bytes:
     parts: list[bytes | str] = [code_version(), config.path.read_bytes(), repr((publishing.drafts, publishing.future))]
     for folder in (config.content_dir, config.templates_dir, config.static_dir):
-        parts += sorted(_listing(folder)) or ["(none)"]
+        parts += sorted(_listing(folder, with_identity=True)) or ["(none)"]
     return digest(*parts)
 
 
@@ -54,8 +61,11 @@ def _row(path: str, size: int, time: int) -> str:
     return f"{path} {size} {time}"
 
 
-def _listing(folder: Path, prefix: str = "") -> list[str]:
-    """Every file below `folder` as `path size time`, paths relative to `folder` after `prefix`."""
+def _listing(folder: Path, prefix: str = "", with_identity: bool = False) -> list[str]:
+    """Every file below `folder` as `path size time`, paths relative to `folder` after `prefix`;
+    `with_identity` adds each file's inode and change time (see above). The output's listing has
+    neither: unchanged pages are hard links shared with the spare output, and linking changes a
+    file's change time, so the written manifest records size and modification time only."""
     rows, start = [], len(str(folder)) + 1
     for directory, _, files in os.walk(folder):
         inside = prefix + directory[start:] + "/" if len(directory) >= start else prefix
@@ -65,19 +75,16 @@ def _listing(folder: Path, prefix: str = "") -> list[str]:
                 info = os.stat(path)
             except FileNotFoundError:  # a link to nothing: the load reports it
                 info = os.lstat(path)
-            rows.append(_row(inside + name, info.st_size, info.st_mtime_ns))
+            row = _row(inside + name, info.st_size, info.st_mtime_ns)
+            rows.append(f"{row} {info.st_ino} {info.st_ctime_ns}" if with_identity else row)
     return rows
 
 
 def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path) -> Stamp | None:
     """The last build's stamp when the inputs (`input_stamp`) are those it read and the output is
     still what it wrote, else None."""
-    try:
-        with open(folder / FILE, "rb") as stored:
-            stamp = pickle.load(stored)  # noqa: S301 - the site's own cache folder
-    except Exception:  # noqa: BLE001 - missing or unreadable: build
-        return None
-    if not isinstance(stamp, Stamp) or stamp.inputs != inputs:
+    stamp = _stamp(cachedata.read_file(folder / FILE))
+    if stamp is None or stamp.inputs != inputs:
         return None
     now = publishing.moment()
     if (stamp.next_due is not None and now >= stamp.next_due) or now < stamp.moment:
@@ -88,7 +95,27 @@ def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path) -
 
 
 def save(folder: Path, stamp: Stamp) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    partial = folder / f".{FILE}.partial"
-    partial.write_bytes(pickle.dumps(stamp, protocol=5))
-    os.replace(partial, folder / FILE)
+    for old in OLD_FILES:
+        (folder / old).unlink(missing_ok=True)
+    cachedata.write_file(folder / FILE, tuple(getattr(stamp, name) for name in _FIELDS))
+
+
+_FIELDS = tuple(Stamp.__dataclass_fields__)
+
+
+def _stamp(stored) -> Stamp | None:
+    """The stamp a decoded file holds, if it is of the shape `save` writes."""
+    if type(stored) is not tuple or len(stored) != len(_FIELDS):
+        return None
+    stamp = Stamp(*stored)
+    if (type(stamp.inputs) is bytes and type(stamp.output) is bytes and type(stamp.pages) is int
+            and type(stamp.files) is int and _aware(stamp.moment)
+            and (stamp.next_due is None or _aware(stamp.next_due))
+            and type(stamp.warnings) is tuple and all(type(w) is ContentError for w in stamp.warnings)):
+        return stamp
+    return None
+
+
+def _aware(moment) -> bool:
+    """A datetime that can be compared with the build's "now", which has a time zone."""
+    return type(moment) is datetime and moment.utcoffset() is not None

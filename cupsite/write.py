@@ -7,7 +7,6 @@ import ctypes
 import errno
 import functools
 import os
-import pickle
 import shutil
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from pathlib import Path
 
 import xxhash
 
+from . import cachedata
 from .config import SiteConfig
 from .errors import ContentError, ContentErrors
 from .site_files import STATIC_FOLDER, static_files
@@ -230,20 +230,34 @@ class Staging:
 class _Manifests:
     """What the output folder and its spare hold, file by file: (size, modification time, digest)."""
 
-    FILE = "outputs.pickle"
+    FILE = "outputs.msgpack"
+    OLD_FILE = "outputs.pickle"  # written by older cupsites; never read
 
     def __init__(self, cache_dir: Path):
         self._path = cache_dir / self.FILE
-        try:
-            self.current, self.spare = pickle.loads(self._path.read_bytes())  # noqa: S301 - our own file
-        except Exception:  # noqa: BLE001 - missing or unreadable: nothing is known
+        stored = cachedata.read_file(self._path)
+        if type(stored) is tuple and len(stored) == 2 and all(_is_manifest(m) or m is None for m in stored):
+            self.current, self.spare = stored
+        else:  # missing, unreadable or of another shape: nothing is known
             self.current, self.spare = None, None
 
     def save(self, current: dict, spare: dict | None) -> None:
-        self._path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self._path.with_name(f".{self.FILE}.partial")
-        partial.write_bytes(pickle.dumps((current, spare), protocol=5))
-        os.replace(partial, self._path)
+        self._path.with_name(self.OLD_FILE).unlink(missing_ok=True)
+        cachedata.write_file(self._path, (current, spare))
+
+
+def _is_manifest(manifest) -> bool:
+    """Whether a decoded manifest is {path: (size, time, digest)} with each path inside the folder:
+    the files a spare holds and the new site does not are deleted by their manifest paths, so a
+    forged "../" must never be taken for one."""
+    return type(manifest) is dict and all(
+        type(path) is str and _is_inside(path) and type(entry) is tuple and len(entry) == 3
+        and type(entry[0]) is int and type(entry[1]) is int and type(entry[2]) is bytes
+        for path, entry in manifest.items())
+
+
+def _is_inside(relative: str) -> bool:
+    return "\0" not in relative and all(part not in ("", ".", "..") for part in relative.split("/"))
 
 
 def _write_new(target: Path, data: bytes) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cupsite import cachedata
 from cupsite.build import build, render_site
 from cupsite.cache import BuildCache
 from cupsite.config import load_config
@@ -315,6 +316,8 @@ def test_a_cache_from_another_version_or_broken_is_not_used(tmp_path):
     shards.mkdir(parents=True)
     (shards / "page.00.pickle").write_bytes(b"not a pickle")
     (shards / "page.01.pickle").write_bytes(pickle.dumps((b"another version", "page", {b"\x01x": b"old page"})))
+    (shards / "page.02.msgpack").write_bytes(b"\xc1 not msgpack")
+    (shards / "page.03.msgpack").write_bytes(cachedata.encode((b"another version", "page", {b"\x01x": b"old page"})))
     cache = BuildCache.open(tmp_path / "cache")
     assert cache.get("page", b"\x01x") is None and len(cache) == 0
     assert not list(shards.iterdir())  # neither is kept
@@ -428,16 +431,16 @@ def test_cached_builds_of_a_generated_archive_match_clean_builds(tmp_path):
         before = clean
 
 
-def test_compiled_templates_are_kept_for_the_theme_and_the_site_apart(tmp_path, monkeypatch):
-    """The theme's compiled templates are kept in the package (used by builds without a cache of
-    their own), a site's own in its build cache; a template whose source changed is compiled again,
-    a folder that cannot be written only means compiling again, and PYTHONDONTWRITEBYTECODE keeps
-    the package's folder as it is."""
+def test_compiled_templates_are_kept_for_the_theme_alone(tmp_path, monkeypatch):
+    """The theme's compiled templates are kept in the package (used by every build), a site's own
+    never on disk (loading them would run code from wherever they were kept); a template whose
+    source changed is compiled again, a folder that cannot be written only means compiling again,
+    and PYTHONDONTWRITEBYTECODE keeps the package's folder as it is."""
     import jinja2
 
     from cupsite import render
 
-    theme_folder, site_folder = tmp_path / "theme-compiled", tmp_path / "site-compiled"
+    theme_folder = tmp_path / "theme-compiled"
     monkeypatch.setattr(render, "THEME_COMPILED", theme_folder)
     monkeypatch.setattr("sys.dont_write_bytecode", False)
     site = copy_site(SITES / "mini", tmp_path / "site")
@@ -453,27 +456,23 @@ def test_compiled_templates_are_kept_for_the_theme_and_the_site_apart(tmp_path, 
         return original_compile(self, source, name, filename, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
-    first = render.make_environment(config, site_folder)
+    first = render.make_environment(config)
     assert first.get_template("extra.html").render() == "2"
     first.get_template("feed.xml")
     assert compiled == ["extra.html", "feed.xml"]
-    assert len(list(theme_folder.iterdir())) == 1 and len(list(site_folder.iterdir())) == 1
+    assert len(list(theme_folder.iterdir())) == 1
 
     compiled.clear()
-    second = render.make_environment(config, site_folder)
+    second = render.make_environment(config)
     assert second.get_template("extra.html").render() == "2"
     second.get_template("feed.xml")
-    assert compiled == []  # both read back, not compiled
-
-    (site / "templates" / "extra.html").write_text("{{ 2 + 2 }}", encoding="utf-8")
-    assert render.make_environment(config, site_folder).get_template("extra.html").render() == "4"
-    assert compiled == ["extra.html"]
+    assert compiled == ["extra.html"]  # the theme's read back, the site's compiled again
 
     compiled.clear()
-    without_site_cache = render.make_environment(config)
-    without_site_cache.get_template("extra.html")
-    without_site_cache.get_template("feed.xml")
-    assert compiled == ["extra.html"]  # the theme's still comes from the package's folder
+    theme_template = next(theme_folder.iterdir())
+    theme_template.write_bytes(b"changed")  # a damaged file: compiled again, not an error
+    assert render.make_environment(config).get_template("feed.xml") is not None
+    assert compiled == ["feed.xml"]
 
     compiled.clear()
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
