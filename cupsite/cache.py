@@ -111,7 +111,7 @@ class BuildCache:
         cache = cls(folder)
         shards = folder / cls.FOLDER
         for old in (folder / "cache.pickle", *shards.glob("*.pickle"), *(folder / "templates").glob("*.jinja")):
-            old.unlink(missing_ok=True)  # older cupsites' files, in formats that could run code: never read
+            _remove_if_possible(old)  # older cupsites' files, in formats that could run code: never read
         version = code_version()
         for path in sorted(shards.glob(f"*{cls.SUFFIX}")) if shards.is_dir() else ():
             stored = cachedata.read_file(path)
@@ -119,7 +119,7 @@ class BuildCache:
                 namespace, entries = stored[1], stored[2]
                 cache._entries.update(((namespace, key), value) for key, value in entries.items())
             else:
-                path.unlink(missing_ok=True)
+                _remove_if_possible(path)
         return cache
 
     def save(self, folder: Path) -> None:
@@ -168,6 +168,15 @@ class BuildCache:
         elif not self.resident or len(self.fingerprints) > self._fingerprint_limit:
             self.fingerprints = Fingerprints()
             self._fingerprint_limit = None
+
+
+def _remove_if_possible(path: Path) -> None:
+    """Delete a file the cache will not read; in a cache folder that cannot be written (read-only),
+    leave it: it is never read, and the build must not fail for it."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def _shard_of(namespace: str, key: bytes) -> tuple[str, int]:
