@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from cupsite.cli import main
 
 from .conftest import SITES, copy_site
+from .test_hostile_input import refused
 
 SEASON = "content/results/cup/2024/season.yaml"
 ENTRIES = "content/results/cup/2024/entries.yaml"
@@ -25,19 +26,11 @@ def run(site: Path, command: str = "build"):
     return CliRunner().invoke(main, [command, *extra, "--config", str(site / "cupsite.toml")])
 
 
+
+
 @pytest.fixture
 def site(tmp_path) -> Path:
     return copy_site(SITES / "mini", tmp_path / "site")
-
-
-def refused(site: Path, *messages: str) -> str:
-    result = run(site)
-    assert result.exit_code == 1, result.output
-    for message in messages:
-        assert message in result.output, result.output[-3000:]
-    assert "Traceback" not in result.output
-    assert not (site / "output").exists()
-    return result.output
 
 
 def edit(site: Path, relative: str, old: str, new: str) -> None:
