@@ -9,7 +9,7 @@ from .cache import fingerprint, memoized_each
 from .link import Site
 from .score import SEASONS_PER_WORKER, SeasonTables, StandingRow, Standings, Tables
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: car numbers are text as written ("007"), no longer integers
 
 
 def dumps(value, pretty: bool = False) -> bytes:

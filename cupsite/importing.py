@@ -54,7 +54,7 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
     export = read_export(source, data, problems)
     problems.raise_if_any()
     championship = config.championship(event.championship)
-    cars = {entry.number: entry for entry in season.entries}
+    cars = season.cars_at(event.round)
     folder = config.content_dir / "results" / event.championship / event.season / event.slug
     file = SessionFile(source, event, session)
     report_lines = []

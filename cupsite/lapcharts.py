@@ -43,7 +43,7 @@ class Label:
 
 @dataclass(frozen=True)
 class LapLine:
-    car: int
+    car: str
     name: str  # as given, e.g. "#6 Vanier"
     number: str  # "#6", the label at both ends
     colour: str
@@ -108,8 +108,8 @@ class LapChart(SvgChart):
         return tuple(label for line in self.lines for label in (line.start_label, line.end_label) if label)
 
 
-def lap_chart(race: RaceLaps, cars: Sequence[tuple[int, str]], class_name: str,
-              start_positions: Mapping[int, int] | None = None) -> LapChart:
+def lap_chart(race: RaceLaps, cars: Sequence[tuple[str, str]], class_name: str,
+              start_positions: Mapping[str, int] | None = None) -> LapChart:
     """Lay out the lap chart of one class.
 
     `cars` are the class's cars in classification order, (car number, label such as
@@ -201,18 +201,18 @@ def lap_chart(race: RaceLaps, cars: Sequence[tuple[int, str]], class_name: str,
 
 # --- positions ---------------------------------------------------------------------------------
 
-def _grid(numbers: Sequence[int], start_positions: Mapping[int, int]) -> dict[int, int]:
+def _grid(numbers: Sequence[str], start_positions: Mapping[str, int]) -> dict[str, int]:
     """Car -> place on the class's grid, from grid positions that may count every class."""
     starters = sorted((start_positions[n], n) for n in numbers if start_positions.get(n) is not None)
     return {car: place for place, (_, car) in enumerate(starters, start=1)}
 
 
-def _ranks(records: Mapping[int, CarLaps | None], grid: Mapping[int, int], laps: int) -> dict[int, dict[int, int]]:
+def _ranks(records: Mapping[str, CarLaps | None], grid: Mapping[str, int], laps: int) -> dict[str, dict[int, int]]:
     """Car -> {lap: position among the charted cars}; lap 0 is the grid.
 
     Ranking the class positions again among the charted cars keeps the rows 1..n without gaps
     when the caller charts fewer cars than the export has in the class."""
-    ranks: dict[int, dict[int, int]] = {car: {} for car in records}
+    ranks: dict[str, dict[int, int]] = {car: {} for car in records}
     for car, place in grid.items():
         ranks[car][0] = place
     for lap in range(1, laps + 1):

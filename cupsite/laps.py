@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .model import Lap
+from .model import Lap, car_sort_key
 
 # Flags under which a lap counts as raced. "FF", the finish flag some Al Kamel exports give the
 # last lap, is the chequered flag, not a caution.
@@ -21,7 +21,7 @@ GREEN_FLAGS = frozenset({"", "GF", "FF"})
 
 @dataclass(frozen=True)
 class CarLaps:
-    car: int
+    car: str
     car_class: str  # "" when the car is not in the classes given to `analyse`
     completed: int  # laps completed: the number of its last lap, even if the export lacks some before it
     positions: tuple[int | None, ...]  # overall position after lap 1..N of the race; None where it has no lap
@@ -39,11 +39,11 @@ class CarLaps:
 @dataclass(frozen=True)
 class RaceLaps:
     laps: int  # the most laps any car completed
-    cars: tuple[CarLaps, ...]  # sorted by car number
+    cars: tuple[CarLaps, ...]  # in the natural order of car numbers (model.car_sort_key)
     neutralised: tuple[int, ...]  # laps the overall leader completed under a neutralising flag, sorted
 
-    def car(self, number: int) -> CarLaps | None:
-        index = bisect_left(self.cars, number, key=lambda car: car.car)
+    def car(self, number: str) -> CarLaps | None:
+        index = bisect_left(self.cars, car_sort_key(number), key=lambda car: car_sort_key(car.car))
         if index < len(self.cars) and self.cars[index].car == number:
             return self.cars[index]
         return None
@@ -55,13 +55,13 @@ def is_neutralised(flag: str) -> bool:
     return flag.strip().upper() not in GREEN_FLAGS
 
 
-def analyse(laps: Iterable[Lap], classes: Mapping[int, str]) -> RaceLaps:
+def analyse(laps: Iterable[Lap], classes: Mapping[str, str]) -> RaceLaps:
     """Positions, laps led and fastest laps of every car of one race.
 
     The position after lap n is the rank by elapsed time among the cars that completed lap n
-    (equal times go to the lower car number, so the answer never depends on the export's order).
+    (equal times go to the car first in car-number order, so the answer never depends on the export's order).
     A lap missing from the export leaves that car out of that lap's ranking; its later laps count."""
-    by_car: dict[int, dict[int, Lap]] = defaultdict(dict)
+    by_car: dict[str, dict[int, Lap]] = defaultdict(dict)
     for lap in laps:
         if lap.number >= 1:  # a lap 0 (formation or out lap) is not part of the race
             by_car[lap.car].setdefault(lap.number, lap)  # exports are checked for duplicates when read
@@ -71,20 +71,21 @@ def analyse(laps: Iterable[Lap], classes: Mapping[int, str]) -> RaceLaps:
     in_class = {car: [None] * total for car in by_car}
     leader_neutralised = []
     for number in range(1, total + 1):
-        crossings = sorted((car_laps[number].elapsed, car) for car, car_laps in by_car.items() if number in car_laps)
+        crossings = sorted(((car_laps[number].elapsed, car_sort_key(car), car) for car, car_laps in by_car.items()
+                            if number in car_laps))
         class_counts: dict[str, int] = defaultdict(int)
-        for rank, (_, car) in enumerate(crossings, start=1):
+        for rank, (_, _, car) in enumerate(crossings, start=1):
             overall[car][number - 1] = rank
             car_class = classes.get(car, "")
             class_counts[car_class] += 1
             in_class[car][number - 1] = class_counts[car_class]
-        if crossings and is_neutralised(by_car[crossings[0][1]][number].flag):
+        if crossings and is_neutralised(by_car[crossings[0][2]][number].flag):
             leader_neutralised.append(number)
 
     # The flag falls when the leader completes the last lap; whoever crosses after that has taken it.
     flag_falls = min((car_laps[total].elapsed for car_laps in by_car.values() if total in car_laps), default=0.0)
     cars = []
-    for car in sorted(by_car):
+    for car in sorted(by_car, key=car_sort_key):
         car_laps = by_car[car]
         last = max(car_laps)
         timed = [lap for lap in car_laps.values() if lap.time > 0]  # a zero is a missing time, not a record

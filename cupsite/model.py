@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -97,21 +98,35 @@ class Event:
         return f"{self.championship}/{self.season}/{self.slug}"
 
 
+_DIGITS = re.compile(r"(\d+)")
+
+
+def car_sort_key(number: str) -> tuple:
+    """Car numbers in natural order: 0, 00, 7, 007, 10, 77. A number is a label kept as written
+    ("007" and "7" are two cars), so equal values are told apart by their length, then text."""
+    parts = _DIGITS.split(number)
+    return tuple((int(part), len(part)) if part.isdigit() else (-1, part) for part in parts if part), number
+
+
 @dataclass(frozen=True)
 class Entry:
-    number: int
+    number: str  # as written: "7", "007", "00" are three cars
     car_class: str
     team: str  # slug
     drivers: tuple[str, ...]  # slugs
     rookie: bool
     source: Source
     guest: bool = False  # takes part but never scores
+    rounds: tuple[int, ...] = ()  # the rounds it is entered for; () for every round
+
+    def enters(self, round_number: int) -> bool:
+        return not self.rounds or round_number in self.rounds
 
 
 @dataclass(frozen=True)
 class ResultRow:
     position: int
-    car: int
+    car: str
     status: str = "classified"
     laps: int | None = None
     time: str = ""
@@ -140,7 +155,7 @@ class SessionResult:
 class Lap:
     """One lap of one car, from a timing system's per-lap export."""
 
-    car: int
+    car: str
     number: int  # 1 = the first lap
     time: float  # seconds
     elapsed: float  # seconds from the start to the end of this lap
@@ -171,6 +186,11 @@ class Season:
     entries: tuple[Entry, ...]
     source: Source
     points_system: object = None  # rules.PointsSystem when season.yaml overrides the championship's
+
+    def cars_at(self, round_number: int) -> dict[str, Entry]:
+        """The entry behind each car number at a round: a number may pass to another team, or a
+        driver to another car, between rounds (entries.yaml `rounds:`)."""
+        return {entry.number: entry for entry in self.entries if entry.enters(round_number)}
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from .embeds import split_body
 from .lapcharts import lap_chart
 from .laps import analyse
 from .link import Site, static_image_size
-from .model import Event
+from .model import Event, car_sort_key
 from .records import LapRecords, lap_records
 from .score import RACES, ScoredSession, Tables
 
@@ -226,7 +226,7 @@ def _embed_view(site: Site, tables: Tables, embed) -> EmbedView:
     season = next(s for s in site.seasons if (s.championship, s.year) == (championship, year))
     if embed.kind == "entries":
         by_class = [(k.code, tuple(sorted((e for e in season.entries if e.car_class == k.code),
-                                          key=lambda e: e.number)))
+                                          key=lambda e: car_sort_key(e.number))))
                     for k in site.config.championship(championship).classes]
         return EmbedView("entries", f"{year} entry list", championship, classes(by_class),
                          link=urls.season(championship, year))

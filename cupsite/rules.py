@@ -97,7 +97,7 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
                 report(key, f"{key!r} should be a whole number, 0 or more", "")
         elif key == "guests":
             if isinstance(value, list) and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
-                changes[key] = tuple(str(v) if str(v).isdigit() else slugify(str(v)) for v in value)
+                changes[key] = tuple(_guest(v) for v in value)
             else:
                 report(key, "'guests' should be a list of car numbers or driver names", "e.g. [88, Sam Sample]")
         elif key == "tie_break":
@@ -127,6 +127,12 @@ def _bonus(item, index: int, report: Report) -> Bonus | None:
         report("bonus", f"{where}: 'top' should be a whole number", "e.g. top = 10")
         return None
     return Bonus(award, points, top)
+
+
+def _guest(value) -> str:
+    """A car number, kept as written ("007" is not car 7), or a driver's slug."""
+    text = str(value).strip()
+    return text if text.isalnum() and any(c.isdigit() for c in text) else slugify(text)
 
 
 def _as_list(value) -> list:

@@ -11,7 +11,7 @@ import yaml
 from .config import SiteConfig
 from .errors import ContentErrors, Problems
 from .link import Site
-from .model import RACES
+from .model import RACES, car_sort_key
 from .publishing import Publishing
 from .slugs import one_key_ending_with, slugify
 
@@ -85,7 +85,7 @@ def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) ->
              "# then fill in " + ("laps and time or gap" if race else "best laps") + " from the official "
              "classification; until then the site does not build",
              "results:"]
-    for position, entry in enumerate(sorted(season.entries, key=lambda e: e.number), start=1):
+    for position, entry in enumerate(sorted(season.entries, key=lambda e: car_sort_key(e.number)), start=1):
         names = " / ".join(site.drivers[d].name for d in entry.drivers)
         lines.append(f"  - {{pos: {position}, car: {entry.number}, {blanks}}}  # {names}, {entry.car_class}")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -72,14 +72,13 @@ def score(site: Site) -> Tables:
 
 def score_season(season: Season, championship: Championship, results: dict) -> SeasonTables:
     rules = season.points_system or championship.points
-    cars = {e.number: e for e in season.entries}
     sessions, scoring = {}, []
     for event in season.events:
         for info in event.sessions:
             result = results.get((event.key, info.slug))
             if result is None:
                 continue
-            scored = score_session(event, info, result.rows, cars, championship, rules)
+            scored = score_session(event, info, result.rows, season.cars_at(event.round), championship, rules)
             sessions[scored.key] = scored
             if info.type in RACES or rules.scores(info.type):
                 scoring.append((event, scored))

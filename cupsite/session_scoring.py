@@ -19,7 +19,7 @@ STATUS_SHORT = {"nc": "NC", "dnf": "DNF", "dns": "DNS", "dsq": "DSQ"}
 class ScoredRow:
     position: int
     class_position: int
-    car: int
+    car: str
     car_class: str
     team: str
     drivers: tuple[str, ...]
@@ -101,14 +101,14 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
 
 
 def _is_guest(row, entry: Entry, rules: PointsSystem) -> bool:
-    return entry.guest or str(row.car) in rules.guests or any(d in rules.guests for d in (row.drivers or entry.drivers))
+    return entry.guest or row.car in rules.guests or any(d in rules.guests for d in (row.drivers or entry.drivers))
 
 
-def _points_by_car(info: SessionInfo, class_rows, guests: set, rules: PointsSystem) -> dict[int, float]:
+def _points_by_car(info: SessionInfo, class_rows, guests: set, rules: PointsSystem) -> dict[str, float]:
     """Points of one class in one session: the table by position among the cars that may score
     (guests make way; classified finishers only, over the minimum distance, where the rules say
     so), times the session's factor, plus the bonuses the rules award."""
-    points: dict[int, float] = defaultdict(float)
+    points: dict[str, float] = defaultdict(float)
     scorers = [r for r in class_rows if r.car not in guests]
     winner_laps = class_rows[0].laps if class_rows else None
     rank = 0

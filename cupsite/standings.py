@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import Championship
-from .model import SCORING_STATUSES, Season
+from .model import SCORING_STATUSES, Season, car_sort_key
 from .session_scoring import RACES, ScoredSession, finish_label
 
 
@@ -22,7 +22,7 @@ class StandingRow:
     wins: int
     podiums: int
     finishes: tuple[str, ...]  # per scoring session: class position, DNF..., or "" (not entered)
-    numbers: tuple[int, ...] = ()
+    numbers: tuple[str, ...] = ()
     teams: tuple[str, ...] = ()
     dropped: tuple[int, ...] = ()  # indices of the races whose scores do not count
 
@@ -136,7 +136,7 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
         return StandingRow(position, tied, slug, code, totals[key], gap, positions.count(1),
                            sum(1 for p in positions if p <= 3),
                            tuple(driver_finishes[key].get(i, "") for i in range(len(races))),
-                           tuple(sorted(driver_numbers[key])), tuple(sorted(driver_teams[key])),
+                           tuple(sorted(driver_numbers[key], key=car_sort_key)), tuple(sorted(driver_teams[key])),
                            tuple(sorted(dropped[key])))
 
     tables, contenders = [], []

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .link import Site
-from .model import SCORING_STATUSES
+from .model import SCORING_STATUSES, car_sort_key
 from .session_scoring import RACES, ScoredRow, ScoredSession
 from .standings import StandingRow, Standings
 
@@ -46,7 +46,7 @@ class SeasonRecord:
     championship: str
     year: str
     car_class: str
-    numbers: tuple[int, ...]
+    numbers: tuple[str, ...]
     teams: tuple[str, ...]
     standing: StandingRow | None
     stats: Stats
@@ -76,7 +76,7 @@ def season_records(site: Site, seasons: dict):
             standing = _find(tables.final, code, driver)
             stats = _stats(results, standing, tables.complete)
             driver_seasons[driver].append(SeasonRecord(season.championship, season.year, code,
-                                                       tuple(sorted(set(numbers))), tuple(dict.fromkeys(teams)),
+                                                       tuple(sorted(set(numbers), key=car_sort_key)), tuple(dict.fromkeys(teams)),
                                                        standing, stats, tuple(results)))
     team_seasons = defaultdict(list)
     for season in site.seasons:
@@ -84,7 +84,7 @@ def season_records(site: Site, seasons: dict):
         for team in sorted({e.team for e in season.entries}):
             results = team_rows.get((team, season.championship, season.year), [])
             standing = next((r for r in tables.final.teams if r.key == team), None) if tables.final else None
-            numbers = tuple(sorted(e.number for e in season.entries if e.team == team))
+            numbers = tuple(sorted({e.number for e in season.entries if e.team == team}, key=car_sort_key))
             team_seasons[team].append(SeasonRecord(season.championship, season.year, "", numbers, (team,),
                                                    standing, _stats(results, standing, tables.complete),
                                                    tuple(results)))

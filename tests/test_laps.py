@@ -8,7 +8,7 @@ from cupsite.laps import analyse, is_neutralised
 from cupsite.model import Lap
 
 
-def car_laps(car: int, times: list[float], flags: list[str] | None = None) -> list[Lap]:
+def car_laps(car: str, times: list[float], flags: list[str] | None = None) -> list[Lap]:
     """One car's laps from its lap times; elapsed is their running sum."""
     laps, elapsed = [], 0.0
     for number, time in enumerate(times, start=1):
@@ -24,30 +24,30 @@ def car_laps(car: int, times: list[float], flags: list[str] | None = None) -> li
 # Lap 3: 8 passes 7 (274 against 276): 8, 7, 9, 10.  Lap 4: 8, 7, 10; 9 has stopped.
 # The leader's flags: lap 1 car 7 GF, lap 2 car 7 FCY, lap 3 car 8 SC, lap 4 car 8 FF (the
 # chequered flag), so laps 2 and 3 were neutralised. Car 7's own YF on lap 4 is not the leader's.
-CLASSES = {7: "P", 8: "P", 9: "G", 10: "G"}
-RACE = (car_laps(7, [90, 91, 95, 92], ["GF", "FCY", "FCY", "YF"])
-        + car_laps(8, [91, 90, 93, 90], ["GF", "GF", "SC", "FF"])
-        + car_laps(9, [95, 94, 94], ["GF", "GF", "FCY"])
-        + car_laps(10, [96, 95, 93, 94]))
+CLASSES = {"7": "P", "8": "P", "9": "G", "10": "G"}
+RACE = (car_laps("7", [90, 91, 95, 92], ["GF", "FCY", "FCY", "YF"])
+        + car_laps("8", [91, 90, 93, 90], ["GF", "GF", "SC", "FF"])
+        + car_laps("9", [95, 94, 94], ["GF", "GF", "FCY"])
+        + car_laps("10", [96, 95, 93, 94]))
 
 
 def test_positions_after_an_overtake_on_lap_3():
     race = analyse(RACE, CLASSES)
     assert race.laps == 4
-    assert [car.car for car in race.cars] == [7, 8, 9, 10]
-    assert race.car(7).positions == (1, 1, 2, 2)
-    assert race.car(8).positions == (2, 2, 1, 1)
-    assert race.car(10).positions == (4, 4, 4, 3)
+    assert [car.car for car in race.cars] == ["7", "8", "9", "10"]
+    assert race.car("7").positions == (1, 1, 2, 2)
+    assert race.car("8").positions == (2, 2, 1, 1)
+    assert race.car("10").positions == (4, 4, 4, 3)
 
 
-def test_equal_elapsed_times_go_to_the_lower_car_number():
+def test_equal_elapsed_times_go_to_the_car_first_in_number_order():
     race = analyse(RACE, CLASSES)
-    assert race.car(7).positions[1] == 1 and race.car(8).positions[1] == 2  # both 181 s after lap 2
+    assert race.car("7").positions[1] == 1 and race.car("8").positions[1] == 2  # both 181 s after lap 2
 
 
 def test_a_retired_car_has_no_position_after_it_stopped():
     race = analyse(RACE, CLASSES)
-    nine = race.car(9)
+    nine = race.car("9")
     assert nine.completed == 3
     assert nine.positions == (3, 3, 3, None)
     assert nine.class_positions == (1, 1, 1, None)
@@ -58,36 +58,36 @@ def test_a_retired_car_has_no_position_after_it_stopped():
 
 def test_class_positions_rank_each_class_on_its_own():
     race = analyse(RACE, CLASSES)
-    assert race.car(7).class_positions == (1, 1, 2, 2)
-    assert race.car(8).class_positions == (2, 2, 1, 1)
-    assert race.car(10).class_positions == (2, 2, 2, 1)  # first in G once car 9 has stopped
+    assert race.car("7").class_positions == (1, 1, 2, 2)
+    assert race.car("8").class_positions == (2, 2, 1, 1)
+    assert race.car("10").class_positions == (2, 2, 2, 1)  # first in G once car 9 has stopped
     assert [car.car_class for car in race.cars] == ["P", "P", "G", "G"]
 
 
 def test_laps_led_overall_and_in_class():
     race = analyse(RACE, CLASSES)
-    assert {car.car: car.led for car in race.cars} == {7: 2, 8: 2, 9: 0, 10: 0}
-    assert {car.car: car.led_in_class for car in race.cars} == {7: 2, 8: 2, 9: 3, 10: 1}
+    assert {car.car: car.led for car in race.cars} == {"7": 2, "8": 2, "9": 0, "10": 0}
+    assert {car.car: car.led_in_class for car in race.cars} == {"7": 2, "8": 2, "9": 3, "10": 1}
 
 
 def test_fastest_lap_is_the_first_of_equal_best_times():
     race = analyse(RACE, CLASSES)
-    assert (race.car(7).fastest, race.car(7).fastest_lap) == (90, 1)
-    assert (race.car(8).fastest, race.car(8).fastest_lap) == (90, 2)  # 90 on laps 2 and 4
-    assert (race.car(9).fastest, race.car(9).fastest_lap) == (94, 2)  # 94 on laps 2 and 3
-    assert (race.car(10).fastest, race.car(10).fastest_lap) == (93, 3)
+    assert (race.car("7").fastest, race.car("7").fastest_lap) == (90, 1)
+    assert (race.car("8").fastest, race.car("8").fastest_lap) == (90, 2)  # 90 on laps 2 and 4
+    assert (race.car("9").fastest, race.car("9").fastest_lap) == (94, 2)  # 94 on laps 2 and 3
+    assert (race.car("10").fastest, race.car("10").fastest_lap) == (93, 3)
 
 
 def test_a_zero_lap_time_is_no_fastest_lap():
-    race = analyse([Lap(1, 1, 0.0, 100.0), Lap(1, 2, 99.5, 199.5)], {})
-    assert (race.car(1).fastest, race.car(1).fastest_lap) == (99.5, 2)
+    race = analyse([Lap("1", 1, 0.0, 100.0), Lap("1", 2, 99.5, 199.5)], {})
+    assert (race.car("1").fastest, race.car("1").fastest_lap) == (99.5, 2)
 
 
 def test_neutralised_laps_follow_the_leaders_flag():
     race = analyse(RACE, CLASSES)
     assert race.neutralised == (2, 3)
-    assert race.car(7).neutralised == (2, 3, 4)  # its own flags, the local yellow included
-    assert race.car(8).neutralised == (3,)
+    assert race.car("7").neutralised == (2, 3, 4)  # its own flags, the local yellow included
+    assert race.car("8").neutralised == (3,)
 
 
 def test_which_flags_neutralise_a_lap():
@@ -101,23 +101,23 @@ def test_which_flags_neutralise_a_lap():
 def test_a_lap_missing_from_the_export_leaves_a_gap():
     # Elapsed: car 1 100, 200, 300, 400; car 2 101, 202, (lap 3 missing), 398; car 3 105, 210, 315, 420.
     # Lap 3 ranks only cars 1 and 3; on lap 4 car 2 is ahead (398 against 400).
-    laps = [Lap(1, n, 100, 100 * n) for n in (1, 2, 3, 4)]
-    laps += [Lap(2, 1, 101, 101), Lap(2, 2, 101, 202), Lap(2, 4, 98, 398)]
-    laps += [Lap(3, n, 105, 105 * n) for n in (1, 2, 3, 4)]
+    laps = [Lap("1", n, 100, 100 * n) for n in (1, 2, 3, 4)]
+    laps += [Lap("2", 1, 101, 101), Lap("2", 2, 101, 202), Lap("2", 4, 98, 398)]
+    laps += [Lap("3", n, 105, 105 * n) for n in (1, 2, 3, 4)]
     race = analyse(laps, {})
-    assert race.car(2).positions == (2, 2, None, 1)
-    assert race.car(2).completed == 4
-    assert race.car(2).led == 1
-    assert race.car(3).positions == (3, 3, 2, 3)
-    assert race.car(1).positions == (1, 1, 1, 2)
+    assert race.car("2").positions == (2, 2, None, 1)
+    assert race.car("2").completed == 4
+    assert race.car("2").led == 1
+    assert race.car("3").positions == (3, 3, 2, 3)
+    assert race.car("1").positions == (1, 1, 1, 2)
 
 
 def test_cars_without_a_class_are_ranked_together():
-    race = analyse(RACE, {7: "P"})
+    race = analyse(RACE, {"7": "P"})
     assert [car.car_class for car in race.cars] == ["P", "", "", ""]
-    assert race.car(7).class_positions == (1, 1, 1, 1)
-    assert race.car(8).class_positions == (1, 1, 1, 1)  # first of the cars without a class
-    assert race.car(9).class_positions == (2, 2, 2, None)
+    assert race.car("7").class_positions == (1, 1, 1, 1)
+    assert race.car("8").class_positions == (1, 1, 1, 1)  # first of the cars without a class
+    assert race.car("9").class_positions == (2, 2, 2, None)
 
 
 def test_the_order_of_the_export_does_not_matter():
@@ -127,14 +127,14 @@ def test_the_order_of_the_export_does_not_matter():
 
 
 def test_lap_zero_is_not_a_race_lap():
-    race = analyse([Lap(5, 0, 120, 120), *car_laps(5, [90, 91])], {})
+    race = analyse([Lap("5", 0, 120, 120), *car_laps("5", [90, 91])], {})
     assert race.laps == 2
-    assert race.car(5).positions == (1, 1)
+    assert race.car("5").positions == (1, 1)
 
 
 def test_lookup_and_an_empty_race():
     race = analyse(RACE, CLASSES)
-    assert race.car(11) is None and race.car(1) is None
+    assert race.car("11") is None and race.car("1") is None
     empty = analyse([], {})
     assert (empty.laps, empty.cars, empty.neutralised) == (0, (), ())
-    assert empty.car(7) is None
+    assert empty.car("7") is None

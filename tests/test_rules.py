@@ -20,7 +20,7 @@ CLASS_A = CarClass("A", "A", "#ffffff")
 def season_of(races, rules: PointsSystem, entries=None, rounds_planned=None, factors=None):
     """races: one list of rows per race (each its own round); a row is (car, status, laps, extra)
     in finishing order, or just a car number. Cars 1..4 are drivers d1..d4 of team t1/t2."""
-    entries = entries or tuple(Entry(n, "A", f"t{(n + 1) // 2}", (f"d{n}",), False, SOURCE) for n in (1, 2, 3, 4))
+    entries = entries or tuple(Entry(str(n), "A", f"t{(n + 1) // 2}", (f"d{n}",), False, SOURCE) for n in (1, 2, 3, 4))
     events, results = [], {}
     planned = rounds_planned or len(races)
     for number in range(1, planned + 1):
@@ -34,7 +34,7 @@ def season_of(races, rules: PointsSystem, entries=None, rounds_planned=None, fac
             rows = []
             for position, spec in enumerate(races[number - 1], start=1):
                 car, status, laps, extra = (spec, "classified", 10, {}) if isinstance(spec, int) else spec
-                rows.append(ResultRow(position, car, status, laps, best=extra.get("best", f"1:0{position}.000"),
+                rows.append(ResultRow(position, str(car), status, laps, best=extra.get("best", f"1:0{position}.000"),
                                       laps_led=extra.get("led")))
             results[(event.key, "race")] = type("R", (), {"rows": tuple(rows)})()
             qualifying = tuple(ResultRow(p, r.car, "classified", best=f"1:0{p}.000") for p, r in enumerate(rows, 1))
@@ -108,8 +108,8 @@ def test_drops_wait_for_the_season_to_need_them():
 
 
 def test_guests_score_nothing_and_make_way():
-    entries = (Entry(1, "A", "t1", ("d1",), False, SOURCE, guest=True),
-               *(Entry(n, "A", "t2", (f"d{n}",), False, SOURCE) for n in (2, 3, 4)))
+    entries = (Entry("1", "A", "t1", ("d1",), False, SOURCE, guest=True),
+               *(Entry(str(n), "A", "t2", (f"d{n}",), False, SOURCE) for n in (2, 3, 4)))
     tables = season_of([[1, 2, 3, 4]], BASIC, entries=entries)
     assert table(tables) == [("d2", 10), ("d3", 6), ("d4", 4)]  # d1 is not in the table
     by_name = season_of([[1, 2, 3, 4]], PointsSystem({"race": (10, 6, 4, 3)}, guests=("d1",)))

@@ -16,7 +16,7 @@ races_strategy = st.lists(st.permutations(CARS), min_size=1, max_size=6)
 
 
 def entries(names: dict[int, str], order=CARS):
-    return tuple(Entry(n, "A", f"team-{names[n]}", (names[n],), False, SOURCE) for n in order)
+    return tuple(Entry(str(n), "A", f"team-{names[n]}", (names[n],), False, SOURCE) for n in order)
 
 
 def final(races, names=None, order=CARS, rules=RULES):

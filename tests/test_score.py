@@ -46,7 +46,7 @@ def test_standings_after_each_round():
 
 def test_retired_cars_score_nothing_but_keep_their_class_position():
     race = tables().sessions[("cup/2024/alpha", "race-1")]
-    cole = next(r for r in race.rows if r.car == 3)
+    cole = next(r for r in race.rows if r.car == "3")
     assert (cole.status, cole.class_position, cole.points) == ("dnf", 3, 0)
 
 
@@ -70,22 +70,22 @@ def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
     from cupsite.score import score_session, standings_after
 
     cup = Championship("c", "C", "C", (CarClass("A", "A", "#fff"),), PointsSystem({"race": (10, 6, 4)}))
-    entries = tuple(Entry(n, "A", "t", (f"d{n}",), False, Source("x")) for n in (1, 2, 3))
+    entries = tuple(Entry(str(n), "A", "t", (f"d{n}",), False, Source("x")) for n in (1, 2, 3))
     info = SessionInfo("r", "R", "race", datetime(2024, 1, 1))
     event = Event("c", "2024", 1, "e", "E", "t", date(2024, 1, 1), date(2024, 1, 1), "UTC", (info,), Source("x"))
     season = Season("c", "2024", "", (event,), entries, Source("x"))
     cars = {e.number: e for e in entries}
     order = [(1, 2, 3), (2, 1, 3), (3, 1, 2)]  # cars by position; d1: 10+6+6, d2: 6+10+4, d3: 4+4+10
-    races = [score_session(event, info, tuple(ResultRow(p, c) for p, c in enumerate(o, 1)), cars, cup) for o in order]
+    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup) for o in order]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert table(rows) == [(1, "d1", 22), (2, "d2", 20), (3, "d3", 18)]
     # two drivers level on points and on every countback step share the position
     same = [(1, 2, 3), (2, 1, 3)]
-    races = [score_session(event, info, tuple(ResultRow(p, c) for p, c in enumerate(o, 1)), cars, cup) for o in same]
+    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup) for o in same]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert [(r.position, r.tied, r.points) for r in rows] == [(1, True, 16), (1, True, 16), (3, False, 8)]
     # level on points, split by countback: d2 has a win, d1 three second places
-    races = [score_session(event, info, tuple(ResultRow(p, c) for p, c in enumerate(o, 1)), cars, cup)
+    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup)
              for o in [(2, 1, 3), (3, 1, 2), (3, 1, 2)]]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert [(r.key, r.points, r.position, r.tied) for r in rows] == [

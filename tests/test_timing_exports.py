@@ -23,12 +23,12 @@ CUP = Championship("cup", "Cup", "Cup", (CarClass("PRO", "ExxonMobil Pro", "#f28
                                          CarClass("MASTERS", "Solairus Aviation Masters", "#f2c500")),
                    PointsSystem({"race": (25, 20, 18)}))
 CARS = {entry.number: entry for entry in (
-    Entry(6, "PRO", "jdx-racing", ("zachary-vanier",), False, Source("entries.yaml")),
-    Entry(22, "PRO", "topp-racing", ("ryan-yardley",), False, Source("entries.yaml")),
-    Entry(41, "PRO", "jdx-racing", ("sabre-cook",), False, Source("entries.yaml")),
-    Entry(14, "PROAM", "gmg-racing", ("james-sofronas",), False, Source("entries.yaml")),
-    Entry(50, "MASTERS", "ruckus-racing", ("scott-blind",), False, Source("entries.yaml")),
-    Entry(7, "PRO", "crew-racing", ("ana-lima", "jose-muller", "pieter-van-der-berg"), False,
+    Entry("6", "PRO", "jdx-racing", ("zachary-vanier",), False, Source("entries.yaml")),
+    Entry("22", "PRO", "topp-racing", ("ryan-yardley",), False, Source("entries.yaml")),
+    Entry("41", "PRO", "jdx-racing", ("sabre-cook",), False, Source("entries.yaml")),
+    Entry("14", "PROAM", "gmg-racing", ("james-sofronas",), False, Source("entries.yaml")),
+    Entry("50", "MASTERS", "ruckus-racing", ("scott-blind",), False, Source("entries.yaml")),
+    Entry("7", "PRO", "crew-racing", ("ana-lima", "jose-muller", "pieter-van-der-berg"), False,
           Source("entries.yaml")),
 )}
 NAMES = {"zachary-vanier": "Zachary Vanier", "ryan-yardley": "Ryan Yardley", "sabre-cook": "Sabré Cook",
@@ -64,8 +64,8 @@ def test_the_race_layout_is_read_by_column_name_into_the_result_model():
     rows, problems = read(WEC_RACE)
     assert messages(problems) == []
     assert [(r.position, r.car, r.status, r.laps) for r in rows] == [
-        (1, 6, "classified", 24), (2, 22, "classified", 24), (3, 14, "classified", 23),
-        (4, 50, "classified", 21), (5, 41, "dnf", 10)]
+        (1, "6", "classified", 24), (2, "22", "classified", 24), (3, "14", "classified", 23),
+        (4, "50", "classified", 21), (5, "41", "dnf", 10)]
     winner, second, lapped, three_down, retired = rows
     assert (winner.time, winner.gap, winner.best, winner.best_lap, winner.speed) == (
         "40:53.280", "", "1:25.832", 9, 164.6)
@@ -86,7 +86,7 @@ def test_a_layout_with_other_columns_and_split_names_reads_the_same():
     rows, problems = read(imsa)
     assert messages(problems) == []
     assert [(r.car, r.time, r.gap, r.best, r.speed) for r in rows] == [
-        (6, "40:53.280", "", "1:25.832", 164.6), (22, "40:53.891", "+0.611", "1:25.704", 164.9)]
+        ("6", "40:53.280", "", "1:25.832", 164.6), ("22", "40:53.891", "+0.611", "1:25.704", 164.9)]
 
 
 def test_a_by_class_layout_gets_its_overall_gaps_from_laps_and_times():
@@ -98,8 +98,8 @@ def test_a_by_class_layout_gets_its_overall_gaps_from_laps_and_times():
     rows, problems = read(by_class)
     assert messages(problems) == []
     # the sheet's own gaps are to the class leader; the model's are to the overall leader
-    assert [(r.car, r.gap, r.interval) for r in rows] == [(6, "", ""), (22, "+1.720", "+1.720"),
-                                                          (14, "+1 Lap", "+1 Lap")]
+    assert [(r.car, r.gap, r.interval) for r in rows] == [("6", "", ""), ("22", "+1.720", "+1.720"),
+                                                          ("14", "+1 Lap", "+1 Lap")]
 
 
 def test_a_byte_order_mark_spaces_after_separators_trailing_separators_and_crlf_are_tolerated():
@@ -108,7 +108,7 @@ def test_a_byte_order_mark_spaces_after_separators_trailing_separators_and_crlf_
             "2; 22; Classified; 9; 1:26.509; PRO;\r\n")
     rows, problems = read(text)
     assert messages(problems) == []
-    assert [(r.position, r.car, r.laps, r.best) for r in rows] == [(1, 6, 8, "1:26.384"), (2, 22, 9, "1:26.509")]
+    assert [(r.position, r.car, r.laps, r.best) for r in rows] == [(1, "6", 8, "1:26.384"), (2, "22", 9, "1:26.509")]
 
 
 @pytest.mark.parametrize(("written", "seconds"), [
@@ -223,8 +223,8 @@ def test_a_duplicate_car_and_a_duplicate_position_are_errors(tmp_path):
 def test_a_car_without_a_position_that_was_not_classified_follows_in_file_order():
     rows, problems = read("POSITION;NUMBER;STATUS\n1;6;Classified\n2;22;Classified\n;41;DNS\n")
     assert messages(problems) == []
-    assert [(r.position, r.car, r.status) for r in rows] == [(1, 6, "classified"), (2, 22, "classified"),
-                                                            (3, 41, "dns")]
+    assert [(r.position, r.car, r.status) for r in rows] == [(1, "6", "classified"), (2, "22", "classified"),
+                                                            (3, "41", "dns")]
 
 
 LAPS_HEADER = ("NUMBER; DRIVER_NUMBER; LAP_NUMBER; LAP_TIME; LAP_IMPROVEMENT; CROSSING_FINISH_LINE_IN_PIT; S1; "
@@ -243,8 +243,8 @@ def test_a_per_lap_export_is_read_with_its_pit_and_flag_columns():
         "6;1;2;2:05.000;0;B;27.4;120.0;3:36.402;15:49:17.402;Zachary VANIER;0:40.1;PRO;FCY;\n")
     assert messages(problems) == []
     assert [(lap.car, lap.number, lap.time, lap.elapsed, lap.driver, lap.pit, lap.flag) for lap in laps] == [
-        (6, 1, pytest.approx(91.402), pytest.approx(91.402), 1, False, "GF"),
-        (6, 2, pytest.approx(125.0), pytest.approx(216.402), 1, True, "FCY")]
+        ("6", 1, pytest.approx(91.402), pytest.approx(91.402), 1, False, "GF"),
+        ("6", 2, pytest.approx(125.0), pytest.approx(216.402), 1, True, "FCY")]
 
 
 def test_per_lap_exports_with_a_missing_column_a_repeated_lap_or_a_clock_running_back_are_errors():

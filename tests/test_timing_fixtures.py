@@ -49,7 +49,7 @@ def test_each_layout_of_round_6_gives_the_rows_of_the_hand_written_classificatio
     assert [p.format() for p in problems.items] == []
     written = load_yaml((ROUND_6 / f"{session}.yaml").read_text(encoding="utf-8"))["results"]
     by_class = session == "qualifying"  # its sheet measures gaps within each class
-    expected = [(r["pos"], r["car"], {"dnf": "dnf"}.get(r.get("status"), "classified"), r.get("laps"),
+    expected = [(r["pos"], str(r["car"]), {"dnf": "dnf"}.get(r.get("status"), "classified"), r.get("laps"),
                  r.get("best", ""), r.get("best_lap") if session.startswith("race") else None,
                  "" if by_class else r.get("gap", "")) for r in written]
     found = [(r.position, r.car, r.status, r.laps, r.best, r.best_lap if session.startswith("race") else None,
@@ -91,10 +91,10 @@ def test_the_hand_worked_lap_file_gives_the_positions_and_leaders_worked_out_by_
     laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1"), cars, problems)
     assert problems.items == []
     race = analyse(laps.laps, {6: "PRO", 12: "PRO", 22: "PRO"})
-    assert race.car(12).positions == (1, 1, 2, 2, 2)
-    assert race.car(22).positions == (2, 2, 1, 1, 1)
-    assert race.car(6).positions == (3, 3, 3, 3, None)
-    assert (race.car(12).led, race.car(22).led, race.car(6).led) == (2, 3, 0)
+    assert race.car("12").positions == (1, 1, 2, 2, 2)
+    assert race.car("22").positions == (2, 2, 1, 1, 1)
+    assert race.car("6").positions == (3, 3, 3, 3, None)
+    assert (race.car("12").led, race.car("22").led, race.car("6").led) == (2, 3, 0)
 
 
 def test_round_6_built_from_timing_exports_gives_the_same_standings_and_pages(tmp_path, demo_site):
@@ -150,7 +150,7 @@ def test_the_demo_race_pages_show_lap_charts_from_the_per_lap_exports(demo_site)
     assert len(race_1_pro.select("g.cautions rect")) == 2  # the two long cautions
     results = json.loads((demo_site / "data/carrera-cup/2025/results.json").read_text())["sessions"]
     race_1 = next(s for s in results if s["event"] == "carrera-cup/2025/indianapolis" and s["session"] == "race-1")
-    assert next(r for r in race_1["rows"] if r["car"] == 6)["laps_led"] == 24
+    assert next(r for r in race_1["rows"] if r["car"] == "6")["laps_led"] == 24
     assert sum(r["laps_led"] for r in race_1["rows"]) == 24
 
 
@@ -160,13 +160,14 @@ def test_a_shared_car_endurance_race_read_only_from_its_export_credits_each_crew
     race = next(s for s in results if s["session"] == "race")
     assert [(r["position"], r["car"], r["class"], r["class_position"], r["status"], r["laps"])
             for r in race["rows"]] == [
-        (1, 7, "GT3", 1, "classified", 112), (2, 3, "GT3", 2, "classified", 112), (3, 44, "GT4", 1, "classified", 104),
-        (4, 48, "GT4", 2, "classified", 103), (5, 21, "GT3", 3, "dnf", 109), (6, 40, "GT4", 3, "dns", 0)]
+        (1, "7", "GT3", 1, "classified", 112), (2, "3", "GT3", 2, "classified", 112),
+        (3, "44", "GT4", 1, "classified", 104), (4, "48", "GT4", 2, "classified", 103), (5, "21", "GT3", 3, "dnf", 109),
+        (6, "40", "GT4", 3, "dns", 0)]
     rows = {r["car"]: r for r in race["rows"]}
-    assert rows[7]["time"] == "4:01:12.345" and rows[3]["gap"] == "+7.812" and rows[44]["gap"] == "+8 Laps"
-    assert rows[48]["interval"] == "+1 Lap" and rows[3]["best_lap"] == "1:59.612" and rows[3]["best_lap_kph"] == 181.2
-    assert set(rows[3]["drivers"]) == {"jose-muller", "erik-van-der-berg", "tom-hale"}
-    assert set(rows[44]["drivers"]) == {"zoe-parker", "jonas-weiss", "dan-okoro"}
+    assert rows["7"]["time"] == "4:01:12.345" and rows["3"]["gap"] == "+7.812" and rows["44"]["gap"] == "+8 Laps"
+    assert rows["48"]["interval"] == "+1 Lap" and rows["3"]["best_lap"] == "1:59.612" and rows["3"]["best_lap_kph"] == 181.2
+    assert set(rows["3"]["drivers"]) == {"jose-muller", "erik-van-der-berg", "tom-hale"}
+    assert set(rows["44"]["drivers"]) == {"zoe-parker", "jonas-weiss", "dan-okoro"}
     standings = json.loads((output / "data/endurance-cup/2025/standings.json").read_text())
     points = {row["slug"]: row["points"] for car_class in standings["classes"] for row in car_class["standings"]}
     for driver in ("chloe-dubois", "marcus-reed", "ana-pereira", "zoe-parker", "jonas-weiss", "dan-okoro"):
@@ -209,7 +210,7 @@ def test_a_per_lap_export_fills_the_fastest_laps_a_classification_leaves_out(tmp
     race = next(s for s in json.loads((output / "data/cup/2024/results.json").read_text())["sessions"]
                 if s["event"] == "cup/2024/beta")
     assert [(r["car"], r["best_lap"], r["best_lap_number"], r["laps_led"]) for r in race["rows"]] == [
-        (3, "1:35.000", 2, 3), (2, "1:35.100", 3, 0)]
+        ("3", "1:35.000", 2, 3), ("2", "1:35.100", 3, 0)]
 
 
 def test_a_per_lap_export_without_its_classification_is_an_error_but_a_broken_one_is_not_blamed_twice(tmp_path):

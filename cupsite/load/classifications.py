@@ -49,9 +49,12 @@ class SeasonFiles:
     classifications: list[SessionFile]
     laps: list[SessionFile]
 
-    @property
-    def cars(self) -> dict:
-        return {e.number: e for e in self.season.entries}
+    def cars_for(self, file: SessionFile) -> dict:
+        """The entry behind each car number at the file's round (every entry, when the
+        calendar could not be read: the rows are then only checked, not published)."""
+        if file.event is None:
+            return {entry.number: entry for entry in self.season.entries}
+        return self.season.cars_at(file.event.round)
 
 
 def find_session_files(folder: Path, season: Season, championship: Championship, driver_names: dict,
@@ -98,9 +101,8 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
     all the seasons are read in one pass, each from the cache or on one of the cores: a pass per
     season cost more in starting workers than it saved."""
     fingerprinted = active() is not None
-    cars = [files.cars for files in seasons]
-    season_keys = [fingerprint((season_cars, files.championship.classes, files.driver_names)) if fingerprinted
-                   else b"" for files, season_cars in zip(seasons, cars, strict=True)]
+    season_keys = [fingerprint((files.season.entries, files.championship.classes, files.driver_names))
+                   if fingerprinted else b"" for files in seasons]
     items = {kind: [(number, file) for number, files in enumerate(seasons) for file in getattr(files, kind)]
              for kind in ("classifications", "laps")}
 
@@ -108,13 +110,16 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
         number, file = item
         return str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys[number]
 
+    def cars(item) -> dict:
+        return seasons[item[0]].cars_for(item[1])
+
     results = problems.remembered_each(
         "classification", items["classifications"], key,
-        lambda item, found: read_classification(item[1], seasons[item[0]].championship, cars[item[0]],
+        lambda item, found: read_classification(item[1], seasons[item[0]].championship, cars(item),
                                                 seasons[item[0]].driver_names, found),
         per_worker=CLASSIFICATIONS_PER_WORKER)
     laps = problems.remembered_each(
-        "laps", items["laps"], key, lambda item, found: read_laps(item[1], cars[item[0]], found),
+        "laps", items["laps"], key, lambda item, found: read_laps(item[1], cars(item), found),
         per_worker=CLASSIFICATIONS_PER_WORKER)
     read = []
     for number, files in enumerate(seasons):
@@ -126,11 +131,11 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
         season_laps = [session_laps for (season, _), session_laps in zip(items["laps"], laps, strict=True)
                        if season == number and session_laps is not None]
         classified = {(file.event.slug, file.session) for file in files.classifications if file.event}
-        read.append((with_laps_led(season_results, season_laps, cars[number], classified, problems), season_laps))
+        read.append((with_laps_led(season_results, season_laps, files.season, classified, problems), season_laps))
     return read
 
 
-def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: dict, classified: set,
+def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season: Season, classified: set,
                   problems: Problems) -> list[SessionResult]:
     """Each classification with the laps each car led, from its per-lap export where there is one
     (and each car's fastest lap, where the classification does not give it); a classification and
@@ -147,10 +152,12 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], cars: d
                              "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
         pairs.append((session_laps, result))
-    car_classes = {number: entry.car_class for number, entry in cars.items()}
+    rounds = {event.slug: event.round for event in season.events}
+    car_classes = {slug: {number: entry.car_class for number, entry in season.cars_at(number_of_round).items()}
+                   for slug, number_of_round in rounds.items()}
     merged = problems.remembered_each(
-        "laps led", pairs, lambda pair: (fingerprint((*pair, car_classes)),),
-        lambda pair, found: _with_laps_of(*pair, car_classes, found))
+        "laps led", pairs, lambda pair: (fingerprint((*pair, car_classes[pair[1].event])),),
+        lambda pair, found: _with_laps_of(*pair, car_classes[pair[1].event], found))
     merged_by_session = {(r.event, r.session): r for r in merged}
     return [merged_by_session.get((r.event, r.session), r) for r in results]
 
@@ -204,7 +211,7 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
     if rows is None:
         return None
     report_duplicates(problems, path, [(r.position, r.line) for r in rows], "position")
-    report_duplicates(problems, path, [(r.car, r.line) for r in rows], "car number")
+    report_duplicates(problems, path, [(r.car, r.line) for r in rows], "car number", show=str)
     positions = {r.position for r in rows}
     missing = sorted(set(range(1, len(rows) + 1)) - positions)
     if missing and len(positions) == len(rows):
@@ -301,9 +308,10 @@ def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
         problems.add(path, None, "each result should be a mapping such as `- pos: 1` / `car: 23`")
         return None
     position = fields.integer("pos", required=True, minimum=1)
-    car = fields.integer("car", required=True, minimum=0)
+    car = fields.car_number("car", required=True)
     if car is not None and car not in cars:
-        fields.error("car", f"car #{car} is not in the entry list", "add it to entries.yaml or fix the number")
+        fields.error("car", f"car #{car} is not in the entry list for this round",
+                     "add it to entries.yaml (or to the `rounds:` of its entry), or fix the number")
     written_status = fields.text("status", default="classified")
     status = parse_status(written_status)
     if status is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..config import Championship
@@ -10,14 +11,18 @@ from ..model import Entry, Source
 from ..slugs import slugify
 from ..yamlio import shown
 from .documents import read_yaml_file
-from .fields import Fields, report_duplicates
+from .fields import Fields
 from .files import may_read
 
 _NO_ENTRIES_HINT = "list the season's cars (`- {number: 1, class: ..., team: ..., driver: ...}`), or remove the file"
-ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest")
+ENTRY_FIELDS = ("number", "class", "team", "driver", "drivers", "rookie", "guest", "rounds")
+_ROUNDS_HINT = 'write the rounds as a list [1, 2, 5], or as ranges such as "1-12" or "13-" (to the last round)'
+_RANGE = re.compile(r"^(\d+)\s*(?:(-)\s*(\d*))?$")
 
 
-def load_entries(path: Path, championship: Championship, problems: Problems, names: dict) -> list[Entry]:
+def load_entries(path: Path, championship: Championship, problems: Problems, names: dict,
+                 calendar: tuple[int, ...] = ()) -> list[Entry]:
+    """The season's entries; `calendar` holds the season's round numbers, which `rounds:` must name."""
     if path.is_symlink() and not may_read(path, problems):
         problems.mark_unreadable(Problems.ENTRY_LIST, path.parent)
         return []
@@ -38,7 +43,7 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
         if not fields.ok:
             problems.add(path, None, "each entry should be a mapping with number, class, team and driver")
             continue
-        number = fields.integer("number", required=True, minimum=0)
+        number = fields.car_number("number", required=True)
         car_class = fields.text("class", required=True)
         if car_class and car_class not in codes:
             fields.error("class", f"unknown class {shown(car_class)} for {championship.name}",
@@ -57,9 +62,49 @@ def load_entries(path: Path, championship: Championship, problems: Problems, nam
         if number is not None and car_class and team and drivers:
             entries.append(Entry(number, car_class, slugify(team), tuple(slugify(d) for d in drivers),
                                  fields.boolean("rookie"), Source(problems.relative(path), fields.line),
-                                 fields.boolean("guest")))
-    report_duplicates(problems, path, [(e.number, e.source.line) for e in entries], "car number")
+                                 fields.boolean("guest"), _rounds(fields, calendar)))
+    _report_shared_numbers(problems, path, entries, calendar)
     return entries
+
+
+def _rounds(fields: Fields, calendar: tuple[int, ...]) -> tuple[int, ...]:
+    """The rounds named by `rounds:`: 5, [1, 2, 5], "1-12", "13-" or "1-3, 7"; () for all."""
+    if not fields.has("rounds"):
+        return ()
+    value = fields.mapping["rounds"]
+    parts = value if isinstance(value, list) else str(value).split(",")
+    if not parts:
+        fields.error("rounds", "'rounds' names no round", _ROUNDS_HINT + "; or remove the entry")
+        return ()
+    rounds: set[int] = set()
+    for part in parts:
+        match = None if isinstance(part, (bool, dict, list)) else _RANGE.match(str(part).strip())
+        if match is None:
+            fields.error("rounds", f"'rounds' is not a list of rounds: {shown(value)}", _ROUNDS_HINT)
+            return ()
+        first, dash, last = match.groups()
+        last = int(last) if last else max(calendar, default=int(first))
+        rounds.update(range(int(first), last + 1) if dash else (int(first),))
+    unknown = sorted(rounds - set(calendar)) if calendar else []
+    if unknown:
+        fields.error("rounds", f"no round {', '.join(map(str, unknown))} in season.yaml",
+                     f"the season's rounds are {', '.join(map(str, calendar))}")
+    return tuple(sorted(rounds))
+
+
+def _report_shared_numbers(problems: Problems, path: Path, entries: list[Entry], calendar: tuple[int, ...]) -> None:
+    """A number may pass from one entry to another between rounds, never within one: a result
+    row's `car:` must name one entry at its round."""
+    first_seen: dict[tuple[str, int], Entry] = {}
+    for entry in entries:
+        for round_number in entry.rounds or calendar or (0,):
+            earlier = first_seen.setdefault((entry.number, round_number), entry)
+            if earlier is not entry:
+                where = f"round {round_number}" if round_number else "the season"
+                problems.add(path, entry.source.line, f"duplicate car number {entry.number}: entered twice for "
+                             f"{where} (first at line {earlier.source.line})",
+                             "give each entry of the number its own `rounds:`, e.g. rounds: 1-4 and rounds: 5-")
+                break
 
 
 def remember_name(names: dict, kind: str, name: str, problems: Problems, path, line) -> None:

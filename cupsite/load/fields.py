@@ -13,6 +13,7 @@ from ..yamlio import LineDict, shown
 # that would break the build: a date near the end of year 9999 cannot be moved to another time
 # zone or on by a year (as a calendar file needs).
 FIRST_YEAR, LAST_YEAR = 1800, 2999
+CAR_NUMBER = re.compile(r"^[0-9A-Za-z]{1,5}$")
 YEARS_READ = f"cupsite reads the years {FIRST_YEAR} to {LAST_YEAR}"
 
 
@@ -132,6 +133,20 @@ class Fields:
             return default
         return value
 
+    def car_number(self, key, required=False) -> str | None:
+        """A car number as written: `7`, `"007"`, `00`. It is a label, not a quantity: "007" and
+        "7" are two cars, so it is kept as text and never read as an integer."""
+        if not self.has(key):
+            self._missing(key, required, "")
+            return None
+        value = self.mapping[key]
+        text = str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else ""
+        if not CAR_NUMBER.match(text):
+            self.error(key, f"{shown(key)} is not a car number: {shown(value)}",
+                       "write the number as it is on the car: 1 to 5 letters or digits, e.g. 7, 007 or 88")
+            return None
+        return text
+
     def number(self, key, default=None):
         if not self.has(key):
             return default
@@ -207,11 +222,11 @@ class Fields:
         return tuple(_ONE_LINE_BREAKS.sub(" ", name) for name in names)
 
 
-def report_duplicates(problems: Problems, path, keyed: list, what: str) -> None:
+def report_duplicates(problems: Problems, path, keyed: list, what: str, show=shown) -> None:
     seen = {}
     for key, line in keyed:
         if key in seen:
-            problems.add(path, line, f"duplicate {what} {shown(key)}",
+            problems.add(path, line, f"duplicate {what} {show(key)}",
                          f"it is already used at line {seen[key]}" if seen[key] else "use each only once")
         else:
             seen[key] = line

@@ -94,7 +94,8 @@ def load_season(folder: Path, championship: Championship, problems: Problems, na
             events.append(event)
     report_duplicates(problems, path, [(e.slug, e.source.line) for e in events], "round slug")
     report_duplicates(problems, path, [(e.round, e.source.line) for e in events], "round number")
-    entries = load_entries(folder / "entries.yaml", championship, problems, names)
+    entries = load_entries(folder / "entries.yaml", championship, problems, names,
+                           tuple(sorted(e.round for e in events)))
     points_system = None
     if fields.has("points"):
         if isinstance(data["points"], dict):

@@ -21,10 +21,11 @@ from rapidfuzz import process
 
 from ..config import Championship
 from ..errors import Problems
-from ..model import Lap, ResultRow
+from ..model import Lap, ResultRow, car_sort_key
 from ..slugs import slugify
 from ..timing import format_gap, format_laps_behind, format_time, parse_gap, parse_status, parse_time
 from ..yamlio import shown
+from .fields import CAR_NUMBER
 
 # Our name for a value -> the columns that carry it in the known layouts, in order of preference.
 CLASSIFICATION_COLUMNS = {
@@ -157,7 +158,7 @@ def classification_rows(export: Export, championship: Championship, cars: dict, 
         value = {key: values.get(column, "") if column else "" for key, column in columns.items()}
         status = reader.status(value["status"])
         position = reader.integer(value["position"], "position", allow_blank=status != "classified")
-        car = reader.integer(value["car"], "car number")
+        car = reader.car_number(value["car"])
         if car is None or (position is None and value["position"]):
             continue
         position = position if position is not None else next_position  # unplaced cars follow in file order
@@ -197,7 +198,7 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
     for line, values in export.rows:
         reader.line = line
         value = {key: values.get(column, "") if column else "" for key, column in columns.items()}
-        car = reader.integer(value["car"], "car number")
+        car = reader.car_number(value["car"])
         number = reader.integer(value["lap"], "lap number")
         lap_time = reader.seconds(value["time"], "lap time")
         elapsed = reader.seconds(value["elapsed"], "elapsed time")
@@ -222,10 +223,10 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
 
 
 def _check_clock(path: Path, laps: list[Lap], problems: Problems) -> None:
-    by_car: dict[int, list[Lap]] = {}
+    by_car: dict[str, list[Lap]] = {}
     for lap in laps:
         by_car.setdefault(lap.car, []).append(lap)
-    for car, car_laps in sorted(by_car.items()):
+    for car, car_laps in sorted(by_car.items(), key=lambda item: car_sort_key(item[0])):
         car_laps.sort(key=lambda lap: lap.number)
         for before, after in zip(car_laps, car_laps[1:], strict=False):
             if after.elapsed <= before.elapsed:
@@ -356,6 +357,16 @@ class _ValueReader:
         if text.isdigit():
             return int(text)
         self._bad(what, text, "write a whole number")
+        return None
+
+    def car_number(self, text: str) -> str | None:
+        """The number as the export writes it: "007" and "7" are two cars."""
+        if not text:
+            self.problems.add(self.path, self.line, "the row has no car number", "fill it in, or remove the row")
+            return None
+        if CAR_NUMBER.match(text):
+            return text
+        self._bad("the car number", text, "write the number as it is on the car, e.g. 7 or 007")
         return None
 
     def status(self, text: str) -> str:
