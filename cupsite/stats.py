@@ -75,9 +75,9 @@ def season_records(site: Site, seasons: dict):
             results = driver_rows.get((driver, season.championship, season.year, code), [])
             standing = _find(tables.final, code, driver)
             stats = _stats(results, standing, tables.complete)
-            driver_seasons[driver].append(SeasonRecord(season.championship, season.year, code,
-                                                       tuple(sorted(set(numbers), key=car_sort_key)), tuple(dict.fromkeys(teams)),
-                                                       standing, stats, tuple(results)))
+            numbers_shown = tuple(sorted(set(numbers), key=car_sort_key))
+            driver_seasons[driver].append(SeasonRecord(season.championship, season.year, code, numbers_shown,
+                                                       tuple(dict.fromkeys(teams)), standing, stats, tuple(results)))
     team_seasons = defaultdict(list)
     for season in site.seasons:
         tables = seasons[(season.championship, season.year)]

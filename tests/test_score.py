@@ -75,17 +75,20 @@ def test_countback_breaks_ties_and_full_ties_are_shown(tmp_path):
     event = Event("c", "2024", 1, "e", "E", "t", date(2024, 1, 1), date(2024, 1, 1), "UTC", (info,), Source("x"))
     season = Season("c", "2024", "", (event,), entries, Source("x"))
     cars = {e.number: e for e in entries}
+
+    def rows_of(order):
+        return tuple(ResultRow(position, str(car)) for position, car in enumerate(order, 1))
     order = [(1, 2, 3), (2, 1, 3), (3, 1, 2)]  # cars by position; d1: 10+6+6, d2: 6+10+4, d3: 4+4+10
-    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup) for o in order]
+    races = [score_session(event, info, rows_of(o), cars, cup) for o in order]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert table(rows) == [(1, "d1", 22), (2, "d2", 20), (3, "d3", 18)]
     # two drivers level on points and on every countback step share the position
     same = [(1, 2, 3), (2, 1, 3)]
-    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup) for o in same]
+    races = [score_session(event, info, rows_of(o), cars, cup) for o in same]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert [(r.position, r.tied, r.points) for r in rows] == [(1, True, 16), (1, True, 16), (3, False, 8)]
     # level on points, split by countback: d2 has a win, d1 three second places
-    races = [score_session(event, info, tuple(ResultRow(p, str(c)) for p, c in enumerate(o, 1)), cars, cup)
+    races = [score_session(event, info, rows_of(o), cars, cup)
              for o in [(2, 1, 3), (3, 1, 2), (3, 1, 2)]]
     rows = dict(standings_after(1, races, season, cup).drivers)["A"]
     assert [(r.key, r.points, r.position, r.tied) for r in rows] == [
