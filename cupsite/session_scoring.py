@@ -184,7 +184,11 @@ def _race_class_gap(row, leader) -> str:
 
 
 def _finished_at(row) -> float | None:
-    return row.timing.finished_at if row.timing is not None else None
+    """When the car last crossed the line, if the export's laps end where the classification's do."""
+    timing = row.timing
+    if timing is None or (row.laps is not None and timing.completed not in (None, row.laps)):
+        return None
+    return timing.finished_at
 
 
 def _total_seconds(row) -> float | None:

@@ -36,6 +36,7 @@ class CarTiming:
     top_speed: float | None  # km/h
     finished_at: float  # seconds from the start to its last crossing of the line
     fastest_lap: int | None = None  # the number of its fastest lap in the export
+    completed: int | None = None  # the number of its last lap in the export
 
     @property
     def ideal_lap(self) -> float | None:
@@ -84,6 +85,7 @@ def car_timing(laps: Sequence[Lap], analysed: CarLaps) -> CarTiming:
         top_speed=max(speeds) if speeds else None,
         finished_at=laps[-1].elapsed if laps else 0.0,
         fastest_lap=analysed.fastest_lap,
+        completed=analysed.completed,
     )
 
 
@@ -123,7 +125,7 @@ def with_crew(timing: CarTiming | None, crew: Sequence[str]) -> CarTiming | None
     the order the export numbers them); an index past the crew leaves that stint unnamed."""
     if timing is None or not timing.stints:
         return timing
-    named = tuple(replace(stint, slug=crew[stint.driver - 1] if stint.driver and stint.driver <= len(crew) else "")
+    named = tuple(replace(stint, slug=crew[stint.driver - 1] if stint.driver and 1 <= stint.driver <= len(crew) else "")
                   for stint in timing.stints)
     return replace(timing, stints=named)
 

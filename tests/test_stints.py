@@ -106,6 +106,8 @@ def test_the_crew_names_each_stint_and_an_unknown_number_names_nobody():
     assert [s.slug for s in named.stints] == ["ann-ash", "bo-birch"] and named.drivers_known
     past = with_crew(timing, ("ann-ash",))  # driver 2 of a crew of one
     assert [s.slug for s in past.stints] == ["ann-ash", ""] and not past.drivers_known
+    odd = CarTiming((Stint(0, 1, 3, 3, 300.0), Stint(-1, 4, 6, 3, 290.0)), 1, None, (), None, 590.0)
+    assert [s.slug for s in with_crew(odd, ("ann-ash", "bo-birch")).stints] == ["", ""]  # no driver 0 or -1
 
 
 def row_with(timing, laps_led=3, best_lap=5):
@@ -147,6 +149,16 @@ def test_a_lapped_class_is_timed_from_the_last_crossings_of_the_per_lap_export()
     """No total times: the per-lap export's elapsed at the last crossing, 727.775 − 724.000."""
     leader = ResultRow(3, 44, laps=5, gap="+1 Lap", timing=CarTiming((), 1, None, (), None, 724.0))
     second = ResultRow(4, 40, laps=5, gap="+1 Lap", timing=CarTiming((), 1, None, (), None, 727.775))
+    assert _race_class_gap(second, leader) == "+3.775"
+
+
+def test_an_export_that_ends_before_the_classification_does_not_time_the_gap():
+    """#40's export stops after lap 4 (its elapsed then, 588.5, is no finishing time) while the
+    classification gives 5 laps: its total times decide, 12:07.775 − 12:04.000."""
+    leader = ResultRow(3, 44, laps=5, time="12:04.000", gap="+1 Lap",
+                       timing=CarTiming((), 1, None, (), None, 724.0, completed=5))
+    second = ResultRow(4, 40, laps=5, time="12:07.775", gap="+1 Lap",
+                       timing=CarTiming((), 1, None, (), None, 588.5, completed=4))
     assert _race_class_gap(second, leader) == "+3.775"
 
 
