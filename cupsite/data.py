@@ -8,6 +8,7 @@ import json
 from .cache import fingerprint, memoized_each
 from .link import Site
 from .score import SEASONS_PER_WORKER, SeasonTables, StandingRow, Standings, Tables
+from .timing import format_time
 
 SCHEMA_VERSION = 2  # 2: car numbers are text as written ("007"), no longer integers
 
@@ -82,11 +83,28 @@ def results_data(site: Site, season_tables: SeasonTables) -> dict:
                 "laps": r.laps, "time": r.time or None, "gap": r.gap or None, "class_gap": r.class_gap or None,
                 "best_lap": r.best or None, "best_lap_number": r.best_lap, "fastest_in_class": r.fastest_in_class,
                 "points": _number(r.points), "interval": r.interval or None, "best_lap_kph": r.speed,
-                "laps_led": r.laps_led,
+                "laps_led": r.laps_led, "class_laps_led": r.class_laps_led, **_timing_data(r.timing),
             } for r in session.rows],
         })
     return {"schema": SCHEMA_VERSION, "championship": season_tables.championship, "season": season_tables.year,
             "sessions": sessions}
+
+
+def _timing_data(timing) -> dict:
+    """A row's keys from a per-lap export: null (or []) when the race has none or it lacks the column."""
+    if timing is None:
+        return {"stints": [], "pit_stops": None, "pit_time": None, "best_sectors": [], "ideal_lap": None,
+                "top_speed_kph": None}
+    return {
+        "stints": [{"driver": stint.slug or None, "driver_number": stint.driver, "first_lap": stint.first,
+                    "last_lap": stint.last, "laps": stint.laps, "time": format_time(stint.time),
+                    "laps_led": stint.led} for stint in timing.stints],
+        "pit_stops": timing.pit_stops,
+        "pit_time": format_time(timing.pit_time) or None,
+        "best_sectors": [format_time(seconds) or None for seconds in timing.best_sectors],
+        "ideal_lap": format_time(timing.ideal_lap) or None,
+        "top_speed_kph": timing.top_speed,
+    }
 
 
 def calendar_data(site: Site, season) -> dict:

@@ -139,6 +139,8 @@ class ResultRow:
     laps_led: int | None = None
     interval: str = ""  # to the car ahead, as timing writes it: "+0.611", "+1 Lap"
     speed: float | None = None  # km/h on the best lap
+    class_laps_led: int | None = None  # laps first in its class, from a per-lap export
+    timing: object = None  # stints.CarTiming: stints, pit stops, sectors, from a per-lap export
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,11 @@ class Lap:
     pit: bool = False  # the lap ended in the pit lane
     flag: str = ""  # the flag as the car crossed the line: GF, FCY, SC, ...
     line: int | None = None
+    improvement: int | None = None  # LAP_IMPROVEMENT as the export marks it: 0 none, 1 the car's
+                                    # personal best so far, 2 the session's best so far; None: no column
+    sectors: tuple[float | None, ...] = ()  # S1, S2, S3 ... in seconds, when the export gives them
+    top_speed: float | None = None  # km/h (TOP_SPEED), when given
+    pit_time: float | None = None   # seconds in the pit lane as the export gives it (PIT_TIME)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from .link import Site, static_image_size
 from .model import Event, car_sort_key
 from .records import LapRecords, lap_records
 from .score import RACES, ScoredSession, Tables
+from .stints import TimingTable, timing_table
 
 HOME_STORIES = 6
 
@@ -52,6 +53,7 @@ class ScheduledSession:
     zone: str
     result: ScoredSession | None
     lap_charts: tuple = ()  # lapcharts.LapChart per class, for a race with a per-lap export
+    timing: TimingTable | None = None  # stints, pit stops, sectors, top speeds, for a race with a per-lap export
 
 
 def plan(site: Site, tables: Tables) -> list[Page]:
@@ -434,8 +436,9 @@ def _schedule(site: Site, event: Event, season_tables, with_lap_charts: bool = F
         result = season_tables.sessions.get((event.key, info.slug)) if season_tables else None
         session_laps = site.laps.get((event.key, info.slug)) if with_lap_charts else None
         charts = _lap_charts(site, event, season_tables, result, session_laps) if result and session_laps else ()
+        timing = timing_table(result.rows) if with_lap_charts and result and info.type in RACES else None
         sessions.append(ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
-                                         result, charts))
+                                         result, charts, timing))
     return tuple(sessions)
 
 

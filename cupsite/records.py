@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .link import Site
 from .score import Tables
+from .stints import best_lap_drivers
 from .timing import parse_time
 
 RECORD_SESSIONS = ("qualifying", "race", "sprint")
@@ -119,10 +120,11 @@ def _fastest_lap(site: Site, track: str, year: int, event, scored) -> LapRecord 
         return None
     seconds, row = best
     team = site.teams.get(row.team)
+    drivers = best_lap_drivers(row)  # the one who drove it, when a per-lap export says so
     return LapRecord(
         track=track, time=row.best, seconds=seconds,
-        driver=" / ".join(site.drivers[d].name if d in site.drivers else d for d in row.drivers),
-        team=team.name if team else row.team, year=year, drivers=tuple(row.drivers),
+        driver=" / ".join(site.drivers[d].name if d in site.drivers else d for d in drivers),
+        team=team.name if team else row.team, year=year, drivers=drivers,
         team_slug=row.team if team else "", event=event.key, session=scored.info.slug, car=row.car,
     )
 

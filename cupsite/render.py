@@ -60,6 +60,7 @@ def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
         "points": format_points,
         "ordinal": ordinal,
         "laptime": format_laptime,
+        "seconds": lambda seconds: format_time(seconds) if seconds is not None else "",  # 325.0 -> "5:25.000"
         "status": lambda status: STATUS_LABELS.get(status, status),
         "links": _relative_links,
         "without_embeds": lambda html: EMBED_MARKERS.sub("<p>(A table: see the story on the site.)</p>", html),

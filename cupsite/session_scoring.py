@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from .config import Championship
 from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo
 from .rules import PointsSystem
+from .stints import CarTiming, with_crew
 from .timing import format_gap, format_laps_behind, format_time, parse_gap, parse_time
 
 TIMED_SESSIONS = ("practice", "qualifying", "warmup")
@@ -38,6 +39,8 @@ class ScoredRow:
     laps_led: int | None = None
     interval: str = ""
     speed: float | None = None  # km/h on the best lap
+    class_laps_led: int | None = None  # laps first in its class (laps_led: first overall)
+    timing: CarTiming | None = None  # stints (drivers named), pit stops, sectors, from a per-lap export
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,11 @@ class ScoredSession:
     @property
     def shows_speed(self) -> bool:
         return any(row.speed is not None for row in self.rows)
+
+    @property
+    def shows_class_laps_led(self) -> bool:
+        """Whether its Led column counts laps led in the class (from a per-lap export) rather than overall."""
+        return any(row.class_laps_led is not None for row in self.rows)
 
 
 def score_session(event: Event, info: SessionInfo, rows, cars: dict, championship: Championship,
@@ -92,7 +100,8 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
                 best_lap=row.best_lap,
                 fastest_in_class=lap is not None and lap == class_best, points=awarded.get(row.car, 0.0),
                 rookie=entry.rookie, note=row.note, guest=row.car in guests, laps_led=row.laps_led,
-                interval=row.interval, speed=row.speed,
+                interval=row.interval, speed=row.speed, class_laps_led=row.class_laps_led,
+                timing=with_crew(row.timing, row.drivers or entry.drivers),
             ))
         scored_by_class[code] = tuple(scored)
     overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))
@@ -159,15 +168,31 @@ def _best_time(rows) -> float | None:
 
 
 def _race_class_gap(row, leader) -> str:
-    """The gap to the class winner, from the gaps or times to the overall leader."""
+    """The gap to the class winner: in laps when the car has fewer, else in seconds. A class
+    running laps behind the overall leader has its gaps to the overall leader in laps, so a car
+    on its class leader's lap is timed against that leader directly: from the moments both last
+    crossed the line (a per-lap export), or their total times, or else their gaps to the overall leader."""
     if row.status not in SCORING_STATUSES:
         return ""
     if row.laps is not None and leader.laps is not None and row.laps < leader.laps:
         return format_laps_behind(leader.laps - row.laps)
-    mine, theirs = _seconds_behind(row), _seconds_behind(leader)
-    if mine is None or theirs is None:
-        return ""
-    return format_gap(max(mine - theirs, 0.0))
+    for seconds in (_finished_at, _total_seconds, _seconds_behind):
+        mine, theirs = seconds(row), seconds(leader)
+        if mine is not None and theirs is not None:
+            return format_gap(max(mine - theirs, 0.0))
+    return ""
+
+
+def _finished_at(row) -> float | None:
+    """When the car last crossed the line, if the export's laps end where the classification's do."""
+    timing = row.timing
+    if timing is None or (row.laps is not None and timing.completed not in (None, row.laps)):
+        return None
+    return timing.finished_at
+
+
+def _total_seconds(row) -> float | None:
+    return parse_time(row.time) if row.time else None
 
 
 def _seconds_behind(row) -> float | None:

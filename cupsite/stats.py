@@ -9,6 +9,7 @@ from .link import Site
 from .model import SCORING_STATUSES, car_sort_key
 from .session_scoring import RACES, ScoredRow, ScoredSession
 from .standings import StandingRow, Standings
+from .stints import best_lap_drivers, laps_led_by
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def season_records(site: Site, seasons: dict):
         for (driver, code), (numbers, teams) in sorted(classes.items()):
             results = driver_rows.get((driver, season.championship, season.year, code), [])
             standing = _find(tables.final, code, driver)
-            stats = _stats(results, standing, tables.complete)
+            stats = _stats(results, standing, tables.complete, driver)
             numbers_shown = tuple(sorted(set(numbers), key=car_sort_key))
             driver_seasons[driver].append(SeasonRecord(season.championship, season.year, code, numbers_shown,
                                                        tuple(dict.fromkeys(teams)), standing, stats, tuple(results)))
@@ -105,7 +106,9 @@ def _find(standings: Standings | None, code: str, driver: str) -> StandingRow | 
     return next((r for r in rows if r.key == driver), None)
 
 
-def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
+def _stats(results, standing: StandingRow | None, complete: bool, driver: str | None = None) -> Stats:
+    """A season's figures; a driver's (`driver` given) count the fastest laps they drove and the
+    laps they led, where a per-lap export says who drove, rather than every lap of their car."""
     starts = wins = podiums = poles = fastest = dnfs = led = 0
     finishes = []
     for _, session, row in results:
@@ -121,8 +124,12 @@ def _stats(results, standing: StandingRow | None, complete: bool) -> Stats:
             podiums += row.class_position <= 3
         elif row.status == "dnf":
             dnfs += 1
-        fastest += row.fastest_in_class
-        led += row.laps_led or 0
+        if driver is None:
+            fastest += row.fastest_in_class
+            led += row.laps_led or 0
+        else:
+            fastest += row.fastest_in_class and driver in best_lap_drivers(row)
+            led += laps_led_by(row, driver)
     title = int(complete and standing is not None and standing.position == 1 and standing.points > 0)
     return Stats(starts, wins, podiums, poles, fastest, dnfs, min(finishes) if finishes else None,
                  standing.points if standing else 0, title, len(finishes), sum(finishes), led)

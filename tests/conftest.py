@@ -38,3 +38,11 @@ def demo_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_site(demo_build) -> Path:
     return demo_build.output
+
+
+@pytest.fixture(scope="session")
+def relay_site(tmp_path_factory) -> Path:
+    """tests/sites/relay, a six-lap race of two-driver crews with its per-lap export, built."""
+    output = tmp_path_factory.mktemp("relay") / "output"
+    build(SITES / "relay" / "cupsite.toml", output)
+    return output

@@ -660,3 +660,36 @@ def test_the_class_filter_shows_one_class_then_all_again(demo_site, demo_url, ta
     assert page.evaluate(shown) == everything
     assert blocks.count() == len(everything)
     assert not watch.problems, watch.problems
+
+
+@pytest.fixture(scope="module")
+def relay_url(relay_site):
+    """tests/sites/relay (a six-lap race of two-driver crews with its per-lap export), served."""
+    with serve(Path(relay_site)) as url:
+        yield url
+
+
+def test_a_race_page_shows_stints_pit_stops_and_a_lapped_class_gap_in_seconds(relay_url, tab):
+    """The relay site's race, worked out by hand in tests/sites/relay/README.md: #3 was driven by
+    Nora Lind on laps 1-3 (99.5 + 100 + 131 = 330.5 s) and Omar Haddad on laps 4-6
+    (124 + 100.8 + 100.2 = 325.0 s), with one stop; in GT4, a lap down on the winner, #40 is
+    727.775 - 724.000 = 3.775 s behind #44, and #44 led its class for all 5 laps."""
+    page, watch = tab
+    page.set_viewport_size(PHONE)
+    page.goto(relay_url + "relay-cup/2025/harbour/index.html", wait_until="load")
+    timing = page.locator("#race section.car-timing")
+    expect(timing.get_by_role("heading", name="Stints and pit stops")).to_be_visible()
+    car = timing.locator("tbody tr").filter(has=page.locator("td .car-number", has_text=re.compile(r"^3$")))
+    expect(car).to_have_count(1)
+    car.scroll_into_view_if_needed()
+    expect(car.locator("ol.stints li")).to_have_text(["Nora Lind 1–3 (3 laps, 5:30.500)",
+                                                      "Omar Haddad 4–6 (3 laps, 5:25.000)"])
+    stops = timing.locator("thead th").all_text_contents().index("Stops")
+    expect(car.locator("td").nth(stops)).to_have_text("1")
+    gt4 = page.locator("#race-gt4 table.results tbody tr")
+    second = gt4.nth(1)
+    expect(second.locator("td").nth(2)).to_have_text("40")
+    expect(second.locator("td").nth(6)).to_have_text("+3.775")  # Pos, Ovr, No., Driver, Team, Laps, Time / gap
+    led = page.locator("#race-gt4 table.results thead th").all_text_contents().index("Led")
+    expect(gt4.nth(0).locator("td").nth(led)).to_have_text("5")
+    assert not watch.problems, watch.problems

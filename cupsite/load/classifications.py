@@ -13,6 +13,7 @@ from ..errors import Problems
 from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
+from ..stints import car_timings
 from ..timing import format_time, parse_gap, parse_status, parse_time
 from ..yamlio import shown
 from .documents import read_yaml_file
@@ -165,6 +166,7 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season:
 def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes: dict,
                   problems: Problems) -> SessionResult:
     race = analyse(session_laps.laps, car_classes)
+    timings = car_timings(session_laps.laps, race)
     rows = []
     for row in result.rows:
         car_laps = race.car(row.car)
@@ -177,6 +179,7 @@ def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes:
             row = replace(row, laps_led=car_laps.led if car_laps else 0)
         if not row.best and car_laps and car_laps.fastest is not None:
             row = replace(row, best=format_time(car_laps.fastest), best_lap=car_laps.fastest_lap)
+        row = replace(row, class_laps_led=car_laps.led_in_class if car_laps else 0, timing=timings.get(row.car))
         rows.append(row)
     return replace(result, rows=tuple(rows))
 
