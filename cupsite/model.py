@@ -134,6 +134,8 @@ class SessionResult:
     session: str  # slug
     rows: tuple[ResultRow, ...]
     source: Source
+    # worked out from the per-lap export (laps.csv) because no classification was filed beside it
+    from_laps: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +150,11 @@ class Lap:
     pit: bool = False  # the lap ended in the pit lane
     flag: str = ""  # the flag as the car crossed the line: GF, FCY, SC, ...
     line: int | None = None
+    improvement: int | None = None  # LAP_IMPROVEMENT as the export marks it: 0 none, 1 the car's
+                                    # personal best so far, 2 the session's best so far; None: no column
+    sectors: tuple[float | None, ...] = ()  # S1, S2, S3 ... in seconds, when the export gives them
+    top_speed: float | None = None  # km/h (TOP_SPEED), when given
+    pit_time: float | None = None   # seconds in the pit lane as the export gives it (PIT_TIME)
 
 
 @dataclass(frozen=True)
