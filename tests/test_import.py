@@ -172,3 +172,15 @@ def test_a_stored_export_gets_the_mode_the_users_umask_gives(tmp_path, umask, mo
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE((site / "content/results/cup/2024/beta/race-1.csv").stat().st_mode) == mode
     assert [p.name for p in (site / "content/results/cup/2024/beta").iterdir()] == ["race-1.csv"]  # no leftovers
+
+
+def test_a_race_imported_as_laps_alone_is_told_it_will_be_classified_from_them(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    laps = tmp_path / "23_Analysis_Race 1.CSV"
+    laps.write_text("NUMBER; LAP_NUMBER; LAP_TIME; ELAPSED;\n3;1;1:36.000;1:36.000;\n3;2;1:35.000;3:11.000;\n",
+                    encoding="utf-8")
+    result = run(site, str(laps), "--event", "2024/gamma", "--session", "race-1")
+    assert result.exit_code == 0, result.output
+    assert "until the official one is imported, the build works one out from these laps" in \
+        " ".join(result.output.split())
+    assert (site / "content/results/cup/2024/gamma/race-1.laps.csv").is_file()
