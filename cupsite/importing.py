@@ -8,7 +8,7 @@ official revision can simply replace it.
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from .errors import Problems
 from .load.classifications import LAPS_SUFFIX, SessionFile, read_classification, read_laps
 from .load.results import load_season
 from .load.timing_exports import Matching, read_export
-from .model import Season
+from .model import RACES, Event, Season
 from .slugs import one_key_ending_with
 
 SHOWN_NAMES = 3  # examples of names matched though written otherwise; a whole field would bury the report
@@ -38,13 +38,14 @@ class ImportReport:
 
 def import_export(config: SiteConfig, source: Path, event_ref: str, session: str,
                   replace_hand_written: bool = False) -> ImportReport:
-    problems = Problems(config.root)
-    seasons, known_names = _seasons(config, problems)
-    events = {event.key: (event, season) for season in seasons for event in season.events}
+    seasons, known_names = _seasons(config)
+    events = {event.key: (event, read) for read in seasons if read.season for event in read.season.events}
     key, problem = one_key_ending_with(event_ref, events, "event")
     if key is None:
-        raise ImportRefused(problem)
-    event, season = events[key]
+        raise ImportRefused(problem + _unread_seasons(seasons))
+    event, read = events[key]
+    read.problems.raise_if_any()  # the season the export goes to must be right; the others may wait
+    season, problems = read.season, read.problems  # its warnings go in the report
     if session not in {s.slug for s in event.sessions}:
         raise ImportRefused(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
                             f"{', '.join(s.slug for s in event.sessions)}")
@@ -66,8 +67,7 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
         report_lines.append(f"{len(laps.laps)} laps of {len(counted)} cars, every car in the entry list")
         hand_written = []
         if not any((folder / f"{session}{suffix}").is_file() for suffix in (".csv", ".yaml", ".yml")):
-            report_lines.append(f"note: {session} has no classification yet; import it too, or the build "
-                                "will report the laps alone")
+            report_lines.append(_no_classification_note(event, session))
     else:
         names = {slug: known_names.get(("driver", slug), slug) for entry in season.entries for slug in entry.drivers}
         matching = Matching()
@@ -88,8 +88,25 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
     return ImportReport(target, replaced, hand_written, report_lines, problems.warnings)
 
 
-def _seasons(config: SiteConfig, problems: Problems) -> tuple[list[Season], dict]:
-    """Every season's calendar and entry list (the classifications are not needed to file one)."""
+def _no_classification_note(event: Event, session: str) -> str:
+    if next(s.type for s in event.sessions if s.slug == session) in RACES:
+        return (f"note: {session} has no classification yet; until the official one is imported, the build works "
+                "one out from these laps and says so on the event page")
+    return f"note: {session} has no classification yet; import it too, or the build will report the laps alone"
+
+
+@dataclass(frozen=True)
+class _SeasonRead:
+    """A season's calendar and entry list as read, with the problems found in them."""
+
+    folder: Path
+    season: Season | None
+    problems: Problems
+
+
+def _seasons(config: SiteConfig) -> tuple[list[_SeasonRead], dict]:
+    """Every season's calendar and entry list (the classifications are not needed to file one),
+    each with its own problems: a mistake in one season must not stop filing into another."""
     seasons, names = [], {}
     results = config.content_dir / "results"
     for championship in config.championships:
@@ -97,11 +114,16 @@ def _seasons(config: SiteConfig, problems: Problems) -> tuple[list[Season], dict
         if not folder.is_dir():
             continue
         for season_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name.isdigit()):
-            season = load_season(season_dir, championship, problems, names)
-            if season is not None:
-                seasons.append(season)
-    problems.raise_if_any()
+            problems = Problems(config.root)
+            seasons.append(_SeasonRead(season_dir, load_season(season_dir, championship, problems, names), problems))
     return seasons, names
+
+
+def _unread_seasons(seasons: list[_SeasonRead]) -> str:
+    """For an event not found: the seasons whose calendars could not be read, where it may be."""
+    unread = [f"{read.folder.parent.name}/{read.folder.name}" for read in seasons if read.season is None]
+    return f" (the calendar of {', '.join(unread)} could not be read: run `cupsite build` to see why)" if unread \
+        else ""
 
 
 def _matching_lines(matching: Matching, names: dict) -> list[str]:
@@ -118,12 +140,16 @@ def _matching_lines(matching: Matching, names: dict) -> list[str]:
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
+    """Write by renaming a finished file into place. The file is created as any file the user
+    saves is, 0o666 less their umask (`tempfile.mkstemp` would make it 0o600, unreadable to the
+    web server or the colleague who builds the site)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    temporary = target.parent / f".{target.name}.{secrets.token_hex(6)}"
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise

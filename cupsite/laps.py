@@ -28,12 +28,13 @@ class CarLaps:
     class_positions: tuple[int | None, ...]  # position among its class, same shape
     led: int  # laps it was first across the line overall
     led_in_class: int
-    fastest: float | None  # its fastest lap in seconds, and on which lap
+    fastest: float | None  # its best lap in seconds (see `best_lap`), and on which lap
     fastest_lap: int | None
     neutralised: tuple[int, ...] = ()  # laps it completed under a neutralising flag, sorted
     # It crossed the line for the last time after the overall leader had finished: it was still
     # running when the chequered flag fell (a lapped finisher does too; a car that stopped does not).
     took_chequered_flag: bool = False
+    elapsed: float = 0.0  # when it crossed the line at the end of its last lap, from the start
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,22 @@ def is_neutralised(flag: str) -> bool:
     return flag.strip().upper() not in GREEN_FLAGS
 
 
+def best_lap(car_laps: Iterable[Lap], marked: bool) -> Lap | None:
+    """A car's best lap as the timing system counts it.
+
+    Lap 1 never is: it is timed from the start signal, so it holds the start (and often the
+    whole field's first-lap bunching), not a flying lap. A lap with no time (0) never is.
+    Where the export marks improvements (`marked`: some lap of the session has a LAP_IMPROVEMENT
+    mark), the best lap is the car's last marked lap, even when an unmarked lap is faster: race
+    control deletes laps (track limits) by taking their mark away and leaving their time, so an
+    unmarked faster lap is one that does not count, and a car with no mark has no best lap.
+    Without marks, it is the fastest lap (the first of equal times)."""
+    counted = [lap for lap in car_laps if lap.number >= 2 and lap.time > 0]
+    if marked:
+        return max((lap for lap in counted if lap.improvement), key=lambda lap: lap.number, default=None)
+    return min(counted, key=lambda lap: (lap.time, lap.number), default=None)
+
+
 def analyse(laps: Iterable[Lap], classes: Mapping[str, str]) -> RaceLaps:
     """Positions, laps led and fastest laps of every car of one race.
 
@@ -66,6 +83,7 @@ def analyse(laps: Iterable[Lap], classes: Mapping[str, str]) -> RaceLaps:
         if lap.number >= 1:  # a lap 0 (formation or out lap) is not part of the race
             by_car[lap.car].setdefault(lap.number, lap)  # exports are checked for duplicates when read
     total = max((max(car_laps) for car_laps in by_car.values()), default=0)
+    marked = any(lap.improvement for car_laps in by_car.values() for lap in car_laps.values())
 
     overall = {car: [None] * total for car in by_car}
     in_class = {car: [None] * total for car in by_car}
@@ -88,8 +106,7 @@ def analyse(laps: Iterable[Lap], classes: Mapping[str, str]) -> RaceLaps:
     for car in sorted(by_car, key=car_sort_key):
         car_laps = by_car[car]
         last = max(car_laps)
-        timed = [lap for lap in car_laps.values() if lap.time > 0]  # a zero is a missing time, not a record
-        best = min(timed, key=lambda lap: (lap.time, lap.number), default=None)
+        best = best_lap(car_laps.values(), marked)
         cars.append(CarLaps(
             car=car,
             car_class=classes.get(car, ""),
@@ -102,5 +119,6 @@ def analyse(laps: Iterable[Lap], classes: Mapping[str, str]) -> RaceLaps:
             fastest_lap=best.number if best else None,
             neutralised=tuple(sorted(n for n, lap in car_laps.items() if is_neutralised(lap.flag))),
             took_chequered_flag=car_laps[last].elapsed >= flag_falls,
+            elapsed=car_laps[last].elapsed,
         ))
     return RaceLaps(laps=total, cars=tuple(cars), neutralised=tuple(leader_neutralised))

@@ -151,6 +151,8 @@ class SessionResult:
     session: str  # slug
     rows: tuple[ResultRow, ...]
     source: Source
+    # worked out from the per-lap export (laps.csv) because no classification was filed beside it
+    from_laps: bool = False
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ class ScheduledSession:
     result: ScoredSession | None
     lap_charts: tuple = ()  # lapcharts.LapChart per class, for a race with a per-lap export
     timing: TimingTable | None = None  # stints, pit stops, sectors, top speeds, for a race with a per-lap export
+    from_laps: bool = False  # its classification was worked out from the per-lap export
 
 
 def plan(site: Site, tables: Tables) -> list[Page]:
@@ -437,8 +438,9 @@ def _schedule(site: Site, event: Event, season_tables, with_lap_charts: bool = F
         session_laps = site.laps.get((event.key, info.slug)) if with_lap_charts else None
         charts = _lap_charts(site, event, season_tables, result, session_laps) if result and session_laps else ()
         timing = timing_table(result.rows) if with_lap_charts and result and info.type in RACES else None
+        filed = site.results.get((event.key, info.slug))
         sessions.append(ScheduledSession(info, info.start, info.start.replace(tzinfo=zone).tzname() or event.timezone,
-                                         result, charts, timing))
+                                         result, charts, timing, bool(filed and filed.from_laps)))
     return tuple(sessions)
 
 

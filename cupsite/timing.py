@@ -8,13 +8,16 @@ import re
 from .model import STATUSES
 
 _CLOCK = re.compile(r"^(?:(\d+):)?(?:(\d{1,2})[:'])?(\d{1,2}(?:\.\d{1,3})?)$")
+_SECONDS = re.compile(r"^\d+(?:\.\d{1,3})?$")  # "116.119": gaps past a minute are often written so
 _LAPS_GAP = re.compile(r"^\+?\s*(\d+)\s+laps?$", re.I)
 _TIME_GAP = re.compile(r"^\+\s*(\d+(?::\d{2})?(?:\.\d{1,3})?)$")
 
 
 def parse_time(text: str) -> float | None:
-    """Seconds from '1:26.384', "1'26.384", '2:02:06.175' or '86.384'; None if not a time."""
+    """Seconds from '1:26.384', "1'26.384", '2:02:06.175', '86.384' or '116.119'; None if not a time."""
     text = str(text).strip()
+    if _SECONDS.match(text):
+        return float(text)
     match = _CLOCK.match(text)
     if not match:
         return None

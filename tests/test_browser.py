@@ -671,7 +671,7 @@ def relay_url(relay_site):
 
 def test_a_race_page_shows_stints_pit_stops_and_a_lapped_class_gap_in_seconds(relay_url, tab):
     """The relay site's race, worked out by hand in tests/sites/relay/README.md: #3 was driven by
-    Nora Lind on laps 1-3 (99.5 + 100 + 131 = 330.5 s) and Omar Haddad on laps 4-6
+    Nora Lind on laps 1-3 (99.9 + 99.6 + 131 = 330.5 s) and Omar Haddad on laps 4-6
     (124 + 100.8 + 100.2 = 325.0 s), with one stop; in GT4, a lap down on the winner, #40 is
     727.775 - 724.000 = 3.775 s behind #44, and #44 led its class for all 5 laps."""
     page, watch = tab

@@ -4,7 +4,10 @@ unchanged where the build reads it; a bad export is refused and nothing is writt
 from __future__ import annotations
 
 import json
+import os
+import stat
 
+import pytest
 from click.testing import CliRunner
 
 from cupsite.build import build
@@ -121,3 +124,63 @@ def test_an_ambiguous_event_lists_only_the_events_it_could_mean(tmp_path):
     assert result.exit_code == 1
     assert "more than one event 'indianapolis': carrera-cup/2025/indianapolis, carrera-cup/2026/indianapolis; " \
         "write more of it, e.g. 'carrera-cup/2025/indianapolis'" in " ".join(result.output.split())
+
+
+def test_a_problem_in_another_season_or_championship_does_not_stop_an_import(tmp_path):
+    """The mini site gains a 2023 season with a broken calendar and entry list, and a second
+    championship whose only season is broken too: filing into 2024/beta still works; filing
+    into the broken season is refused with its own problems."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    toml = site / "cupsite.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + '\n[[championships]]\nslug = "other"\nname = "Other Cup"\n\n'
+                    '  [[championships.classes]]\n  code = "X"\n  name = "Class X"\n  colour = "#123456"\n',
+                    encoding="utf-8")
+    broken = site / "content/results/cup/2023"
+    broken.mkdir()
+    (broken / "season.yaml").write_text("name: 2023 season\nrounds:\n  - round: 1\n    slug: old\n    name: Old\n"
+                                        "    track: Alpha Park\n    start: 2023-04-05\n    end: 2023-04-01\n",
+                                        encoding="utf-8")
+    (broken / "entries.yaml").write_text("- {number: 1, class: Z, team: Red Team, driver: Ann Able}\n",
+                                         encoding="utf-8")
+    other = site / "content/results/other/2024"
+    other.mkdir(parents=True)
+    (other / "season.yaml").write_text("rounds: [\n", encoding="utf-8")
+    export = tmp_path / "race.csv"
+    export.write_bytes(BETA_RACE.encode("utf-8"))
+    result = run(site, str(export), "--event", "2024/beta", "--session", "race-1", "--replace")
+    assert result.exit_code == 0, result.output
+    assert (site / "content/results/cup/2024/beta/race-1.csv").read_bytes() == export.read_bytes()
+
+    refused = run(site, str(export), "--event", "2023/old", "--session", "race-1")
+    assert refused.exit_code == 1
+    assert "the round ends (2023-04-01) before it starts (2023-04-05)" in refused.output
+    assert not (broken / "old").exists()
+
+
+@pytest.mark.parametrize(("umask", "mode"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_a_stored_export_gets_the_mode_the_users_umask_gives(tmp_path, umask, mode):
+    """A file the user saves gets 0o666 less the umask: 0o644 under 022, 0o664 under 002, 0o600
+    under 077 (a temporary file would always be 0o600, unreadable to the web server)."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    export = tmp_path / "race.csv"
+    export.write_bytes(BETA_RACE.encode("utf-8"))
+    old = os.umask(umask)
+    try:
+        result = run(site, str(export), "--event", "2024/beta", "--session", "race-1", "--replace")
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE((site / "content/results/cup/2024/beta/race-1.csv").stat().st_mode) == mode
+    assert [p.name for p in (site / "content/results/cup/2024/beta").iterdir()] == ["race-1.csv"]  # no leftovers
+
+
+def test_a_race_imported_as_laps_alone_is_told_it_will_be_classified_from_them(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    laps = tmp_path / "23_Analysis_Race 1.CSV"
+    laps.write_text("NUMBER; LAP_NUMBER; LAP_TIME; ELAPSED;\n3;1;1:36.000;1:36.000;\n3;2;1:35.000;3:11.000;\n",
+                    encoding="utf-8")
+    result = run(site, str(laps), "--event", "2024/gamma", "--session", "race-1")
+    assert result.exit_code == 0, result.output
+    assert "until the official one is imported, the build works one out from these laps" in \
+        " ".join(result.output.split())
+    assert (site / "content/results/cup/2024/gamma/race-1.laps.csv").is_file()

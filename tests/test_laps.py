@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cupsite.laps import analyse, is_neutralised
 from cupsite.model import Lap
@@ -72,7 +76,7 @@ def test_laps_led_overall_and_in_class():
 
 def test_fastest_lap_is_the_first_of_equal_best_times():
     race = analyse(RACE, CLASSES)
-    assert (race.car("7").fastest, race.car("7").fastest_lap) == (90, 1)
+    assert (race.car("7").fastest, race.car("7").fastest_lap) == (91, 2)  # its 90 on lap 1 is never a best lap
     assert (race.car("8").fastest, race.car("8").fastest_lap) == (90, 2)  # 90 on laps 2 and 4
     assert (race.car("9").fastest, race.car("9").fastest_lap) == (94, 2)  # 94 on laps 2 and 3
     assert (race.car("10").fastest, race.car("10").fastest_lap) == (93, 3)
@@ -138,3 +142,54 @@ def test_lookup_and_an_empty_race():
     empty = analyse([], {})
     assert (empty.laps, empty.cars, empty.neutralised) == (0, (), ())
     assert empty.car("7") is None
+
+
+def marked_laps(car: str, times: list[float], marks: list[int]) -> list[Lap]:
+    """car_laps with a LAP_IMPROVEMENT mark on each lap."""
+    return [replace(lap, improvement=mark) for lap, mark in zip(car_laps(car, times), marks, strict=True)]
+
+
+def test_the_timing_marks_say_which_lap_is_the_best():
+    """Car 3's laps: 92 (lap 1), 90.5 marked, 90.8, 90.2 unmarked (deleted for track limits, its
+    time kept), 90.4 marked. The marks win: lap 5, 90.4, though lap 4 was faster. Car 4: marks
+    on laps 2 and 3 (personal bests so far: 91, then 90.9): the last mark, lap 3, is the best."""
+    race = analyse(marked_laps("3", [92, 90.5, 90.8, 90.2, 90.4], [0, 2, 0, 0, 2])
+                   + marked_laps("4", [93, 91, 90.9, 91.2, 91.5], [0, 1, 1, 0, 0]), {})
+    assert (race.car("3").fastest, race.car("3").fastest_lap) == (90.4, 5)
+    assert (race.car("4").fastest, race.car("4").fastest_lap) == (90.9, 3)
+
+
+def test_a_mark_on_lap_1_or_on_a_lap_without_a_time_does_not_count():
+    """Car 5's marks: lap 1 (89, the fastest) and lap 4 (time 0, not measured): neither counts,
+    so the mark on lap 2 (91) does. Car 6 has only a mark on lap 1: no best lap at all, since
+    the session has marks and none of car 6's counts (the timing system gives it none)."""
+    race = analyse(marked_laps("5", [89, 91, 90.5, 0], [2, 1, 0, 2]) + marked_laps("6", [88, 92, 93], [2, 0, 0]), {})
+    assert (race.car("5").fastest, race.car("5").fastest_lap) == (91, 2)
+    assert (race.car("6").fastest, race.car("6").fastest_lap) == (None, None)
+
+
+def test_an_export_whose_marks_are_all_zero_is_read_by_the_times():
+    """Every mark 0 (a system that does not fill the column): the fastest lap from lap 2, 90.1 on lap 3."""
+    race = analyse(marked_laps("7", [89, 90.6, 90.1, 90.3], [0, 0, 0, 0]), {})
+    assert (race.car("7").fastest, race.car("7").fastest_lap) == (90.1, 3)
+
+
+def test_lap_1_is_never_a_best_lap_even_when_it_is_the_fastest():
+    """Without marks, car 8's 85.0 on lap 1 (faster than any other lap) is passed over: 90.0 on lap 3."""
+    race = analyse(car_laps("8", [85.0, 90.2, 90.0, 90.0]), {})
+    assert (race.car("8").fastest, race.car("8").fastest_lap) == (90.0, 3)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(0, 200).map(lambda t: round(t, 3)), st.sampled_from([0, 0, 0, 1, 2, 3])),
+                min_size=1, max_size=12))
+def test_a_best_lap_is_never_lap_1_and_always_a_timed_lap(laps):
+    """With or without marks, whatever the times: the best lap, if any, is a lap from 2 on with a
+    time, and without marks no counted lap is faster."""
+    times, marks = [t for t, _ in laps], [m for _, m in laps]
+    for car in (marked_laps("1", times, marks), car_laps("1", times)):
+        best = analyse(car, {}).car("1")
+        if best.fastest_lap is not None:
+            assert best.fastest_lap >= 2 and best.fastest == times[best.fastest_lap - 1] > 0
+    plain = analyse(car_laps("1", times), {}).car("1")
+    assert plain.fastest is None or plain.fastest == min(t for t in times[1:] if t > 0)

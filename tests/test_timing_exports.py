@@ -15,7 +15,7 @@ from cupsite.load.classifications import SessionFile, read_classification
 from cupsite.load.timing_exports import Matching, classification_rows, lap_rows, read_export
 from cupsite.model import Entry, Event, SessionInfo, Source
 from cupsite.rules import PointsSystem
-from cupsite.timing import parse_status, parse_time
+from cupsite.timing import parse_gap, parse_status, parse_time
 
 ROOT = Path("/site")
 CUP = Championship("cup", "Cup", "Cup", (CarClass("PRO", "ExxonMobil Pro", "#f28c28"),
@@ -113,7 +113,7 @@ def test_a_byte_order_mark_spaces_after_separators_trailing_separators_and_crlf_
 
 @pytest.mark.parametrize(("written", "seconds"), [
     ("1:54.154", 114.154), ("1'58.056", 118.056), ("45:57.575", 2757.575), ("2:02:06.175", 7326.175),
-    ("5:44'41.101", 20681.101), ("58.000", 58.0)])
+    ("5:44'41.101", 20681.101), ("58.000", 58.0), ("116.119", 116.119), ("0:01:17.379", 77.379)])
 def test_times_as_timing_sheets_write_them(written, seconds):
     assert parse_time(written) == pytest.approx(seconds)
 
@@ -247,6 +247,69 @@ def test_a_per_lap_export_is_read_with_its_pit_and_flag_columns():
         ("6", 2, pytest.approx(125.0), pytest.approx(216.402), 1, True, "FCY")]
 
 
+# The per-lap layout of the WEC's Al Kamel "Analysis" export (23_Analysis_Race.CSV), column for
+# column; the values are invented. The sectors are given three times (S1, S1_LARGE, S1_SECONDS):
+# only S1, S2, S3 are read. PIT_TIME stands on the lap the car left the pits on, after the lap
+# that ended in the pit lane (CROSSING_FINISH_LINE_IN_PIT "B"), with the new driver.
+ANALYSIS_HEADER = ("NUMBER; DRIVER_NUMBER; LAP_NUMBER; LAP_TIME; LAP_IMPROVEMENT; CROSSING_FINISH_LINE_IN_PIT; S1; "
+                   "S1_IMPROVEMENT; S2; S2_IMPROVEMENT; S3; S3_IMPROVEMENT; KPH; ELAPSED; HOUR;S1_LARGE;S2_LARGE;"
+                   "S3_LARGE;TOP_SPEED;DRIVER_NAME;PIT_TIME;CLASS;GROUP;TEAM;MANUFACTURER;FLAG_AT_FL;S1_SECONDS;"
+                   "S2_SECONDS;S3_SECONDS;\n")
+ANALYSIS_LAPS = (
+    "7;1;1;2:12.381;0;;37.526;0;1:02.835;0;32.020;0;187.1;2:12.381;14:03:04.538;0:37.526;1:02.835;0:32.020;244.6;"
+    "Ana LIMA;;PRO;;Crew Racing;Porsche;GF;37.526;62.835;32.020;\n"
+    "7;1;2;2:07.157;2;;35.407;2;59.531;0;32.219;0;198.3;4:19.538;14:05:11.695;0:35.407;0:59.531;0:32.219;296.1;"
+    "Ana LIMA;;PRO;;Crew Racing;Porsche;GF;35.407;59.531;32.219;\n"
+    "7;1;3;2:12.621;0;B;34.732;0;59.367;0;58.522;0;190.1;6:32.159;14:07:24.316;0:34.732;0:59.367;0:58.522;286.7;"
+    "Ana LIMA;;PRO;;Crew Racing;Porsche;SC;34.732;59.367;58.522;\n"
+    "7;2;4;3:08.024;0;;1:40.108;0;55.034;0;32.882;0;150.3;9:40.183;14:10:32.340;1:40.108;0:55.034;0:32.882;;"
+    "José MÜLLER;0:01:08.633;PRO;;Crew Racing;Porsche;SC;100.108;55.034;32.882;\n")
+
+
+def test_the_analysis_layout_gives_each_lap_its_mark_sectors_top_speed_and_pit_time():
+    """Each value as the row writes it: lap 2 is marked 2 and its sectors 35.407 + 59.531 +
+    32.219 make its 2:07.157 (127.157 s); the stop is lap 3 in (B) and lap 4 out, with 1:08.633
+    (68.633 s) in the pit lane and driver 2 on board; lap 4's top speed is blank."""
+    laps, problems = read_laps(ANALYSIS_HEADER + ANALYSIS_LAPS)
+    assert messages(problems) == []
+    assert [(lap.number, lap.improvement, lap.driver, lap.pit, lap.flag, lap.top_speed, lap.pit_time)
+            for lap in laps] == [
+        (1, 0, 1, False, "GF", 244.6, None), (2, 2, 1, False, "GF", 296.1, None),
+        (3, 0, 1, True, "SC", 286.7, None), (4, 0, 2, False, "SC", None, pytest.approx(68.633))]
+    assert laps[1].sectors == pytest.approx((35.407, 59.531, 32.219))
+    assert sum(laps[1].sectors) == pytest.approx(laps[1].time)
+    assert laps[3].sectors == pytest.approx((100.108, 55.034, 32.882))  # "1:40.108": a sector past a minute
+
+
+def test_columns_the_export_lacks_leave_their_values_unknown():
+    """No LAP_IMPROVEMENT: None (not 0, "no mark"); no sector columns: (); a blank sector: None."""
+    laps, problems = read_laps("NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n6;1;1:31.402;1:31.402\n")
+    assert messages(problems) == []
+    assert (laps[0].improvement, laps[0].sectors, laps[0].top_speed, laps[0].pit_time) == (None, (), None, None)
+    laps, problems = read_laps("NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED;S1;S2;S3;LAP_IMPROVEMENT\n"
+                               "6;1;1:31.402;1:31.402;27.400;;30.100;\n")
+    assert messages(problems) == []
+    assert (laps[0].improvement, laps[0].sectors) == (0, (27.4, None, 30.1))  # a blank mark is no mark
+
+
+def test_an_unreadable_mark_sector_top_speed_or_pit_time_is_an_error_with_its_line():
+    text = ANALYSIS_HEADER + ANALYSIS_LAPS.replace("2:07.157;2;;35.407", "2:07.157;best;;35.4o7").replace(
+        ";296.1;", ";fast;").replace("0:01:08.633", "soon")
+    _, problems = read_laps(text)
+    assert [m.split(" | ")[0] for m in messages(problems)] == [
+        "3: the lap improvement mark is not valid: 'best'", "3: the S1 time is not valid: '35.4o7'",
+        "3: the top speed is not valid: 'fast'", "5: the pit time is not valid: 'soon'"]
+
+
+def test_a_gap_written_in_seconds_past_99_999_is_read():
+    """Al Kamel writes a gap over a minute as seconds, "+116.119": 116.119 s, shown "+1:56.119"."""
+    assert parse_gap("+116.119") == (0, pytest.approx(116.119))
+    assert parse_gap("+1116.119") == (0, pytest.approx(1116.119))
+    rows, problems = read(WEC_RACE.replace("40:53.891;+0.611;+0.611", "42:49.399;+116.119;+116.119"))
+    assert messages(problems) == []
+    assert (rows[1].gap, rows[1].interval) == ("+1:56.119", "+1:56.119")
+
+
 def test_per_lap_exports_with_a_missing_column_a_repeated_lap_or_a_clock_running_back_are_errors():
     _, problems = read_laps("NUMBER;LAP_NUMBER;LAP_TIME\n6;1;1:31.402\n")
     assert messages(problems)[0].startswith("1: the per-lap export has no ELAPSED column")
@@ -265,7 +328,8 @@ CELLS = st.one_of(st.sampled_from(["", "-", "1", "12", "1:25.015", "1'58.056", "
 COLUMNS = st.sampled_from(["POSITION", "POS", "NUMBER", "PIC", "CLASS", "CLASS_TYPE", "STATUS", "LAPS", "TOTAL_TIME",
                            "ELAPSED", "GAP_FIRST", "GAP_PREVIOUS", "FL_LAPNUM", "FL_TIME", "FL_KPH", "DRIVER_1",
                            "DRIVER1_FIRSTNAME", "DRIVER1_SECONDNAME", "DRIVERS", "LAP_NUMBER", "LAP_TIME",
-                           "DRIVER_NUMBER", "FLAG_AT_FL", "OTHER"])
+                           "DRIVER_NUMBER", "FLAG_AT_FL", "LAP_IMPROVEMENT", "S1", "S2", "S1_SECONDS", "TOP_SPEED",
+                           "PIT_TIME", "OTHER"])
 
 
 @settings(max_examples=200, deadline=None)

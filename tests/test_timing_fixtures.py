@@ -214,19 +214,75 @@ def test_a_per_lap_export_fills_the_fastest_laps_a_classification_leaves_out(tmp
         ("3", "1:35.000", 2, 3), ("2", "1:35.100", 3, 0)]
 
 
-def test_a_per_lap_export_without_its_classification_is_an_error_but_a_broken_one_is_not_blamed_twice(tmp_path):
+def test_the_laps_of_a_session_other_than_a_race_need_its_classification_but_a_broken_one_is_not_blamed_twice(
+        tmp_path):
+    """A qualifying is not classified by laps covered, so its laps alone are an error; a race's
+    broken classification is reported once, and not replaced by one worked out from its laps."""
     from cupsite.errors import ContentErrors
 
     site = copy_site(SITES / "mini", tmp_path / "site")
-    laps = short_laps({3: [96.0], 2: [97.0]})
-    (site / "content/results/cup/2024/gamma").mkdir(exist_ok=True)
-    (site / "content/results/cup/2024/gamma/race-1.laps.csv").write_text(laps, encoding="utf-8")
+    laps = short_laps({3: [96.0, 95.0], 2: [97.0, 95.5]})
+    (site / "content/results/cup/2024/alpha/qualifying.yaml").unlink()
+    (site / "content/results/cup/2024/alpha/qualifying.laps.csv").write_text(laps, encoding="utf-8")
     (site / "content/results/cup/2024/beta/race-1.laps.csv").write_text(laps, encoding="utf-8")
     (site / "content/results/cup/2024/beta/race-1.yaml").write_text("results: nothing\n", encoding="utf-8")
     with pytest.raises(ContentErrors) as failure:
         build(site / "cupsite.toml", tmp_path / "output")
     found = [(e.path, e.message) for e in failure.value.errors]
     assert found == [
-        ("content/results/cup/2024/beta/race-1.yaml", "the classification should hold a list `results:`"),
-        ("content/results/cup/2024/gamma/race-1.laps.csv", "the per-lap export of 'race-1' has no classification "
-         "beside it")]
+        ("content/results/cup/2024/alpha/qualifying.laps.csv", "the per-lap export of 'qualifying' has no "
+         "classification beside it"),
+        ("content/results/cup/2024/beta/race-1.yaml", "the classification should hold a list `results:`")]
+
+
+def test_a_race_filed_with_only_its_laps_gets_a_classification_worked_out_from_them(tmp_path):
+    """Gamma's race 1 as laps alone, with the season's rules asking for 75 % of the class
+    winner's laps. Elapsed at each car's last lap (lap times in the test):
+      3 (A): 96, 95, 95, 95           = 381 after 4 laps: the flag falls
+      2 (A): 95.5, 95.2, 95.4, 95.6   = 381.7 after 4: +0.700
+      7 (B): 99, 98, 98, 98           = 393 after 4: +12.000, 11.300 behind car 2
+      1 (A): 97, 96, 96               = 289 after 3, before the flag: retired, +1 Lap
+      8 (B): 100, 300                 = 400 after 2, running at the flag but short of 0.75 x 4 = 3
+                                        laps of its class winner (car 7): not classified, +2 Laps
+    Car 2 leads laps 1-2 (95.5 < 96, 190.7 < 191), car 3 laps 3-4 (286 < 286.1). Best laps from
+    lap 2 on: 3 1:35.000 (lap 2, the first of three), 2 1:35.200 (lap 2; its 95.5 lap 1 does not
+    count). Points (race [10, 6, 4, 3], classified cars only): A 3 10, 2 6, 1 0; B 7 10, 8 0."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    season = site / "content/results/cup/2024/season.yaml"
+    season.write_text(season.read_text(encoding="utf-8") + "points:\n  min_distance: 0.75\n", encoding="utf-8")
+    (site / "content/results/cup/2024/gamma").mkdir(exist_ok=True)
+    (site / "content/results/cup/2024/gamma/race-1.laps.csv").write_text(short_laps({
+        3: [96, 95, 95, 95], 2: [95.5, 95.2, 95.4, 95.6], 7: [99, 98, 98, 98], 1: [97, 96, 96], 8: [100, 300]}),
+        encoding="utf-8")
+    output = build(site / "cupsite.toml", tmp_path / "output").output
+    race = next(s for s in json.loads((output / "data/cup/2024/results.json").read_text())["sessions"]
+                if s["event"] == "cup/2024/gamma")
+    assert [(r["position"], r["car"], r["class"], r["status"], r["laps"], r["gap"], r["interval"])
+            for r in race["rows"]] == [
+        (1, "3", "A", "classified", 4, None, None), (2, "2", "A", "classified", 4, "+0.700", "+0.700"),
+        (3, "7", "B", "classified", 4, "+12.000", "+11.300"), (4, "1", "A", "dnf", 3, "+1 Lap", None),
+        (5, "8", "B", "nc", 2, "+2 Laps", None)]
+    rows = {r["car"]: r for r in race["rows"]}
+    assert rows["3"]["time"] == "6:21.000"
+    figures = [(car, rows[car]["best_lap"], rows[car]["best_lap_number"], rows[car]["laps_led"]) for car in ("3", "2")]
+    assert figures == [("3", "1:35.000", 2, 2), ("2", "1:35.200", 2, 2)]
+    assert {car: row["points"] for car, row in rows.items()} == {"3": 10, "2": 6, "7": 10, "1": 0, "8": 0}
+    page = BeautifulSoup((output / "cup/2024/gamma/index.html").read_text(), "html.parser")
+    note = page.find("section", id="race-1").select_one("p.from-laps")
+    assert note.text == "Classification worked out from the per-lap timing, not the official classification."
+
+
+def test_an_official_classification_beside_the_laps_wins(tmp_path):
+    """Beta's race 1 has its hand-written classification (1. car 3, 2. car 2, ...); laps in which
+    car 2 finishes ahead change neither the order nor the note's absence."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    folder = site / "content/results/cup/2024/beta"
+    written = load_yaml((folder / "race-1.yaml").read_text(encoding="utf-8"))["results"]
+    (folder / "race-1.laps.csv").write_text(short_laps({car: [96.0 + car / 10] * row["laps"] for car, row in (
+        (row["car"], row) for row in written if row.get("laps"))}), encoding="utf-8")
+    output = build(site / "cupsite.toml", tmp_path / "output").output
+    race = next(s for s in json.loads((output / "data/cup/2024/results.json").read_text())["sessions"]
+                if s["event"] == "cup/2024/beta")
+    assert [r["car"] for r in race["rows"]] == [str(row["car"]) for row in written]
+    page = BeautifulSoup((output / "cup/2024/beta/index.html").read_text(), "html.parser")
+    assert page.select_one("p.from-laps") is None

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..cache import active, fingerprint
 from ..config import Championship
 from ..errors import Problems
+from ..lap_classification import classification_from_laps
 from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
@@ -132,23 +133,30 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
         season_laps = [session_laps for (season, _), session_laps in zip(items["laps"], laps, strict=True)
                        if season == number and session_laps is not None]
         classified = {(file.event.slug, file.session) for file in files.classifications if file.event}
-        read.append((with_laps_led(season_results, season_laps, files.season, classified, problems), season_laps))
+        races = {(event.slug, info.slug) for event in files.season.events for info in event.sessions
+                 if info.type in RACES}
+        rules = files.season.points_system or files.championship.points
+        read.append((with_laps_led(season_results, season_laps, files.season, classified, problems,
+                                   races, rules.min_distance), season_laps))
     return read
 
 
 def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season: Season, classified: set,
-                  problems: Problems) -> list[SessionResult]:
+                  problems: Problems, races: set = frozenset(), min_distance: float = 0.0) -> list[SessionResult]:
     """Each classification with the laps each car led, from its per-lap export where there is one
     (and each car's fastest lap, where the classification does not give it); a classification and
-    its laps that disagree on a car's laps are reported. Each merge comes from the cache while its
-    two files and the entry list stand."""
+    its laps that disagree on a car's laps are reported. A race (a (round, session) of `races`)
+    filed with its laps alone gets a classification worked out from them. Each merge comes from
+    the cache while its two files and the entry list stand."""
     by_session = {(r.event, r.session): r for r in results}
-    pairs = []
+    pairs, laps_only = [], []
     for session_laps in laps:
         key = (session_laps.event, session_laps.session)
         result = by_session.get(key)
         if result is None:  # a classification that could not be read has been reported already
-            if key not in classified:
+            if key in races and key not in classified:
+                laps_only.append(session_laps)
+            elif key not in classified:
                 problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} has "
                              "no classification beside it", f"add {session_laps.session}.csv (or .yaml) to the round")
             continue
@@ -159,8 +167,24 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season:
     merged = problems.remembered_each(
         "laps led", pairs, lambda pair: (fingerprint((*pair, car_classes[pair[1].event])),),
         lambda pair, found: _with_laps_of(*pair, car_classes[pair[1].event], found))
+    worked_out = problems.remembered_each(
+        "classification from laps", laps_only,
+        lambda session_laps: (fingerprint((session_laps, car_classes[session_laps.event], min_distance)),),
+        lambda session_laps, found: _classified_from_laps(session_laps, car_classes[session_laps.event],
+                                                          min_distance, found))
     merged_by_session = {(r.event, r.session): r for r in merged}
-    return [merged_by_session.get((r.event, r.session), r) for r in results]
+    return [merged_by_session.get((r.event, r.session), r) for r in results] + [r for r in worked_out if r]
+
+
+def _classified_from_laps(session_laps: SessionLaps, car_classes: dict, min_distance: float,
+                          problems: Problems) -> SessionResult | None:
+    rows = classification_from_laps(analyse(session_laps.laps, car_classes), min_distance)
+    if not rows:
+        problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} lists no "
+                     "laps, and no classification is filed beside it", NO_RESULTS_HINT)
+        return None
+    return SessionResult(session_laps.championship, session_laps.season, session_laps.event, session_laps.session,
+                         rows, session_laps.source, from_laps=True)
 
 
 def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes: dict,

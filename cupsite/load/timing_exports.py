@@ -50,10 +50,14 @@ LAP_COLUMNS = {
     "driver": ("DRIVER_NUMBER",),
     "pit": ("CROSSING_FINISH_LINE_IN_PIT",),
     "flag": ("FLAG_AT_FL",),
+    "improvement": ("LAP_IMPROVEMENT",),
+    "top_speed": ("TOP_SPEED",),
+    "pit_time": ("PIT_TIME",),
 }
 REQUIRED_CLASSIFICATION = ("position", "car")
 REQUIRED_LAPS = ("car", "lap", "time", "elapsed")
 BY_CLASS_MARK = "CLASS_TYPE"  # by-class sheets give gaps to the class leader, not to the overall leader
+_SECTOR_COLUMNS = re.compile(r"^S(\d+)$")  # S1, S2, S3; S1_LARGE and S1_SECONDS repeat them
 _ONE_DRIVER_COLUMNS = re.compile(r"^DRIVER_(\d+)$")
 _SPLIT_DRIVER_COLUMNS = re.compile(r"^DRIVER(\d*)_FIRSTNAME$")
 FORMAT_HINT = "see docs/formats.md, 'Official timing exports'"
@@ -193,6 +197,7 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
     if _missing(export, problems, LAP_COLUMNS, REQUIRED_LAPS, "the per-lap export"):
         return None
     columns = {key: export.column(names) for key, names in LAP_COLUMNS.items()}
+    sectors = _sector_columns(export.columns)
     reader = _ValueReader(export.path, problems)
     laps, unknown, seen = [], set(), {}
     for line, values in export.rows:
@@ -217,9 +222,20 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
         seen[(car, number)] = line
         laps.append(Lap(car, number, lap_time, elapsed,
                         reader.integer(value["driver"], "driver number", allow_blank=True),
-                        bool(value["pit"]), value["flag"].upper(), line))
+                        bool(value["pit"]), value["flag"].upper(), line,
+                        improvement=reader.mark(value["improvement"]) if columns["improvement"] else None,
+                        sectors=tuple(reader.optional_seconds(values.get(column, ""), f"{column} time")
+                                      for column in sectors),
+                        top_speed=reader.speed(value["top_speed"], "top speed"),
+                        pit_time=reader.optional_seconds(value["pit_time"], "pit time")))
     _check_clock(export.path, laps, problems)
     return tuple(laps)
+
+
+def _sector_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """S1, S2, S3 ... in their order; a layout with S1 and S3 but no S2 keeps the ones it has."""
+    numbered = sorted((int(match.group(1)), column) for column in columns if (match := _SECTOR_COLUMNS.match(column)))
+    return tuple(column for _, column in numbered)
 
 
 def _check_clock(path: Path, laps: list[Lap], problems: Problems) -> None:
@@ -402,11 +418,24 @@ class _ValueReader:
             return format_laps_behind(laps)
         return format_gap(seconds)
 
-    def speed(self, text: str) -> float | None:
+    def optional_seconds(self, text: str, what: str) -> float | None:
+        """A time that may be left blank, as sectors and pit times are on most laps."""
+        return self.seconds(text, what) if text else None
+
+    def mark(self, text: str) -> int:
+        """LAP_IMPROVEMENT: a blank is no mark, as 0 is."""
+        if not text:
+            return 0
+        if text.isdigit():
+            return int(text)
+        self._bad("the lap improvement mark", text, "the timing system writes 0 (none) or a small whole number")
+        return 0
+
+    def speed(self, text: str, what: str = "speed") -> float | None:
         if not text:
             return None
         try:
             return float(text.replace(",", "."))
         except ValueError:
-            self._bad("the speed", text, "write km/h as a number, e.g. 166.2")
+            self._bad(f"the {what}", text, "write km/h as a number, e.g. 166.2")
             return None
