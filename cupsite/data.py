@@ -77,6 +77,7 @@ def results_data(site: Site, season_tables: SeasonTables) -> dict:
             "type": session.info.type,
             "start_local": session.info.start.isoformat(),
             "points_factor": _number(session.info.points_factor),
+            "from_laps": bool(getattr(site.results.get((event_key, slug)), "from_laps", False)),
             "rows": [{
                 "position": r.position, "class": r.car_class, "class_position": r.class_position,
                 "car": r.car, "drivers": list(r.drivers), "team": r.team, "status": r.status,

@@ -167,11 +167,13 @@ class Lap:
     pit: bool = False  # the lap ended in the pit lane
     flag: str = ""  # the flag as the car crossed the line: GF, FCY, SC, ...
     line: int | None = None
-    improvement: int | None = None  # LAP_IMPROVEMENT as the export marks it: 0 none, 1 the car's
-                                    # personal best so far, 2 the session's best so far; None: no column
+    # LAP_IMPROVEMENT as the export writes it: 0 no mark; published race exports mark one lap a car,
+    # 2 its best, 3 the session's fastest (a deleted lap loses its mark); None: no such column
+    improvement: int | None = None
     sectors: tuple[float | None, ...] = ()  # S1, S2, S3 ... in seconds, when the export gives them
     top_speed: float | None = None  # km/h (TOP_SPEED), when given
     pit_time: float | None = None   # seconds in the pit lane as the export gives it (PIT_TIME)
+    driver_name: str = ""  # the driver's slug, from DRIVER_NAME matched to the car's crew; "" if not given
 
 
 @dataclass(frozen=True)

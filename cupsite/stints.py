@@ -92,16 +92,16 @@ def car_timing(laps: Sequence[Lap], analysed: CarLaps) -> CarTiming:
 def stints(laps: Sequence[Lap], positions: Sequence[int | None] = ()) -> tuple[Stint, ...]:
     """The runs of laps by one driver, in lap order; () when no lap says who drove it.
     `positions` (overall position after lap 1..N) counts each stint's laps in the lead."""
-    if not any(lap.driver is not None for lap in laps):
+    if not any(lap.driver is not None or lap.driver_name for lap in laps):
         return ()
     runs: list[list[Lap]] = []
     for lap in laps:
-        if runs and runs[-1][-1].driver == lap.driver:
+        if runs and (runs[-1][-1].driver, runs[-1][-1].driver_name) == (lap.driver, lap.driver_name):
             runs[-1].append(lap)
         else:
             runs.append([lap])
     return tuple(Stint(
-        driver=run[0].driver, first=run[0].number, last=run[-1].number, laps=len(run),
+        driver=run[0].driver, slug=run[0].driver_name, first=run[0].number, last=run[-1].number, laps=len(run),
         time=round(sum(lap.time for lap in run), 3),
         led=sum(1 for lap in run if lap.number <= len(positions) and positions[lap.number - 1] == 1),
     ) for run in runs)
@@ -122,12 +122,17 @@ def best_sectors(laps: Iterable[Lap]) -> tuple[float | None, ...]:
 
 def with_crew(timing: CarTiming | None, crew: Sequence[str]) -> CarTiming | None:
     """The timing with each stint's driver named from the crew (the slugs the row credits, in
-    the order the export numbers them); an index past the crew leaves that stint unnamed."""
+    the order the export numbers them), unless the export named the driver (DRIVER_NAME); an
+    index past the crew leaves that stint unnamed."""
     if timing is None or not timing.stints:
         return timing
-    named = tuple(replace(stint, slug=crew[stint.driver - 1] if stint.driver and 1 <= stint.driver <= len(crew) else "")
+    named = tuple(stint if stint.slug else replace(stint, slug=_crew_member(crew, stint.driver))
                   for stint in timing.stints)
     return replace(timing, stints=named)
+
+
+def _crew_member(crew: Sequence[str], place: int | None) -> str:
+    return crew[place - 1] if place and 1 <= place <= len(crew) else ""
 
 
 def lap_drivers(row, lap: int | None) -> tuple[str, ...]:

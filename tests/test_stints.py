@@ -183,8 +183,8 @@ def test_the_hand_worked_lap_file_gives_one_stint_per_car_and_its_finish(demo_se
     _, cars, _, event = demo_season
     laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1"), cars, Problems(FIXTURES)).laps
     timings = car_timings(laps, analyse(laps, {"6": "PRO", "12": "PRO", "22": "PRO"}))
-    assert timings["22"].stints == (Stint(1, 1, 5, 5, 432.9, led=3),)
-    assert timings["6"].stints == (Stint(1, 1, 4, 4, 350.1, led=0),)
+    assert timings["22"].stints == (Stint(1, 1, 5, 5, 432.9, led=3, slug="ryan-yardley"),)  # DRIVER_NAME names him
+    assert timings["6"].stints == (Stint(1, 1, 4, 4, 350.1, led=0, slug="zachary-vanier"),)
     assert (timings["22"].finished_at, timings["6"].finished_at) == (432.9, 350.1)
     assert timings["22"].pit_stops == 0
 

@@ -354,3 +354,33 @@ def test_any_bytes_are_read_or_reported_never_a_crash(data):
     problems = Problems(ROOT)
     export = read_export(ROOT / "race-1.csv", data, problems)
     assert export is not None or problems.items
+
+
+def test_a_laps_driver_name_names_the_driver_whatever_the_order_of_the_crew():
+    """Car 7's crew in entries.yaml is Ana Lima, José Müller, Pieter van der Berg; the export
+    numbers its own list, in which Müller is driver 1. DRIVER_NAME settles who drove: lap 1 is
+    Müller's, lap 2 Lima's, whatever DRIVER_NUMBER's place in the entry list would say."""
+    laps, problems = read_laps(
+        LAPS_HEADER + "7;1;1;1:31.402;0;;27.4;154.6;1:31.402;15:47:12.402;José MÜLLER;;PRO;GF;\n"
+        "7;2;2;1:31.000;0;;27.4;154.6;3:02.402;15:48:43.402;LIMA Ana;;PRO;GF;\n")
+    assert messages(problems) == []
+    assert [(lap.driver, lap.driver_name) for lap in laps] == [(1, "jose-muller"), (2, "ana-lima")]
+
+
+def test_a_laps_driver_outside_the_crew_is_reported_once():
+    laps, problems = read_laps(
+        LAPS_HEADER + "7;1;1;1:31.402;0;;27.4;154.6;1:31.402;15:47:12.402;Sam STRANGER;;PRO;GF;\n"
+        "7;1;2;1:31.000;0;;27.4;154.6;3:02.402;15:48:43.402;Sam STRANGER;;PRO;GF;\n")
+    assert messages(problems) == ["2: 'Sam STRANGER' drives car #7 here, but is not in its crew in entries.yaml | "
+                                  "add the driver to the car's crew, or correct the export"]
+
+
+def test_a_classification_naming_the_whole_crew_in_its_own_order_keeps_that_order():
+    """The per-lap DRIVER_NUMBER counts the classification's list of the crew, so a crew written
+    in another order than the entry list's is kept as written (the same order gives ())."""
+    header = "POSITION;NUMBER;STATUS;LAPS;CLASS;DRIVER_1;DRIVER_2;DRIVER_3\n"
+    rows, problems = read(header + "1;7;Classified;20;PRO;Pieter van der Berg;Ana Lima;José Müller\n")
+    assert messages(problems) == []
+    assert rows[0].drivers == ("pieter-van-der-berg", "ana-lima", "jose-muller")
+    rows, _ = read(header + "1;7;Classified;20;PRO;Ana Lima;José Müller;Pieter van der Berg\n")
+    assert rows[0].drivers == ()

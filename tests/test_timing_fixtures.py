@@ -268,6 +268,7 @@ def test_a_race_filed_with_only_its_laps_gets_a_classification_worked_out_from_t
     assert figures == [("3", "1:35.000", 2, 2), ("2", "1:35.200", 2, 2)]
     assert {car: row["points"] for car, row in rows.items()} == {"3": 10, "2": 6, "7": 10, "1": 0, "8": 0}
     page = BeautifulSoup((output / "cup/2024/gamma/index.html").read_text(), "html.parser")
+    assert race["from_laps"] is True
     note = page.find("section", id="race-1").select_one("p.from-laps")
     assert note.text == "Classification worked out from the per-lap timing, not the official classification."
 
@@ -284,5 +285,6 @@ def test_an_official_classification_beside_the_laps_wins(tmp_path):
     race = next(s for s in json.loads((output / "data/cup/2024/results.json").read_text())["sessions"]
                 if s["event"] == "cup/2024/beta")
     assert [r["car"] for r in race["rows"]] == [str(row["car"]) for row in written]
+    assert race["from_laps"] is False
     page = BeautifulSoup((output / "cup/2024/beta/index.html").read_text(), "html.parser")
     assert page.select_one("p.from-laps") is None

@@ -319,14 +319,18 @@ def _check_race_order(path, rows, problems: Problems) -> None:
 
 
 def _check_drivers_once(path, rows, cars: dict, problems: Problems) -> None:
+    """A driver credited in two cars of one session is most often a crew copied onto the wrong
+    car. It did happen (a driver taking over a team-mate's car, in the 1950s), so it stands when
+    both rows name the driver in `drivers:`."""
     seen = {}
     for row in rows:
         crew = row.drivers or (cars[row.car].drivers if row.car in cars else ())
         for driver in crew:
-            if driver in seen:
-                problems.add(path, row.line, f"{driver} drives car #{row.car} and car #{seen[driver]} "
-                             "in the same session", "name who drove each car with `drivers:` on the row")
-            seen[driver] = row.car
+            if driver in seen and not (row.drivers and seen[driver][1]):
+                problems.add(path, row.line, f"{driver} drives car #{row.car} and car #{seen[driver][0]} "
+                             "in the same session", "if so, name the driver in `drivers:` on both rows; "
+                             "else name who drove each car with `drivers:`")
+            seen[driver] = (row.car, bool(row.drivers))
 
 
 def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:

@@ -48,6 +48,7 @@ LAP_COLUMNS = {
     "time": ("LAP_TIME",),
     "elapsed": ("ELAPSED",),
     "driver": ("DRIVER_NUMBER",),
+    "driver_name": ("DRIVER_NAME",),
     "pit": ("CROSSING_FINISH_LINE_IN_PIT",),
     "flag": ("FLAG_AT_FL",),
     "improvement": ("LAP_IMPROVEMENT",),
@@ -199,7 +200,7 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
     columns = {key: export.column(names) for key, names in LAP_COLUMNS.items()}
     sectors = _sector_columns(export.columns)
     reader = _ValueReader(export.path, problems)
-    laps, unknown, seen = [], set(), {}
+    laps, unknown, seen, unmatched = [], set(), {}, set()
     for line, values in export.rows:
         reader.line = line
         value = {key: values.get(column, "") if column else "" for key, column in columns.items()}
@@ -227,9 +228,25 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
                         sectors=tuple(reader.optional_seconds(values.get(column, ""), f"{column} time")
                                       for column in sectors),
                         top_speed=reader.speed(value["top_speed"], "top speed"),
-                        pit_time=reader.optional_seconds(value["pit_time"], "pit time")))
+                        pit_time=reader.optional_seconds(value["pit_time"], "pit time"),
+                        driver_name=_lap_driver(value["driver_name"], cars[car], reader, unmatched)))
     _check_clock(export.path, laps, problems)
     return tuple(laps)
+
+
+def _lap_driver(written: str, entry, reader: _ValueReader, unmatched: set) -> str:
+    """The crew member a lap's DRIVER_NAME names, by name whatever the order of the crew (the
+    export's DRIVER_NUMBER counts its own list of the crew, which may not be the entry list's).
+    A name outside the crew is reported once per car."""
+    if not written or entry is None:
+        return ""
+    crew = {_name_key(slug): slug for slug in entry.drivers}
+    slug = crew.get(_name_key(written), "")
+    if not slug and (entry.number, written) not in unmatched:
+        unmatched.add((entry.number, written))
+        reader.problems.add(reader.path, reader.line, f"{shown(written)} drives car #{entry.number} here, but is not "
+                            f"in its crew in entries.yaml", "add the driver to the car's crew, or correct the export")
+    return slug
 
 
 def _sector_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
@@ -299,7 +316,8 @@ def _drivers(values: dict, columns: tuple[str, ...], entry, cars: dict, driver_n
             f"car #{entry.number}'s crew in entries.yaml: {', '.join(crew_names)}"
         reader.problems.add(reader.path, reader.line, f"no driver called {shown(name)} in the entry list (car "
                             f"#{entry.number})", hint + "; a new driver must be added to entries.yaml first")
-    if set(matched) == set(entry.drivers):
+    # The export's order counts: a per-lap DRIVER_NUMBER is a place in this list
+    if tuple(matched) == entry.drivers:
         return ()
     return tuple(dict.fromkeys(matched))
 
