@@ -46,3 +46,19 @@ def relay_site(tmp_path_factory) -> Path:
     output = tmp_path_factory.mktemp("relay") / "output"
     build(SITES / "relay" / "cupsite.toml", output)
     return output
+
+
+ENDURANCE_LAPS = Path(__file__).resolve().parent / "fixtures" / "timing" / "endurance-laps"
+
+
+@pytest.fixture(scope="session")
+def lakeside_site(tmp_path_factory) -> Path:
+    """The endurance per-lap fixture's site with its race filed as the export alone (cars 007 and
+    7 among them), built; returns its output folder."""
+    site = tmp_path_factory.mktemp("lakeside") / "site"
+    shutil.copytree(ENDURANCE_LAPS / "site", site)
+    race = site / "content/results/lakeside-endurance/2025/lakeside"
+    race.mkdir()
+    shutil.copyfile(ENDURANCE_LAPS / "race.laps.csv", race / "race.laps.csv")
+    return build(site / "cupsite.toml", site.parent / "output").output
+

@@ -693,3 +693,53 @@ def test_a_race_page_shows_stints_pit_stops_and_a_lapped_class_gap_in_seconds(re
     led = page.locator("#race-gt4 table.results thead th").all_text_contents().index("Led")
     expect(gt4.nth(0).locator("td").nth(led)).to_have_text("5")
     assert not watch.problems, watch.problems
+
+
+@pytest.fixture(scope="module")
+def lakeside_url(lakeside_site):
+    """The endurance per-lap fixture (tests/fixtures/timing/endurance-laps), its race filed as the
+    per-lap export alone, built and served."""
+    with serve(Path(lakeside_site)) as url:
+        yield url
+
+
+def test_an_endurance_race_from_its_laps_alone_reads_right_on_its_page(lakeside_url, tab):
+    """The figures are the generator's own book-keeping (endurance-laps/README.md), not cupsite's:
+    GT3 finishes 7, 21, 007 (+5.973, +9.814), 33 retired; GT4 40, then 48 and 44 a lap down, 61
+    not classified. Car 48's best lap is lap 45, 1:32.014, not its faster lap 1 (1:30.800).
+    Car 007's stints: Harriet Voss laps 1-20 (30:13.922), Tomas Gamble 21-42 (33:56.291), Marco
+    Sorensen 43-60 (26:35.247), two stops. Car 7's 45 laps in the lead: Kenji Hirakawa 13,
+    Sebastien Buemi-Lang 21, Brendon Hart 11; car 007's 8: Harriet Voss."""
+    page, watch = tab
+    page.goto(lakeside_url + "lakeside-endurance/2025/lakeside/index.html", wait_until="load")
+    expect(page.locator("#race p.from-laps")).to_contain_text("worked out from the per-lap timing")
+
+    def column(table, name):
+        return table.locator("thead th").all_text_contents().index(name)
+
+    gt3 = page.locator("#race-gt3 table.results")
+    number, gap = column(gt3, "No."), column(gt3, "Time / gap")
+    rows = gt3.locator("tbody tr")
+    expect(rows.locator(f"td:nth-child({number + 1})")).to_have_text(["7", "21", "007", "33"])
+    expect(rows.nth(1).locator("td").nth(gap)).to_have_text("+5.973")
+    expect(rows.nth(2).locator("td").nth(gap)).to_have_text("+9.814")
+    gt4 = page.locator("#race-gt4 table.results")
+    rows = gt4.locator("tbody tr")
+    expect(rows.locator(f"td:nth-child({column(gt4, 'No.') + 1})")).to_have_text(["40", "48", "44", "61"])
+    expect(rows.nth(1).locator("td").nth(column(gt4, "Best lap"))).to_contain_text("1:32.014")
+    timing = page.locator("#race section.car-timing")
+    page.evaluate("document.querySelectorAll('#race details').forEach(d => d.open = true)")
+    car = timing.locator("tbody tr").filter(has=page.locator("td .car-number", has_text=re.compile(r"^007$")))
+    expect(car).to_have_count(1)
+    expect(car.locator("ol.stints li")).to_have_text(["Harriet Voss 1–20 (20 laps, 30:13.922)",
+                                                      "Tomas Gamble 21–42 (22 laps, 33:56.291)",
+                                                      "Marco Sorensen 43–60 (18 laps, 26:35.247)"])
+    expect(car.locator("td").nth(timing.locator("thead th").all_text_contents().index("Stops"))).to_have_text("2")
+    led = {}
+    for driver in ("kenji-hirakawa", "sebastien-buemi-lang", "brendon-hart", "harriet-voss", "marco-sorensen"):
+        page.goto(lakeside_url + f"drivers/{driver}/index.html", wait_until="load")
+        shown = page.locator("dt", has_text=re.compile(r"^Laps led$")).locator("+ dd")
+        led[driver] = shown.first.inner_text() if shown.count() else "none shown"
+    assert led == {"kenji-hirakawa": "13", "sebastien-buemi-lang": "21", "brendon-hart": "11",
+                   "harriet-voss": "8", "marco-sorensen": "none shown"}
+    assert not watch.problems, watch.problems

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cupsite.cli import main
 from cupsite.config import load_config
@@ -50,6 +52,18 @@ def test_numbers_sort_naturally_and_keep_their_zeros():
     # By value first, then the shorter spelling: 0 before 00, 7 before 07 before 007, then 8, 10.
     written = ["10", "007", "7", "00", "77", "0", "8", "07"]
     assert sorted(written, key=car_sort_key) == ["0", "00", "7", "07", "007", "8", "10", "77"]
+
+
+@given(st.lists(st.from_regex(r"[0-9]{1,4}|[0-9]{1,3}[A-Z]", fullmatch=True), min_size=2, max_size=20, unique=True))
+def test_natural_order_is_total_and_follows_the_value(numbers):
+    """Distinct labels never tie (so the order never depends on the input's), and a smaller
+    value always comes first: 9 before 10 before 010 before 11."""
+    keys = [car_sort_key(number) for number in numbers]
+    assert len(set(keys)) == len(numbers)
+    ordered = sorted(numbers, key=car_sort_key)
+    assert ordered == sorted(reversed(numbers), key=car_sort_key)
+    digits = [number for number in ordered if number.isdigit()]
+    assert [int(number) for number in digits] == sorted(int(number) for number in digits)
 
 
 def test_yaml_whole_numbers_are_decimal_only():

@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
-import shutil
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -15,7 +14,6 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from cupsite.build import build
 from cupsite.errors import Problems
 from cupsite.load.timing_exports import lap_rows, read_export
 
@@ -92,17 +90,9 @@ def test_safety_car_and_full_course_yellow_laps_are_flagged(laps):
 
 
 @pytest.fixture(scope="module")
-def race(tmp_path_factory):
-    make = generator()
-    site = tmp_path_factory.mktemp("lakeside") / "site"
-    shutil.copytree(FIXTURE / "site", site)
-    season = site / "content/results/lakeside-endurance/2025"
-    (season / "entries.yaml").write_text(make.entries_yaml(CAR_007), encoding="utf-8")
-    (season / "lakeside").mkdir()
-    (season / "lakeside/race.laps.csv").write_text(make.laps_csv(CAR_007), encoding="utf-8")
-    output = build(site / "cupsite.toml", site.parent / "output").output
-    sessions = json.loads((output / "data/lakeside-endurance/2025/results.json").read_text())["sessions"]
-    return output, next(s for s in sessions if s["session"] == "race")
+def race(lakeside_site):
+    sessions = json.loads((lakeside_site / "data/lakeside-endurance/2025/results.json").read_text())["sessions"]
+    return lakeside_site, next(s for s in sessions if s["session"] == "race")
 
 
 def test_the_race_is_classified_from_its_laps_as_worked_out_in_the_readme(race):

@@ -183,8 +183,9 @@ def _classified_from_laps(session_laps: SessionLaps, car_classes: dict, min_dist
         problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} lists no "
                      "laps, and no classification is filed beside it", NO_RESULTS_HINT)
         return None
-    return SessionResult(session_laps.championship, session_laps.season, session_laps.event, session_laps.session,
-                         rows, session_laps.source, from_laps=True)
+    worked_out = SessionResult(session_laps.championship, session_laps.season, session_laps.event,
+                               session_laps.session, rows, session_laps.source, from_laps=True)
+    return _with_laps_of(session_laps, worked_out, car_classes, problems)  # class laps led, stints, stops
 
 
 def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes: dict,
