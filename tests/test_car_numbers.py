@@ -38,6 +38,13 @@ def build(site: Path):
                                      str(site / "output")])
 
 
+def refused(site: Path) -> str:
+    """The output of a build that must stop on the content's mistakes."""
+    result = build(site)
+    assert result.exit_code == 1, result.output
+    return result.output
+
+
 def data(site: Path, name: str) -> dict:
     return json.loads((site / "output/data/cup/2024" / name).read_text(encoding="utf-8"))
 
@@ -119,15 +126,15 @@ def test_a_number_that_is_no_car_number_is_an_error(tmp_path, written, message):
     site = copy_site(SITES / "mini", tmp_path / "site")
     edit(site, SEASON / "entries.yaml", "- {number: 8,", "- {" + written + ", class: B, team: Green Team, "
          "driver: Jay Bond}\n- {number: 8,")
-    result = build(site)
-    assert result.exit_code == 1 and message in result.output, result.output
+    output = refused(site)
+    assert message in output, output
 
 
 def test_laps_written_with_a_leading_zero_are_an_error_not_octal(tmp_path):
     site = copy_site(SITES / "mini", tmp_path / "site")
     edit(site, SEASON / "alpha/race-1.yaml", "{pos: 1, car: 1, laps: 20,", "{pos: 1, car: 1, laps: 020,")
-    result = build(site)
-    assert result.exit_code == 1 and "'laps' should be a whole number, not '020'" in result.output, result.output
+    output = refused(site)
+    assert "'laps' should be a whole number, not '020'" in output, output
 
 
 MOVES = ("- {number: 3, class: A, team: Red Team, driver: Cyd Cole, rounds: 1}\n"
@@ -176,8 +183,8 @@ def test_entries_by_round_that_cannot_be_are_errors(tmp_path, entries, message):
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / SEASON / "entries.yaml").write_text((site / SEASON / "entries.yaml").read_text(encoding="utf-8")
                                                 + entries, encoding="utf-8")
-    result = build(site)
-    assert result.exit_code == 1 and message in result.output, result.output
+    output = refused(site)
+    assert message in output, output
 
 
 def test_a_car_in_a_round_it_is_not_entered_for_is_an_error(tmp_path):
