@@ -171,6 +171,7 @@ class Season:
     entries: tuple[Entry, ...]
     source: Source
     points_system: object = None  # rules.PointsSystem when season.yaml overrides the championship's
+    adjustments: tuple = ()  # adjustments.Adjustment: points added or taken away after a round
 
 
 @dataclass(frozen=True)
