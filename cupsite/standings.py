@@ -45,6 +45,14 @@ class Standings:
         rows = dict(self.drivers).get(code, ())
         return alive[0] if len(alive) == 1 and rows and rows[0].points > 0 else None
 
+    def class_adjustments(self, code: str) -> tuple[Adjustment, ...]:
+        """The points adjustments counted in the table of this class."""
+        return tuple(a for a in self.adjustments if any(c == code for c, _ in a.drivers))
+
+    def team_adjustments(self) -> tuple[Adjustment, ...]:
+        """The points adjustments counted in the teams' table."""
+        return tuple(a for a in self.adjustments if a.teams)
+
 
 def _ranked(rows_by_key: dict, make_row, latest_first: dict | None = None) -> tuple[StandingRow, ...]:
     """Order by points, then countback (most wins, then most second places, ...), then, when
