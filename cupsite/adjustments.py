@@ -27,9 +27,9 @@ class Adjustment:
 
     def as_data(self) -> dict:
         """The adjustment as published in results.json and standings.json (docs/data.md)."""
+        drivers = [{"class": code, "slug": slug} for code, slug in self.drivers]
         return {"kind": self.kind, "target": self.target, "points": _number(self.points), "round": self.round,
-                "reason": self.reason or None, "drivers": [{"class": code, "slug": slug} for code, slug in self.drivers],
-                "teams": list(self.teams)}
+                "reason": self.reason or None, "drivers": drivers, "teams": list(self.teams)}
 
 
 def _number(value: float) -> int | float:

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import Championship
-from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo
+from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo  # noqa: F401 (RACES: imported from here)
 from .rules import Bonus, PointsSystem
 from .timing import format_gap, format_laps_behind, format_time, parse_gap, parse_time
 
