@@ -177,3 +177,21 @@ def test_new_bonus_keys_are_read_with_clear_errors():
     assert len(problems) == 4
     assert "goes_to" in problems[0] and "goes_to" in problems[1]
     assert "session_types" in problems[2] and "sessions" in problems[3]
+
+
+def test_a_season_bonus_must_name_sessions_of_its_calendar(tmp_path):
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    from .conftest import SITES, copy_site
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    season_file = site / "content/results/cup/2024/season.yaml"
+    bonus = "points:\n  bonus:\n    - {award: pole, points: 1, sessions: [q2]}\n"
+    season_file.write_text(season_file.read_text(encoding="utf-8").replace(
+        "name: 2024 season\n", "name: 2024 season\n" + bonus), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"),
+                                       "--output", str(site / "output")])
+    assert result.exit_code == 1
+    assert "content/results/cup/2024/season.yaml:3:" in result.output and "session 'q2'" in result.output

@@ -142,3 +142,31 @@ def test_wins_from_and_shared_car_are_read_with_clear_errors():
     assert (rules.wins_from, rules.shared_car, problems) == (("race", "sprint"), "divided", [])
     parse_rules({"wins_from": ["qualifying"], "shared_car": "half"}, lambda key, message, hint: problems.append(key))
     assert problems == ["wins_from", "shared_car"]
+
+
+def test_driver_and_team_statistics_count_wins_from_the_same_session_types(tmp_path):
+    """The mini site with its Alpha race 2 run as a sprint (paying as the race did). Class A
+    finishes: Alpha race 1 Able 1st, Baker 2nd; the sprint Baker 1st, Able 2nd; Beta's race
+    Baker 2nd, Able 3rd. Races only (the default): Baker 0 wins, 2 podiums; Able 1 win, 2
+    podiums. With wins_from = ["race", "sprint"]: Baker 1 win, 3 podiums; Able 1 win, 3."""
+    from cupsite.build import prepare
+    from cupsite.config import load_config
+
+    from .conftest import SITES, copy_site
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    season_file = site / "content/results/cup/2024/season.yaml"
+    text = season_file.read_text(encoding="utf-8").replace(
+        "{slug: race-2, name: Race 2, type: race,", "{slug: race-2, name: Race 2, type: sprint,")
+    season_file.write_text(text.replace("name: 2024 season\n", "name: 2024 season\npoints:\n  sprint: [10, 6, 4, 3]\n"),
+                           encoding="utf-8")
+
+    def stats(slug, kind="driver_seasons"):
+        _, tables = prepare(load_config(site / "cupsite.toml"))
+        record = getattr(tables, kind)[slug][0]
+        return record.stats.wins, record.stats.podiums
+
+    assert (stats("bob-baker"), stats("ann-able")) == ((0, 2), (1, 2))
+    season_file.write_text(season_file.read_text(encoding="utf-8").replace(
+        "  sprint: [10, 6, 4, 3]\n", "  sprint: [10, 6, 4, 3]\n  wins_from: [race, sprint]\n"), encoding="utf-8")
+    assert (stats("bob-baker"), stats("ann-able")) == ((1, 3), (1, 3))

@@ -104,11 +104,25 @@ def load_season(folder: Path, championship: Championship, problems: Problems, na
         else:
             fields.error("points", "`points:` should be a mapping of rules", "see docs/rules.md")
     events = sorted(events, key=lambda e: e.round)
+    if points_system is not None and "bonus" in data["points"]:
+        _check_bonus_sessions(problems, path, data["points"], points_system, events)
     adjustments = load_adjustments(path, fields.mapping.get("adjustments"), tuple(events), tuple(entries), problems,
                                    fields.line_of("adjustments"),
                                    entries_read=not problems.unreadable(Problems.ENTRY_LIST, folder))
     return Season(championship.slug, folder.name, fields.text("name") or f"{folder.name} season",
                   tuple(events), tuple(entries), Source(problems.relative(path)), points_system, adjustments)
+
+
+def _check_bonus_sessions(problems: Problems, path: Path, mapping, rules, events) -> None:
+    """A season's bonus limited to sessions (`sessions:`) must name sessions of its calendar."""
+    slugs = {info.slug for event in events for info in event.sessions}
+    line = mapping.line_of("bonus") if hasattr(mapping, "line_of") else None
+    for bonus in rules.bonuses:
+        for slug in bonus.sessions:
+            if slug not in slugs:
+                problems.add(path, line, f"points: the {bonus.award} bonus names session {shown(slug)}, which no "
+                             "round of the season has",
+                             f"use a session slug of the calendar: {', '.join(sorted(slugs))}")
 
 
 def _rule_reporter(problems: Problems, path: Path, mapping):
