@@ -109,6 +109,8 @@ def test_adjustments_in_the_tables_page_and_data(adjusted_site):
     page = (adjusted_site / "output/cup/2024/standings/index.html").read_text(encoding="utf-8")
     assert "−3</strong>: technical infringement (brake ducts)" in page  # a real minus sign
     assert "+5</strong>" in page and "−2</strong>: dangerous driving" in page
+    report = CliRunner().invoke(main, ["standings", "--config", str(adjusted_site / "cupsite.toml")]).output
+    assert "Red Team, after round 2: −3: technical infringement (brake ducts)" in report
 
 
 @pytest.mark.parametrize("item, line_offset, words", [
