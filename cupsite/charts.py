@@ -146,6 +146,7 @@ class Counting:
     parts: tuple[CountingPart, ...]  # the best scores of each part of the season count
     race_rounds: Mapping[tuple[str, str], int]  # race (event key, session slug) -> its round
     adjustments: tuple[Adjustment, ...] = ()  # counted from the last race of their round on
+    divided: bool = False  # a shared car's points are divided among its drivers (shared_car = "divided")
 
 
 def running_totals(tables: SeasonTables, running_order: Iterable[tuple[str, str]],
@@ -155,7 +156,8 @@ def running_totals(tables: SeasonTables, running_order: Iterable[tuple[str, str]
     Points of every session count (sessions that award none add nothing), so a pole point
     belongs to the race that follows its qualifying. With `counted`, only the best `counted`
     race scores so far count, as in the standings after each round; with `counting`, the best
-    of each part of the season, and the points adjustments of the rounds run."""
+    of each part of the season, the points adjustments of the rounds run, and a shared car's
+    points divided among its drivers where the rules say so."""
     races = set(tables.races)
     other: dict = defaultdict(float)  # points from sessions that are not races
     scores: dict = defaultdict(dict)  # (class, driver) -> {race: points}
@@ -169,12 +171,13 @@ def running_totals(tables: SeasonTables, running_order: Iterable[tuple[str, str]
         if session is None:
             continue
         for row in session.rows:
+            share = row.points / len(row.drivers) if counting and counting.divided and row.drivers else row.points
             for driver in row.drivers:
                 who = (row.car_class, driver)
                 if key in races:
-                    scores[who][key] = scores[who].get(key, 0.0) + row.points
+                    scores[who][key] = scores[who].get(key, 0.0) + share
                 else:
-                    other[who] += row.points
+                    other[who] += share
         if key not in races:
             continue
         count += 1

@@ -342,11 +342,12 @@ def _standings_context(site: Site, championship, season, season_tables) -> dict:
 
 
 def _chart_counting(site: Site, season, season_tables, rules, race_total: int) -> Counting | None:
-    """What the points charts count beyond the best N scores: parts of the season, adjustments."""
-    if not rules.best_of_parts and not season.adjustments:
+    """What the points charts count beyond the best N scores: parts of the season, adjustments,
+    divided points of shared cars."""
+    if not rules.best_of_parts and not season.adjustments and rules.shared_car != "divided":
         return None
     race_rounds = {key: site.events[key[0]].round for key in season_tables.races}
-    return Counting(counting_parts(rules, race_total), race_rounds, season.adjustments)
+    return Counting(counting_parts(rules, race_total), race_rounds, season.adjustments, rules.shared_car == "divided")
 
 
 def _moves(season_tables, table) -> dict:

@@ -35,7 +35,7 @@ RULES_1979 = PointsSystem({"race": (9, 6, 4, 3, 2, 1)},
                           best_of_parts=(SeasonPart(RoundSet(((1, 7),)), 4), SeasonPart(RoundSet(((8, None),)), 4)))
 
 
-def _season_1979(rounds_run: int):
+def _season_1979(rounds_run: int, adjustments=()):
     """The other points places go to a different stand-in driver in every race (each scores in
     one race only, so that none of them is ever near the title); the four follow as published."""
     entries, rounds = [entry(number, f"team-{name}", name) for name, number in CONTENDERS.items()], []
@@ -52,7 +52,7 @@ def _season_1979(rounds_run: int):
         cars += [Car(CONTENDERS[name]) for position, name in sorted(placed.items()) if position > 6]
         cars += [Car(CONTENDERS[name], "dnf", laps=1) for name, position in finishes.items() if position == "R"]
         rounds.append([session("race", "race", *cars)])
-    return season(rounds, RULES_1979, tuple(entries), planned=15)
+    return season(rounds, RULES_1979, tuple(entries), planned=15, adjustments=adjustments)
 
 
 def test_f1_1979_best_four_of_each_half():
@@ -170,3 +170,29 @@ def test_driver_and_team_statistics_count_wins_from_the_same_session_types(tmp_p
     season_file.write_text(season_file.read_text(encoding="utf-8").replace(
         "  sprint: [10, 6, 4, 3]\n", "  sprint: [10, 6, 4, 3]\n  wins_from: [race, sprint]\n"), encoding="utf-8")
     assert (stats("bob-baker"), stats("ann-able")) == ((1, 3), (1, 3))
+
+
+def test_the_points_charts_end_on_the_tables_totals():
+    """The running totals of the charts follow the same rules as the tables: after the last
+    race, every driver's total is the table's. F1 1979's halves, with an illustrative −5 for
+    Laffite after round 14 (36 − 5 = 31); the 1955 race's divided shares."""
+    from cupsite.charts import Counting, running_totals
+    from cupsite.drops import counting_parts
+
+    from .rules_seasons import adjustment
+
+    def check(tables, rules, adjustments=()):
+        race_rounds = {key: int(key[0].rsplit("/r", 1)[1]) for key in tables.races}
+        counting = Counting(counting_parts(rules, 15), race_rounds, adjustments, rules.shared_car == "divided")
+        totals = running_totals(tables, list(tables.sessions), counting=counting)
+        for code, rows in tables.final.drivers:
+            for row in rows:
+                assert totals[(code, row.key)][-1] == pytest.approx(row.points), row.key
+        return totals
+
+    penalty = (adjustment("driver", "laffite", -5, 14, drivers=[("A", "laffite")]),)
+    totals = check(_season_1979(15, penalty), RULES_1979, penalty)
+    assert totals[("A", "laffite")][-3:] == (36, 31, 31)  # after rounds 13, 14 (the penalty) and 15
+    entries = (entry("2", "mercedes", "fangio"), entry("12", "ferrari", "gonzalez", "farina", "trintignant"))
+    divided = PointsSystem({"race": (8, 6, 4, 3, 2)}, shared_car="divided")
+    check(season([[session("race", "race", "2", "12")]], divided, entries), divided)
