@@ -28,8 +28,8 @@ import msgpack
 
 # The modules whose frozen dataclasses the cache may hold, by the short name the files use.
 MODEL_MODULES = {name: f"cupsite.{name}" for name in (
-    "body_links", "charts", "embeds", "errors", "lapcharts", "laps", "link", "model", "plan", "records",
-    "score", "session_scoring", "standings", "stints",
+    "adjustments", "body_links", "charts", "drops", "embeds", "errors", "lapcharts", "laps", "link", "model", "plan",
+    "records", "rules", "score", "session_scoring", "standings", "stints",
 )}
 
 _LIST, _SET, _FROZENSET, _OBJECT, _LINE_DICT, _DATETIME, _DATE, _TIME, _TIMEDELTA, _PATH, _SHARED = range(1, 12)

@@ -14,6 +14,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .adjustments import Adjustment
+from .drops import CountingPart, best_total
 from .score import SeasonTables
 
 TOP = 10  # drivers per chart
@@ -114,16 +116,18 @@ class Series:
 
 def progression_charts(tables: SeasonTables, running_order: Iterable[tuple[str, str]],
                        race_labels: Sequence[str], names: Mapping[str, str],
-                       class_names: Mapping[str, str], top: int = TOP, counted: int | None = None) -> dict:
+                       class_names: Mapping[str, str], top: int = TOP, counted: int | None = None,
+                       counting: Counting | None = None) -> dict:
     """Class code -> Chart of the points after each race of the top drivers of the final table.
 
     `running_order` lists the season's sessions, (event key, session slug), in the order they
     ran (sessions without results are skipped); `race_labels` names the races of `tables.races`;
-    `counted`, where only a driver's best race scores count, how many. A season without races
-    with results gets no charts."""
+    `counted`, where only a driver's best race scores count, how many; `counting`, when the
+    season is split in parts or has points adjustments, what counts instead. A season without
+    races with results gets no charts."""
     if tables.final is None or not tables.races:
         return {}
-    totals = running_totals(tables, running_order, counted)
+    totals = running_totals(tables, running_order, counted, counting)
     charts = {}
     for code, rows in tables.final.drivers:
         leaders = rows[:top]
@@ -135,36 +139,67 @@ def progression_charts(tables: SeasonTables, running_order: Iterable[tuple[str, 
     return charts
 
 
+@dataclass(frozen=True)
+class Counting:
+    """What counts in a running total beyond the best `counted` scores of the season."""
+
+    parts: tuple[CountingPart, ...]  # the best scores of each part of the season count
+    race_rounds: Mapping[tuple[str, str], int]  # race (event key, session slug) -> its round
+    adjustments: tuple[Adjustment, ...] = ()  # counted from the last race of their round on
+    divided: bool = False  # a shared car's points are divided among its drivers (shared_car = "divided")
+
+
 def running_totals(tables: SeasonTables, running_order: Iterable[tuple[str, str]],
-                   counted: int | None = None) -> dict:
+                   counted: int | None = None, counting: Counting | None = None) -> dict:
     """(class code, driver slug) -> the driver's points after each race of `tables.races`.
 
     Points of every session count (sessions that award none add nothing), so a pole point
     belongs to the race that follows its qualifying. With `counted`, only the best `counted`
-    race scores so far count, as in the standings after each round."""
+    race scores so far count, as in the standings after each round; with `counting`, the best
+    of each part of the season, the points adjustments of the rounds run, and a shared car's
+    points divided among its drivers where the rules say so."""
     races = set(tables.races)
     other: dict = defaultdict(float)  # points from sessions that are not races
     scores: dict = defaultdict(dict)  # (class, driver) -> {race: points}
     samples: dict = {}
     count = 0
+    last_race_of_round = {counting.race_rounds[key]: key for key in tables.races} if counting else {}
+    pending = list(counting.adjustments) if counting else []
+    adjusted: dict = defaultdict(float)
     for key in running_order:
         session = tables.sessions.get(key)
         if session is None:
             continue
         for row in session.rows:
+            share = row.points / len(row.drivers) if counting and counting.divided and row.drivers else row.points
             for driver in row.drivers:
                 who = (row.car_class, driver)
                 if key in races:
-                    scores[who][key] = scores[who].get(key, 0.0) + row.points
+                    scores[who][key] = scores[who].get(key, 0.0) + share
                 else:
-                    other[who] += row.points
-        if key in races:
-            count += 1
-            for who in set(other) | set(scores):
+                    other[who] += share
+        if key not in races:
+            continue
+        count += 1
+        for adjustment in [a for a in pending if _counts_at(a, key, counting.race_rounds, last_race_of_round)]:
+            pending.remove(adjustment)
+            for who in adjustment.drivers:
+                adjusted[who] += adjustment.points
+        for who in set(other) | set(scores) | set(adjusted):
+            if counting is not None:
+                kept = best_total(((counting.race_rounds[k], p) for k, p in scores[who].items()), counting.parts)
+            else:
                 best = sorted(scores[who].values(), reverse=True)
-                total = other[who] + sum(best[:counted] if counted is not None else best)
-                samples.setdefault(who, [0.0] * (count - 1)).append(total)
+                kept = sum(best[:counted] if counted is not None else best)
+            samples.setdefault(who, [0.0] * (count - 1)).append(other[who] + adjusted[who] + kept)
     return {who: tuple(values) for who, values in samples.items()}
+
+
+def _counts_at(adjustment: Adjustment, race: tuple[str, str], race_rounds: Mapping, last_race_of_round: dict) -> bool:
+    """Does the adjustment count in the total after this race: after the last race of its round?"""
+    round_number = race_rounds[race]
+    return round_number > adjustment.round or (round_number == adjustment.round
+                                               and last_race_of_round[round_number] == race)
 
 
 # --- geometry ---------------------------------------------------------------------------------

@@ -64,10 +64,12 @@ def standings_data(site: Site, season_tables: SeasonTables, standings: Standings
         "teams": [] if only_class else [standing_row(r, site.teams) for r in standings.teams],
         "rookies": [standing_row(r, site.drivers) for r in standings.rookies
                     if only_class in (None, r.car_class)],
+        "adjustments": [a.as_data() for a in standings.adjustments
+                        if only_class is None or any(code == only_class for code, _ in a.drivers)],
     }
 
 
-def results_data(site: Site, season_tables: SeasonTables) -> dict:
+def results_data(site: Site, season_tables: SeasonTables, adjustments: tuple = ()) -> dict:
     sessions = []
     for (event_key, slug), session in season_tables.sessions.items():
         sessions.append({
@@ -88,7 +90,7 @@ def results_data(site: Site, season_tables: SeasonTables) -> dict:
             } for r in session.rows],
         })
     return {"schema": SCHEMA_VERSION, "championship": season_tables.championship, "season": season_tables.year,
-            "sessions": sessions}
+            "sessions": sessions, "adjustments": [a.as_data() for a in adjustments]}
 
 
 def _timing_data(timing) -> dict:
@@ -160,7 +162,7 @@ def _season_files(site: Site, season, season_tables: SeasonTables) -> dict[str, 
     base = _season_folder(season)
     files = {base + "calendar.json": dumps(calendar_data(site, season))}
     if season_tables.final is not None:
-        files[base + "results.json"] = dumps(results_data(site, season_tables))
+        files[base + "results.json"] = dumps(results_data(site, season_tables, season.adjustments))
         files[base + "standings.json"] = dumps({
             **standings_data(site, season_tables, season_tables.final),
             "by_round": [standings_data(site, season_tables, standings)

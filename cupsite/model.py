@@ -197,6 +197,7 @@ class Season:
     entries: tuple[Entry, ...]
     source: Source
     points_system: object = None  # rules.PointsSystem when season.yaml overrides the championship's
+    adjustments: tuple = ()  # adjustments.Adjustment: points added or taken away after a round
 
     def cars_at(self, round_number: int) -> dict[str, Entry]:
         """The entry behind each car number at a round: a number may pass to another team, or a

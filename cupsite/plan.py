@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 from . import body_links, urls
 from .cache import fingerprint, memoized
 from .calendars import calendar_files
-from .charts import progression_charts, surname
+from .charts import Counting, progression_charts, surname
 from .data import data_files
+from .drops import counting_parts
 from .embeds import split_body
 from .lapcharts import lap_chart
 from .laps import analyse
@@ -338,8 +339,18 @@ def _standings_context(site: Site, championship, season, season_tables) -> dict:
         "charts": progression_charts(
             season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions), [c.label for c in columns],
             {slug: person.name for slug, person in site.drivers.items()},
-            {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total)),
+            {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total),
+            counting=_chart_counting(site, season, season_tables, rules, race_total)),
     }
+
+
+def _chart_counting(site: Site, season, season_tables, rules, race_total: int) -> Counting | None:
+    """What the points charts count beyond the best N scores: parts of the season, adjustments,
+    divided points of shared cars."""
+    if not rules.best_of_parts and not season.adjustments and rules.shared_car != "divided":
+        return None
+    race_rounds = {key: site.events[key[0]].round for key in season_tables.races}
+    return Counting(counting_parts(rules, race_total), race_rounds, season.adjustments, rules.shared_car == "divided")
 
 
 def _moves(season_tables, table) -> dict:

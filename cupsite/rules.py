@@ -4,16 +4,26 @@ season.yaml (`points:`), never written as special cases in code. docs/rules.md s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from .model import SESSION_TYPES
+from .model import RACES, SESSION_TYPES
 from .slugs import slugify
 
 BONUS_AWARDS = ("pole", "fastest_lap", "led_lap", "most_laps_led", "participation", "finish")
+BONUS_KEYS = ("award", "points", "top", "goes_to", "ties", "session_types", "sessions")
+GOES_TO = ("holder", "fastest_eligible")
+TIES = ("each", "divided")
+SHARED_CAR = ("each", "divided")
 TIE_BREAKS = ("shared", "latest_result")
 RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "drop_worst", "best_results", "guests",
-                             "tie_break")
+                             "tie_break", "wins_from", "shared_car", "best_of_parts")
+
+
+def award_session_types(award: str) -> tuple[str, ...]:
+    """The kinds of session an award can come from: a pole from qualifying, the rest from races."""
+    return ("qualifying",) if award == "pole" else RACES
 
 
 @dataclass(frozen=True)
@@ -21,6 +31,38 @@ class Bonus:
     award: str  # one of BONUS_AWARDS
     points: float
     top: int = 0  # only when classified in the top N of the class (0: no such condition)
+    goes_to: str = "holder"  # fastest_lap: "holder" (the holder or nobody) or "fastest_eligible"
+    ties: str = "each"  # equal best laps: "each" holder gets the points, or they are "divided"
+    session_types: tuple[str, ...] = ()  # only in these kinds of session (): every kind the award has
+    sessions: tuple[str, ...] = ()  # only in the sessions with these slugs (): every one
+
+    def applies(self, session_type: str, slug: str | None = None) -> bool:
+        """Is this bonus awarded in a session of this type (and, when given, this slug)?"""
+        kinds = self.session_types or award_session_types(self.award)
+        return session_type in kinds and (slug is None or not self.sessions or slug in self.sessions)
+
+
+@dataclass(frozen=True)
+class RoundSet:
+    """Rounds written as a list [1, 2, 5] or as ranges "1-7", "8-" (to the end of the season)."""
+
+    ranges: tuple[tuple[int, int | None], ...]  # (first, last or None: no end)
+
+    def __contains__(self, round_number: int) -> bool:
+        return any(first <= round_number and (last is None or round_number <= last) for first, last in self.ranges)
+
+    def overlaps(self, other: RoundSet) -> bool:
+        def end(last):
+            return float("inf") if last is None else last
+        return any(a <= end(d) and c <= end(b) for a, b in self.ranges for c, d in other.ranges)
+
+
+@dataclass(frozen=True)
+class SeasonPart:
+    """Split-season drops: only the best `best` race scores of these rounds count."""
+
+    rounds: RoundSet
+    best: int
 
 
 @dataclass(frozen=True)
@@ -33,32 +75,28 @@ class PointsSystem:
     best_results: int = 0  # only a driver's N best race scores count (0: all)
     guests: tuple[str, ...] = ()  # car numbers or driver slugs that never score
     tie_break: str = "shared"  # after countback: "shared" (a tie) or "latest_result"
+    wins_from: tuple[str, ...] = ("race",)  # session types whose results count as wins, podiums, countback
+    shared_car: str = "each"  # a shared car's points: "each" driver gets them all, or they are "divided"
+    best_of_parts: tuple[SeasonPart, ...] = ()  # split-season drops, in place of drop_worst/best_results
 
     def points(self, session_type: str, scoring_position: int) -> float:
         table = self.tables.get(session_type, ())
         return table[scoring_position - 1] if 0 < scoring_position <= len(table) else 0
 
-    def scores(self, session_type: str) -> bool:
-        """Does this kind of session award points (from a table or a bonus)?"""
-        awards = {b.award for b in self.bonuses}
-        return (bool(self.tables.get(session_type))
-                or (session_type == "qualifying" and "pole" in awards)
-                or (session_type in ("race", "sprint") and bool(awards - {"pole"})))
+    def scores(self, session_type: str, slug: str | None = None) -> bool:
+        """Does this session (or, without a slug, some session of this type) award points, from a
+        table or a bonus?"""
+        return bool(self.tables.get(session_type)) or any(b.applies(session_type, slug) for b in self.bonuses)
 
     def counted(self, race_count: int) -> int | None:
         """How many race scores count for a season of race_count races (None: all)."""
         limits = [n for n in (self.best_results, race_count - self.drop_worst if self.drop_worst else 0) if n > 0]
         return min(limits) if limits else None
 
-    def max_points(self, session_type: str, factor: float = 1.0) -> float:
-        """The most one car can score in one session of this type (for the title maths)."""
+    def max_points(self, session_type: str, factor: float = 1.0, slug: str | None = None) -> float:
+        """The most one car can score in one session of this type and slug (for the title maths)."""
         most = max(self.tables.get(session_type, ()), default=0) * factor
-        for bonus in self.bonuses:
-            if bonus.award == "pole" and session_type == "qualifying":
-                most += bonus.points
-            elif bonus.award != "pole" and session_type in ("race", "sprint"):
-                most += bonus.points
-        return most
+        return most + sum(b.points for b in self.bonuses if b.applies(session_type, slug))
 
 
 Report = Callable[[str, str, str], None]  # (key, message, hint)
@@ -105,7 +143,68 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
                 changes[key] = value
             else:
                 report(key, f"unknown tie_break {value!r}", f"use one of: {', '.join(TIE_BREAKS)}")
-    return replace(rules, tables=tables, **changes)
+        elif key == "wins_from":
+            if isinstance(value, list) and value and all(v in RACES for v in value):
+                changes[key] = tuple(dict.fromkeys(value))
+            else:
+                report(key, "'wins_from' should be a list of the race session types whose results count as wins",
+                       f"e.g. [\"race\"] or [\"race\", \"sprint\"]; types: {', '.join(RACES)}")
+        elif key == "shared_car":
+            if value in SHARED_CAR:
+                changes[key] = value
+            else:
+                report(key, f"unknown shared_car {value!r}", f"use one of: {', '.join(SHARED_CAR)}")
+        elif key == "best_of_parts":
+            changes[key] = _season_parts(value, report)
+    merged = replace(rules, tables=tables, **changes)
+    if merged.best_of_parts and (merged.drop_worst or merged.best_results):
+        report("best_of_parts", "'best_of_parts' cannot be combined with 'drop_worst' or 'best_results'",
+               "set drop_worst and best_results to 0, or leave best_of_parts out")
+        merged = replace(merged, best_of_parts=())
+    return merged
+
+
+def _season_parts(value, report: Report) -> tuple[SeasonPart, ...]:
+    parts: list[SeasonPart] = []
+    for index, item in enumerate(_as_list(value)):
+        where = f"best_of_parts[{index}]"
+        if not isinstance(item, dict) or set(item) != {"rounds", "best"}:
+            report("best_of_parts", f"{where} should hold exactly `rounds` and `best`",
+                   'e.g. {rounds = "1-7", best = 4}')
+            continue
+        rounds, best = parse_round_set(item["rounds"]), item["best"]
+        if rounds is None:
+            report("best_of_parts", f"{where}: 'rounds' should be a list of round numbers or ranges",
+                   'e.g. "1-7", "8-" (to the end) or [1, 2, 5]')
+        elif not isinstance(best, int) or isinstance(best, bool) or best < 1:
+            report("best_of_parts", f"{where}: 'best' should be a whole number, 1 or more", "e.g. best = 4")
+        elif any(rounds.overlaps(part.rounds) for part in parts):
+            report("best_of_parts", f"{where}: its rounds overlap an earlier part's", "a round belongs to one part")
+        else:
+            parts.append(SeasonPart(rounds, best))
+    return tuple(parts)
+
+
+def parse_round_set(value) -> RoundSet | None:
+    """Rounds from `[1, 2, 5]`, `"1-7"`, `"8-"` (to the end), `"1-3, 6"` or `4`; None when they
+    cannot be read."""
+    if isinstance(value, bool):
+        return None
+    items = value if isinstance(value, list) else [value] if isinstance(value, int) else str(value).split(",")
+    ranges = []
+    for item in items:
+        match = _ROUND_RANGE.fullmatch(str(item).strip()) if not isinstance(item, bool) else None
+        if match is None:
+            return None
+        first, dash, last = match.groups()
+        start, end = int(first), (int(last) if last else None) if dash else int(first)
+        if start < 1 or (end is not None and end < start):
+            return None
+        ranges.append((start, end))
+    return RoundSet(tuple(ranges)) if ranges else None
+
+
+_ROUND_RANGE = re.compile(r"(\d+)(?:\s*(-)\s*(\d+)?)?")
 
 
 def _bonus(item, index: int, report: Report) -> Bonus | None:
@@ -113,9 +212,10 @@ def _bonus(item, index: int, report: Report) -> Bonus | None:
     if not isinstance(item, dict):
         report("bonus", f"{where} should be a mapping such as {{award: pole, points: 1}}", "")
         return None
-    unknown = set(item) - {"award", "points", "top"}
+    unknown = set(item) - set(BONUS_KEYS)
     if unknown:
-        report("bonus", f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}", "use award, points, top")
+        report("bonus", f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}",
+               f"use {', '.join(BONUS_KEYS)}")
     award, points, top = item.get("award"), item.get("points"), item.get("top", 0)
     if award not in BONUS_AWARDS:
         report("bonus", f"{where}: unknown award {award!r}", f"use one of: {', '.join(BONUS_AWARDS)}")
@@ -126,7 +226,25 @@ def _bonus(item, index: int, report: Report) -> Bonus | None:
     if not isinstance(top, int) or isinstance(top, bool) or top < 0:
         report("bonus", f"{where}: 'top' should be a whole number", "e.g. top = 10")
         return None
-    return Bonus(award, points, top)
+    goes_to, ties = item.get("goes_to", "holder"), item.get("ties", "each")
+    if goes_to not in GOES_TO or (award != "fastest_lap" and "goes_to" in item):
+        report("bonus", f"{where}: 'goes_to' is {', '.join(GOES_TO)} and only for award fastest_lap",
+               'default "holder": the holder of the fastest lap, or nobody')
+        return None
+    if ties not in TIES or (award not in ("fastest_lap", "most_laps_led") and "ties" in item):
+        report("bonus", f"{where}: 'ties' is {', '.join(TIES)} and only for fastest_lap or most_laps_led", "")
+        return None
+    kinds = award_session_types(award)
+    session_types = item.get("session_types", [])
+    if not isinstance(session_types, list) or not all(t in kinds for t in session_types):
+        report("bonus", f"{where}: 'session_types' should be a list of {', '.join(kinds)} for award {award}",
+               f"e.g. session_types = [\"{kinds[0]}\"]")
+        return None
+    sessions = item.get("sessions", [])
+    if not isinstance(sessions, list) or not all(isinstance(s, str) and s and s == slugify(s) for s in sessions):
+        report("bonus", f"{where}: 'sessions' should be a list of session slugs", 'e.g. sessions = ["race-2"]')
+        return None
+    return Bonus(award, points, top, goes_to, ties, tuple(dict.fromkeys(session_types)), tuple(sessions))
 
 
 def _guest(value) -> str:

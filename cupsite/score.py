@@ -80,7 +80,7 @@ def score_season(season: Season, championship: Championship, results: dict) -> S
                 continue
             scored = score_session(event, info, result.rows, season.cars_at(event.round), championship, rules)
             sessions[scored.key] = scored
-            if info.type in RACES or rules.scores(info.type):
+            if info.type in RACES or rules.scores(info.type, info.slug):
                 scoring.append((event, scored))
     races = [(event, session) for event, session in scoring if session.info.type in RACES]
     rounds_with_results = sorted({event.round for event, _ in scoring})
@@ -97,8 +97,8 @@ def score_season(season: Season, championship: Championship, results: dict) -> S
                         by_round, complete)
 
 
-def _still_to_score(season: Season, rules: PointsSystem, after_round: int) -> tuple[tuple[bool, float], ...]:
-    """The most one car can still score in each session after a round: (is a race, points)."""
-    return tuple((info.type in RACES, rules.max_points(info.type, info.points_factor))
+def _still_to_score(season: Season, rules: PointsSystem, after_round: int) -> tuple[tuple[bool, float, int], ...]:
+    """The most one car can still score in each session after a round: (is a race, points, round)."""
+    return tuple((info.type in RACES, rules.max_points(info.type, info.points_factor, info.slug), event.round)
                  for event in season.events if event.round > after_round for info in event.sessions
-                 if info.type in RACES or rules.scores(info.type))
+                 if info.type in RACES or rules.scores(info.type, info.slug))

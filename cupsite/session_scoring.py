@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .config import Championship
-from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo
-from .rules import PointsSystem
+from .model import RACES, SCORING_STATUSES, Entry, Event, SessionInfo  # noqa: F401 (RACES: imported from here)
+from .rules import Bonus, PointsSystem
 from .stints import CarTiming, with_crew
 from .timing import format_gap, format_laps_behind, format_time, parse_gap, parse_time
 
@@ -128,31 +128,53 @@ def _points_by_car(info: SessionInfo, class_rows, guests: set, rules: PointsSyst
             continue
         rank += 1
         points[row.car] += rules.points(info.type, rank) * info.points_factor
-    is_race = info.type in RACES
-    laps = {r.car: parse_time(r.best) for r in scorers if r.best and r.status in SCORING_STATUSES}
-    fastest = min((t for t in laps.values() if t is not None), default=None)
-    most_led = max((r.laps_led or 0 for r in scorers), default=0)
     for bonus in rules.bonuses:
-        for class_position, row in enumerate(class_rows, start=1):
-            if row.car in guests or (bonus.top and class_position > bonus.top):
-                continue
-            if bonus.award == "pole":
-                earned = info.type == "qualifying" and row is next((r for r in scorers if r.status != "dns"), None)
-            elif not is_race:
-                earned = False
-            elif bonus.award == "fastest_lap":
-                earned = fastest is not None and laps.get(row.car) == fastest
-            elif bonus.award == "led_lap":
-                earned = (row.laps_led or 0) >= 1
-            elif bonus.award == "most_laps_led":
-                earned = most_led > 0 and row.laps_led == most_led
-            elif bonus.award == "participation":
-                earned = row.status != "dns"
-            else:  # "finish"
-                earned = row.status in SCORING_STATUSES
-            if earned:
-                points[row.car] += bonus.points
+        if bonus.applies(info.type, info.slug):
+            for car, share in _bonus_awards(bonus, class_rows, guests, rules).items():
+                points[car] += share
     return points
+
+
+def _bonus_awards(bonus: Bonus, class_rows, guests: set, rules: PointsSystem) -> dict:
+    """Car -> the points one bonus gives in one class of one session. A car must meet the bonus's
+    conditions: not a guest, and in the class top N when `top` is set."""
+    eligible = {row.car for position, row in enumerate(class_rows, start=1)
+                if row.car not in guests and not (bonus.top and position > bonus.top)}
+    scorers = [row for row in class_rows if row.car not in guests]
+    if bonus.award == "fastest_lap":
+        return _fastest_lap_awards(bonus, class_rows, eligible, rules)
+    if bonus.award == "pole":
+        sitter = next((row for row in scorers if row.status != "dns"), None)
+        earners = [sitter] if sitter is not None else []
+    elif bonus.award == "most_laps_led":
+        most_led = max((row.laps_led or 0 for row in scorers), default=0)
+        earners = [row for row in scorers if most_led > 0 and row.laps_led == most_led]
+    elif bonus.award == "led_lap":
+        earners = [row for row in scorers if (row.laps_led or 0) >= 1]
+    elif bonus.award == "participation":
+        earners = [row for row in scorers if row.status != "dns"]
+    else:  # "finish"
+        earners = [row for row in scorers if row.status in SCORING_STATUSES]
+    share = bonus.points / len(earners) if earners and bonus.ties == "divided" else bonus.points
+    return {row.car: share for row in earners if row.car in eligible}
+
+
+def _fastest_lap_awards(bonus: Bonus, class_rows, eligible: set, rules: PointsSystem) -> dict:
+    """The class's fastest lap goes to its holder when the holder meets the conditions (and is
+    classified, where only classified cars score), else to nobody; with goes_to =
+    "fastest_eligible", to the fastest car that meets them. Cars with equal best laps each get
+    the points, or share them (ties = "divided": a holder who does not qualify loses its share)."""
+    def qualifies(row) -> bool:
+        return row.car in eligible and (not rules.classified_only or row.status in SCORING_STATUSES)
+
+    timed = [(lap, row) for lap, row in ((parse_time(r.best) if r.best else None, r) for r in class_rows)
+             if lap is not None]
+    if bonus.goes_to == "fastest_eligible":
+        timed = [(lap, row) for lap, row in timed if qualifies(row)]
+    fastest = min((lap for lap, _ in timed), default=None)
+    holders = [row for lap, row in timed if lap == fastest]
+    share = bonus.points / len(holders) if holders and bonus.ties == "divided" else bonus.points
+    return {row.car: share for row in holders if qualifies(row)}
 
 
 def _total_time(row, winner_time: float | None) -> str:

@@ -6,7 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import drops
+from .adjustments import Adjustment
 from .config import Championship
+from .drops import counting_parts
 from .model import SCORING_STATUSES, Season, car_sort_key
 from .session_scoring import RACES, ScoredSession, finish_label
 
@@ -34,12 +37,21 @@ class Standings:
     teams: tuple[StandingRow, ...]
     rookies: tuple[StandingRow, ...]
     contenders: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (class code, drivers who can still win)
+    adjustments: tuple[Adjustment, ...] = ()  # the points adjustments counted in these tables
 
     def champion(self, code: str) -> str | None:
         """The driver who has won the class title, once nobody else can catch them."""
         alive = dict(self.contenders).get(code, ())
         rows = dict(self.drivers).get(code, ())
         return alive[0] if len(alive) == 1 and rows and rows[0].points > 0 else None
+
+    def class_adjustments(self, code: str) -> tuple[Adjustment, ...]:
+        """The points adjustments counted in the table of this class."""
+        return tuple(a for a in self.adjustments if any(c == code for c, _ in a.drivers))
+
+    def team_adjustments(self) -> tuple[Adjustment, ...]:
+        """The points adjustments counted in the teams' table."""
+        return tuple(a for a in self.adjustments if a.teams)
 
 
 def _ranked(rows_by_key: dict, make_row, latest_first: dict | None = None) -> tuple[StandingRow, ...]:
@@ -69,15 +81,19 @@ _NO_RESULT = 10_000  # ranks behind any class position in the latest-result tie-
 
 
 def standings_after(number: int, scoring: list[ScoredSession], season: Season, championship: Championship,
-                    still_to_score: tuple[tuple[bool, float], ...] = ()) -> Standings:
+                    still_to_score: tuple[tuple[bool, float, int], ...] = ()) -> Standings:
     """The tables after round `number`, from its scoring sessions: points from every one (a
-    driver's worst race scores dropped where the rules say so); wins, podiums, countback and the
-    results grid from races only; who can still win each class with what is left to score."""
+    driver's worst race scores dropped where the rules say so), plus the points adjustments of
+    the rounds so far; wins, podiums and countback from the session types of `wins_from`; the
+    results grid from races; who can still win each class with what is left to score
+    (`still_to_score`: (is a race, the most one car can score, round) of each session to come)."""
     rules = season.points_system or championship.points
     races = [s for s in scoring if s.info.type in RACES]
     race_index = {id(s): i for i, s in enumerate(races)}
-    race_total = sum(1 for e in season.events for s in e.sessions if s.type in RACES)
-    other_points = defaultdict(float)  # points from sessions that are not races: never dropped
+    round_of_event = {event.key: event.round for event in season.events}
+    race_rounds = {i: round_of_event.get(s.event, 0) for i, s in enumerate(races)}
+    parts = counting_parts(rules, sum(1 for e in season.events for s in e.sessions if s.type in RACES))
+    other_points = defaultdict(float)  # points from sessions that are not races, and adjustments: never dropped
     race_points = defaultdict(dict)  # key -> {race index: points}
     driver_positions = defaultdict(list)
     driver_finishes = defaultdict(dict)
@@ -86,11 +102,13 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
     rookies = set()
     for session in scoring:
         index = race_index.get(id(session))
+        counts_wins = session.info.type in rules.wins_from
         by_team = defaultdict(list)
         for row in session.rows:
             if row.guest:
                 continue
             by_team[row.team].append(row)
+            share = row.points / len(row.drivers) if rules.shared_car == "divided" and row.drivers else row.points
             for driver in row.drivers:
                 key = (row.car_class, driver)
                 driver_numbers[key].add(row.car)
@@ -98,10 +116,10 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
                 if row.rookie and row.car_class in championship.rookie_classes:
                     rookies.add(key)
                 if index is None:
-                    other_points[key] += row.points
+                    other_points[key] += share
                     continue
-                race_points[key][index] = race_points[key].get(index, 0) + row.points
-                if row.status in SCORING_STATUSES:
+                race_points[key][index] = race_points[key].get(index, 0) + share
+                if counts_wins and row.status in SCORING_STATUSES:
                     driver_positions[key].append(row.class_position)
                 driver_finishes[key][index] = finish_label(row)
         for team, rows in by_team.items():
@@ -109,7 +127,7 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
             if championship.team_cars_per_race:
                 counted = counted[: championship.team_cars_per_race]
             team_points[team] += sum(r.points for r in counted)
-            if index is not None:
+            if counts_wins:
                 team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
     for entry in season.entries:  # entered cars appear in the tables before they score
         if entry.guest:
@@ -119,10 +137,15 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
             if entry.rookie and entry.car_class in championship.rookie_classes:
                 rookies.add((entry.car_class, driver))
         team_points[entry.team] += 0
+    adjustments = tuple(a for a in season.adjustments if a.counts_after(number))
+    for adjustment in adjustments:
+        for key in adjustment.drivers:
+            other_points[key] += adjustment.points
+        for team in adjustment.teams:
+            team_points[team] += adjustment.points
 
-    counted = rules.counted(race_total)
     keys = set(other_points) | set(race_points)
-    dropped = {key: _dropped(race_points[key], counted) for key in keys}
+    dropped = {key: drops.dropped(race_points[key], race_rounds, parts) for key in keys}
     totals = {key: other_points[key] + sum(p for i, p in race_points[key].items() if i not in dropped[key])
               for key in keys}
     latest_first = None
@@ -139,12 +162,18 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
                            tuple(sorted(driver_numbers[key], key=car_sort_key)), tuple(sorted(driver_teams[key])),
                            tuple(sorted(dropped[key])))
 
+    def most_possible(key) -> float:
+        scores = [(race_rounds[i], p) for i, p in race_points[key].items()]
+        future = [(round_number, p) for is_race, p, round_number in still_to_score if is_race]
+        future_other = sum(p for is_race, p, _ in still_to_score if not is_race)
+        return other_points[key] + future_other + drops.best_total(scores + future, parts)
+
     tables, contenders = [], []
     for car_class in championship.classes:
         class_keys = {k: (totals[k], driver_positions[k]) for k in keys if k[0] == car_class.code}
         rows = _ranked(class_keys, driver_row, latest_first)
         tables.append((car_class.code, rows))
-        contenders.append((car_class.code, _contenders(rows, race_points, other_points, counted, still_to_score)))
+        contenders.append((car_class.code, _contenders(rows, most_possible)))
     rookie_keys = {k: (totals[k], driver_positions[k]) for k in rookies}
 
     def team_row(team, position, tied, gap):
@@ -154,36 +183,18 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
 
     teams = _ranked({t: (team_points[t], team_positions[t]) for t in team_points}, team_row)
     return Standings(number, tuple(tables), teams, _ranked(rookie_keys, driver_row, latest_first),
-                     tuple(contenders))
-
-
-def _dropped(scores: dict[int, float], counted: int | None) -> frozenset[int]:
-    """The race indices whose scores do not count: all but the best `counted` (earlier races
-    dropped first among equal scores, so that a later result is the one that stands)."""
-    if counted is None or len(scores) <= counted:
-        return frozenset()
-    best = sorted(scores, key=lambda i: (-scores[i], -i))[:counted]
-    return frozenset(scores) - frozenset(best)
+                     tuple(contenders), adjustments)
 
 
 def _latest_rank(label: str) -> int:
     return int(label) if label.isdigit() else _NO_RESULT
 
 
-def _contenders(rows, race_points, other_points, counted, still_to_score) -> tuple[str, ...]:
+def _contenders(rows, most_possible) -> tuple[str, ...]:
     """Drivers who can still reach the leader's total with the points still to score (a tie
     counts: countback may go their way). Where results are dropped, a future result can only
-    replace a weaker one, which the best-of computation accounts for."""
+    replace a weaker one of its part of the season, which `most_possible` accounts for."""
     if not rows:
         return ()
     leader_points = rows[0].points
-    future_races = [points for is_race, points in still_to_score if is_race]
-    future_other = sum(points for is_race, points in still_to_score if not is_race)
-    alive = []
-    for row in rows:
-        key = (row.car_class, row.key)
-        scores = sorted(list(race_points[key].values()) + future_races, reverse=True)
-        best = scores[:counted] if counted is not None else scores
-        if other_points[key] + future_other + sum(best) >= leader_points:
-            alive.append(row.key)
-    return tuple(alive)
+    return tuple(row.key for row in rows if most_possible((row.car_class, row.key)) >= leader_points)

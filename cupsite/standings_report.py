@@ -48,7 +48,18 @@ def text_report(site: Site, season_tables: SeasonTables, table: Standings, car_c
     rookies = [r for r in table.rookies if car_class in (None, r.car_class)]
     if rookies:
         lines += ["", "Rookies", *_driver_lines(site, rookies)]
+    adjustments = table.adjustments if car_class is None else table.class_adjustments(car_class)
+    if adjustments:
+        lines += ["", "Points adjustments", *(_adjustment_line(site, a) for a in adjustments)]
     return "\n".join(lines)
+
+
+def _adjustment_line(site: Site, adjustment) -> str:
+    names = [site.drivers[slug].name for _, slug in adjustment.drivers] + [site.teams[t].name for t in adjustment.teams]
+    sign = "−" if adjustment.points < 0 else "+"
+    reason = f": {adjustment.reason}" if adjustment.reason else ""
+    return (f"  {', '.join(names)}, after round {adjustment.round}: "
+            f"{sign}{format_points(abs(adjustment.points))}{reason}")
 
 
 def _position(row: StandingRow) -> str:

@@ -66,6 +66,7 @@ def season_records(site: Site, seasons: dict):
     driver_seasons = defaultdict(list)
     for season in site.seasons:
         tables = seasons[(season.championship, season.year)]
+        wins_from = _wins_from(site, season)
         classes = defaultdict(lambda: ([], []))
         for entry in season.entries:
             for driver in entry.drivers:
@@ -75,7 +76,7 @@ def season_records(site: Site, seasons: dict):
         for (driver, code), (numbers, teams) in sorted(classes.items()):
             results = driver_rows.get((driver, season.championship, season.year, code), [])
             standing = _find(tables.final, code, driver)
-            stats = _stats(results, standing, tables.complete, driver)
+            stats = _stats(results, standing, tables.complete, wins_from, driver)
             numbers_shown = tuple(sorted(set(numbers), key=car_sort_key))
             driver_seasons[driver].append(SeasonRecord(season.championship, season.year, code, numbers_shown,
                                                        tuple(dict.fromkeys(teams)), standing, stats, tuple(results)))
@@ -87,11 +88,18 @@ def season_records(site: Site, seasons: dict):
             standing = next((r for r in tables.final.teams if r.key == team), None) if tables.final else None
             numbers = tuple(sorted({e.number for e in season.entries if e.team == team}, key=car_sort_key))
             team_seasons[team].append(SeasonRecord(season.championship, season.year, "", numbers, (team,),
-                                                   standing, _stats(results, standing, tables.complete),
+                                                   standing, _stats(results, standing, tables.complete,
+                                                                    _wins_from(site, season)),
                                                    tuple(results)))
     order = lambda r: (r.year, r.championship)  # noqa: E731
     return ({k: tuple(sorted(v, key=order, reverse=True)) for k, v in sorted(driver_seasons.items())},
             {k: tuple(sorted(v, key=order, reverse=True)) for k, v in sorted(team_seasons.items())})
+
+
+def _wins_from(site: Site, season) -> tuple[str, ...]:
+    """The session types whose results count as wins and podiums in this season (rules `wins_from`)."""
+    rules = season.points_system or site.config.championship(season.championship).points
+    return rules.wins_from
 
 
 def _running_order(site: Site, session: ScoredSession):
@@ -106,7 +114,8 @@ def _find(standings: Standings | None, code: str, driver: str) -> StandingRow | 
     return next((r for r in rows if r.key == driver), None)
 
 
-def _stats(results, standing: StandingRow | None, complete: bool, driver: str | None = None) -> Stats:
+def _stats(results, standing: StandingRow | None, complete: bool, wins_from: tuple[str, ...] = ("race",),
+           driver: str | None = None) -> Stats:
     """A season's figures; a driver's (`driver` given) count the fastest laps they drove and the
     laps they led, where a per-lap export says who drove, rather than every lap of their car."""
     starts = wins = podiums = poles = fastest = dnfs = led = 0
@@ -120,8 +129,9 @@ def _stats(results, standing: StandingRow | None, complete: bool, driver: str | 
         starts += 1
         if row.status in SCORING_STATUSES:
             finishes.append(row.class_position)
-            wins += row.class_position == 1
-            podiums += row.class_position <= 3
+            if kind in wins_from:
+                wins += row.class_position == 1
+                podiums += row.class_position <= 3
         elif row.status == "dnf":
             dnfs += 1
         if driver is None:

@@ -13,6 +13,7 @@ from ..model import SESSION_TYPES, Event, Season, SessionInfo, SessionLaps, Sess
 from ..rules import parse_rules
 from ..slugs import slugify
 from ..yamlio import shown
+from .adjustments import load_adjustments
 from .classifications import find_session_files, read_session_files
 from .documents import read_yaml_file
 from .entries import load_entries
@@ -78,7 +79,7 @@ def load_season(folder: Path, championship: Championship, problems: Problems, na
         return None
     data = read_yaml_file(path, problems, "write the season's `name:` and its `rounds:` (docs/formats.md), "
                           "or remove the season's folder")
-    fields = Fields(problems, path, data, "the season", ("name", "rounds", "points"))
+    fields = Fields(problems, path, data, "the season", ("name", "rounds", "points", "adjustments"))
     if data is not None and not fields.ok:
         problems.add(path, 1, "season.yaml should hold `name:` and a list `rounds:`")
     if not fields.ok:
@@ -103,9 +104,26 @@ def load_season(folder: Path, championship: Championship, problems: Problems, na
                                         base=championship.points)
         else:
             fields.error("points", "`points:` should be a mapping of rules", "see docs/rules.md")
+    events = sorted(events, key=lambda e: e.round)
+    if points_system is not None and "bonus" in data["points"]:
+        _check_bonus_sessions(problems, path, data["points"], points_system, events)
+    adjustments = load_adjustments(path, fields.mapping.get("adjustments"), tuple(events), tuple(entries), problems,
+                                   fields.line_of("adjustments"),
+                                   entries_read=not problems.unreadable(Problems.ENTRY_LIST, folder))
     return Season(championship.slug, folder.name, fields.text("name") or f"{folder.name} season",
-                  tuple(sorted(events, key=lambda e: e.round)), tuple(entries), Source(problems.relative(path)),
-                  points_system)
+                  tuple(events), tuple(entries), Source(problems.relative(path)), points_system, adjustments)
+
+
+def _check_bonus_sessions(problems: Problems, path: Path, mapping, rules, events) -> None:
+    """A season's bonus limited to sessions (`sessions:`) must name sessions of its calendar."""
+    slugs = {info.slug for event in events for info in event.sessions}
+    line = mapping.line_of("bonus") if hasattr(mapping, "line_of") else None
+    for bonus in rules.bonuses:
+        for slug in bonus.sessions:
+            if slug not in slugs:
+                problems.add(path, line, f"points: the {bonus.award} bonus names session {shown(slug)}, which no "
+                             "round of the season has",
+                             f"use a session slug of the calendar: {', '.join(sorted(slugs))}")
 
 
 def _rule_reporter(problems: Problems, path: Path, mapping):
