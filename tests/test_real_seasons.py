@@ -1,0 +1,76 @@
+"""Real championships, converted from published results, against their published tables.
+
+Every expected figure is the source's own: the standings files of the public Ergast-derived dump
+kept in tests/fixtures/realdata/ergast/ (see its README). cupsite sees only finishing orders,
+statuses, laps and best laps, plus each season's rules (tests/fixtures/realdata/ergast/rules.yaml);
+it never sees a points column. What each season puts to the test:
+
+- 1979: drivers count their best 4 results of rounds 1-7 and their best 4 of rounds 8-15
+  (best_of_parts); constructors count everything; Brabham changed engines, and so names, for
+  the last two rounds with the same car numbers (entries `rounds:`).
+- 2018: Force India's cars ran for a new entrant, Racing Point Force India, from round 13: the
+  new team starts on zero, its drivers keep their points (entries `rounds:`).
+- 2019: the fastest-lap point only when its holder finishes in the top 10 (Magnussen, 17th at
+  Singapore; Bottas, retired in Brazil: nobody gets it); Gasly and Albon swapped teams with
+  their car numbers after round 12.
+- 2020: Racing Point −15 constructors' points (its drivers keep theirs); Russell drove car 63
+  for Mercedes at Sakhir and for Williams elsewhere.
+- 2021: sprints scoring 3-2-1 whose wins are not wins; half points at Belgium; the fastest-lap
+  point only to a top-10 holder (Pérez 16th in France... and others), never in a sprint.
+- 2022: sprints scoring 8..1; the fastest-lap point refused twice (Russell 14th at Singapore,
+  Zhou 16th at Suzuka); three ties in the final tables settled by countback.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from scripts.convert.ergast import ErgastData, published_standings
+
+from .real_standings import (
+    ERGAST_FIXTURES,
+    RULES,
+    assert_drivers_match,
+    assert_teams_match,
+    converted_tables,
+)
+
+DATA = ErgastData(ERGAST_FIXTURES)
+
+
+@pytest.mark.parametrize("year", [1979, 2018, 2019, 2020, 2021, 2022])
+def test_final_tables_match_the_published_ones(tmp_path, year):
+    """Expected: the source's driver_standings.csv and constructor_standings.csv after the last
+    round of the season (points, wins and positions as published). In 2018 cupsite also shows the
+    Force India of rounds 1-12, which the published table leaves out."""
+    tables = converted_tables(DATA, year, tmp_path)
+    assert tables["final"] is True
+    published = published_standings(DATA, year, RULES[year])
+    assert_drivers_match(tables, published)
+    assert_teams_match(tables, published, unpublished=("Force India",) if year == 2018 else ())
+
+
+def test_force_india_keeps_what_it_scored_before_the_new_entrant(tmp_path):
+    """Expected: Force India's 59 points in the source's constructors' table after round 12 (its
+    last round); the new entrant's drivers' totals are checked by the final-table test."""
+    final = converted_tables(DATA, 2018, tmp_path / "final")
+    published = {row.name: row.points for row in published_standings(DATA, 2018, RULES[2018], after_round=12).teams}
+    computed = {row["name"]: row["points"] for row in final["teams"]}
+    assert published["Force India"] == 59
+    assert computed["Force India"] == 59
+
+
+@pytest.mark.parametrize("after_round", [4, 5])
+def test_a_team_penalty_counts_from_the_round_it_is_published(tmp_path, after_round):
+    """Expected: Racing Point's constructors' points after rounds 4 and 5 of 2020 as the source
+    publishes them (42, then 41 = 42 + 14 scored at round 5 − 15), and every other team's and
+    driver's points after that round."""
+    tables = converted_tables(DATA, 2020, tmp_path, after_round=after_round)
+    published = published_standings(DATA, 2020, RULES[2020], after_round=after_round)
+    assert {row.name: row.points for row in published.teams}["Racing Point"] == {4: 42, 5: 41}[after_round]
+    computed_teams = {row["name"]: row["points"] for row in tables["teams"]}
+    assert computed_teams == {row.name: row.points for row in published.teams}
+    (only_class,) = tables["classes"]
+    computed_drivers = {row["name"]: row["points"] for row in only_class["standings"]}
+    for row in published.drivers:
+        assert computed_drivers[row.name] == row.points, row.name
