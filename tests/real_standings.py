@@ -11,7 +11,8 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from cupsite.cli import main
-from scripts.convert.ergast import ErgastData, PublishedStandings, SeasonRules, load_rules, write_site
+from scripts.convert.common import PublishedStandings, SeasonRules, load_rules
+from scripts.convert.ergast import ErgastData, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
 ERGAST_FIXTURES = ROOT / "tests" / "fixtures" / "realdata" / "ergast"

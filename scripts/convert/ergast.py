@@ -19,49 +19,20 @@ from __future__ import annotations
 import argparse
 import csv
 from collections import defaultdict
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .common import (
+    PublishedStandings,
+    SeasonRules,
+    SessionTable,
+    SourceError,
+    StandingRow,
+    load_rules,
+    write_season,
+)
+from .ergast_rows import classification_rows
 
-from .ergast_rows import SourceError, classification_rows, entries_for
-
-CHAMPIONSHIP = "f1"
-DEFAULT_RACE_TIME = "12:00"
-
-
-@dataclass(frozen=True)
-class SeasonRules:
-    """A season's configuration that the source does not carry."""
-
-    points: dict = field(default_factory=dict)        # season.yaml `points:` (docs/rules.md)
-    race_factors: dict = field(default_factory=dict)  # round → points_factor of its race
-    adjustments: tuple = ()                           # season.yaml `adjustments:`, as written
-    team_names: dict = field(default_factory=dict)    # constructorRef → {first round: name}
-
-
-@dataclass(frozen=True)
-class StandingRow:
-    name: str
-    points: float
-    position: int
-    wins: int
-
-
-@dataclass(frozen=True)
-class PublishedStandings:
-    drivers: tuple[StandingRow, ...]
-    teams: tuple[StandingRow, ...]
-
-
-def load_rules(path: Path) -> dict[int, SeasonRules]:
-    """The seasons of a rules file (docs/real-data.md), by year."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {int(year): SeasonRules(points=spec.get("points", {}), race_factors=spec.get("points_factor", {}),
-                                   adjustments=tuple(spec.get("adjustments", ())),
-                                   team_names=spec.get("team_names", {}))
-            for year, spec in raw.items()}
-
+DEFAULT_RACE_TIME = "12:00"  # the source gives no start time for older races
 
 class ErgastData:
     """The tables of one Ergast-style folder, read once each."""
@@ -125,33 +96,21 @@ def write_site(data: ErgastData, year: int, rules: SeasonRules, root: Path) -> P
     circuits = data.by_id("circuits", "circuitId")
     statuses = {r["statusId"]: r["status"] for r in data.rows("status")}
     results, sprints = _by_race(data.rows("results")), _by_race(data.rows("sprint_results"))
-
-    season_dir = root / "content" / "results" / CHAMPIONSHIP / str(year)
-    season_dir.mkdir(parents=True, exist_ok=True)
-    rounds, cars = [], []
+    rounds, tables = [], []
     for race in races:
         number = int(race["round"])
         slug = f"round-{number:02d}"
         sessions = []
         for session_type, rows in (("sprint", sprints.get(race["raceId"], [])),
                                    ("race", results.get(race["raceId"], []))):
-            if not rows:
-                continue
-            sessions.append(_session(race, session_type, rules))
-            table = classification_rows(rows, number, drivers, team_name, statuses)
-            cars.extend(table)
-            _dump(season_dir / slug / f"{session_type}.yaml", {"results": [row.as_yaml() for row in table]})
+            if rows:
+                sessions.append(_session(race, session_type, rules))
+                table = classification_rows(rows, number, drivers, team_name, statuses)
+                tables.append(SessionTable(slug, session_type, tuple(table)))
         rounds.append({"round": number, "slug": slug, "name": race["name"],
                        "track": circuits[race["circuitId"]]["name"], "start": _first_day(race),
                        "end": race["date"], "timezone": "UTC", "sessions": sessions})
-    season = {"name": f"{year} season", "points": rules.points, "rounds": rounds}
-    if rules.adjustments:
-        season["adjustments"] = list(rules.adjustments)
-    _dump(season_dir / "season.yaml", season)
-    _dump(season_dir / "entries.yaml", entries_for(cars, len(races)))
-    config = root / "cupsite.toml"
-    config.write_text(_site_config(), encoding="utf-8")
-    return config
+    return write_season(root, year, rules, rounds, tables)
 
 
 def _by_race(rows: list[dict]) -> dict[str, list[dict]]:
@@ -175,19 +134,6 @@ def _session(race: dict, session_type: str, rules: SeasonRules) -> dict:
 
 def _first_day(race: dict) -> str:
     return race.get("sprint_date") or race["date"]
-
-
-def _site_config() -> str:
-    return ('[site]\ntitle = "Formula 1"\nbase_url = "https://f1.example.org/"\ntimezone = "UTC"\n\n'
-            f'[[championships]]\nslug = "{CHAMPIONSHIP}"\nname = "Formula 1 World Championship"\n'
-            'short_name = "Formula 1"\n\n'
-            '  [[championships.classes]]\n  code = "F1"\n  name = "Formula 1"\n  colour = "#e10600"\n')
-
-
-def _dump(path: Path, value) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=120,
-                                         default_flow_style=None), encoding="utf-8")
 
 
 def published_standings(data: ErgastData, year: int, rules: SeasonRules,

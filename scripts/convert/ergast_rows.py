@@ -3,42 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+
+from .common import CarRow, SourceError, without_gaps_out_of_order
 
 # positionText of a car without a classified position → cupsite's status
 STATUS = {"R": "dnf", "D": "dsq", "E": "dsq", "N": "nc", "W": "dns", "F": "dns"}
 NON_STARTERS = {"W", "F"}  # withdrawn, failed to qualify
-
-
-class SourceError(ValueError):
-    """The source's tables say something the converter cannot turn into a site."""
-
-
-@dataclass(frozen=True)
-class CarRow:
-    """One car's line in one session, with the entry it belongs to."""
-
-    round: int
-    number: str
-    team: str
-    drivers: tuple[str, ...]
-    pos: int
-    status: str
-    laps: int
-    time: str | None = None
-    gap: str | None = None
-    best: str | None = None
-
-    def as_yaml(self) -> dict:
-        row = {"pos": self.pos, "car": self.number}
-        if self.status != "classified":
-            row["status"] = self.status
-        row["laps"] = self.laps
-        for key in ("time", "gap", "best"):
-            if getattr(self, key):
-                row[key] = getattr(self, key)
-        row["drivers"] = list(self.drivers)
-        return row
 
 
 def classification_rows(rows: list[dict], round_number: int, drivers: dict[str, str], team_name,
@@ -63,28 +33,7 @@ def classification_rows(rows: list[dict], round_number: int, drivers: dict[str, 
                             drivers=tuple(drivers[r["driverId"]] for r in car_rows), pos=pos,
                             status="classified" if classified else STATUS.get(first["positionText"], "dnf"),
                             laps=int(first.get("laps") or 0), time=time, gap=gap, best=first.get("fastestLapTime")))
-    return _without_gaps_out_of_order(table)
-
-
-def _without_gaps_out_of_order(table: list[CarRow]) -> list[CarRow]:
-    """Drops a gap smaller than one ahead of it: the source keeps the time a car crossed the line
-    in, before a time penalty moved it down the order (Schumacher, Monaco 2010)."""
-    kept, largest = [], 0.0
-    for row in table:
-        seconds = _gap_seconds(row.gap)
-        if seconds is not None and seconds < largest:
-            row = replace(row, gap=None)
-        elif seconds is not None:
-            largest = seconds
-        kept.append(row)
-    return kept
-
-
-def _gap_seconds(gap: str | None) -> float | None:
-    if not gap or "Lap" in gap:
-        return None
-    minutes, _, seconds = gap[1:].rpartition(":")
-    return int(minutes or 0) * 60 + float(seconds)
+    return without_gaps_out_of_order(table)
 
 
 def _one_row_per_car(number: str, rows: list[dict], round_number: int) -> list[dict]:
@@ -113,35 +62,3 @@ def _minutes_and_seconds(gap: str) -> str:
         return gap
     minutes, seconds = divmod(int(whole), 60)
     return f"+{minutes}:{seconds:02d}" + (f".{fraction}" if fraction else "")
-
-
-def entries_for(cars: list[CarRow], round_count: int) -> list[dict]:
-    """The entry list: one entry per car number and team, with `rounds:` where a number changed teams."""
-    rounds_by_entry = defaultdict(set)
-    crews = defaultdict(list)
-    for car in cars:
-        key = (car.number, car.team)
-        rounds_by_entry[key].add(car.round)
-        crews[key].extend(d for d in car.drivers if d not in crews[key])
-    teams_of_number = defaultdict(int)
-    for number, _team in rounds_by_entry:
-        teams_of_number[number] += 1
-    entries = []
-    for key in sorted(rounds_by_entry, key=lambda k: ((len(k[0]), k[0]), min(rounds_by_entry[k]))):
-        number, team = key
-        entry = {"number": number, "class": "F1", "team": team}
-        if len(crews[key]) == 1:
-            entry["driver"] = crews[key][0]
-        else:
-            entry["drivers"] = crews[key]
-        if teams_of_number[number] > 1:
-            entry["rounds"] = _rounds_text(sorted(rounds_by_entry[key]))
-        entries.append(entry)
-    return entries
-
-
-def _rounds_text(rounds: list[int]):
-    """'3-7' for an unbroken run of rounds, else the list of rounds."""
-    if rounds == list(range(rounds[0], rounds[-1] + 1)):
-        return f"{rounds[0]}-{rounds[-1]}" if len(rounds) > 1 else [rounds[0]]
-    return rounds
