@@ -15,7 +15,8 @@ from scripts.convert.common import PublishedStandings, SeasonRules, load_rules
 from scripts.convert.ergast import ErgastData, write_site
 
 ROOT = Path(__file__).resolve().parent.parent
-ERGAST_FIXTURES = ROOT / "tests" / "fixtures" / "realdata" / "ergast"
+REALDATA = ROOT / "tests" / "fixtures" / "realdata"
+ERGAST_FIXTURES = REALDATA / "ergast"
 RULES = load_rules(ERGAST_FIXTURES / "rules.yaml")
 
 

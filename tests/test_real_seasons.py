@@ -1,9 +1,16 @@
 """Real championships, converted from published results, against their published tables.
 
 Every expected figure is the source's own: the standings files of the public Ergast-derived dump
-kept in tests/fixtures/realdata/ergast/ (see its README). cupsite sees only finishing orders,
-statuses, laps and best laps, plus each season's rules (tests/fixtures/realdata/ergast/rules.yaml);
-it never sees a points column. What each season puts to the test:
+kept in tests/fixtures/realdata/ergast/, and the F1DB sources kept in tests/fixtures/realdata/f1db/
+(see their READMEs). cupsite sees only finishing orders, statuses, laps, best laps and who drove
+which car, plus each season's rules (rules.yaml beside the data); it never sees a points column.
+What each season puts to the test:
+
+- 1954 (F1DB): drivers who shared a car divide its points (González and Hawthorn, 2nd in
+  Germany: 3 each); seven drivers set the same fastest lap at Silverstone and share its point
+  (1/7 each); the fastest lap scores even when its car retired (Ascari in Spain); one driver in
+  two cars of the same race (Ascari at Silverstone, Carter at Indianapolis); only the best 5 race
+  scores count (Fangio scored 57 1/7 and is champion on 42).
 
 - 1979: drivers count their best 4 results of rounds 1-7 and their best 4 of rounds 8-15
   (best_of_parts); constructors count everything; Brabham changed engines, and so names, for
@@ -25,17 +32,23 @@ from __future__ import annotations
 
 import pytest
 
+from scripts.convert import f1db
+from scripts.convert.common import load_rules
 from scripts.convert.ergast import ErgastData, published_standings
 
 from .real_standings import (
     ERGAST_FIXTURES,
+    REALDATA,
     RULES,
     assert_drivers_match,
     assert_teams_match,
     converted_tables,
+    standings_json,
 )
 
 DATA = ErgastData(ERGAST_FIXTURES)
+F1DB = f1db.F1dbData(REALDATA / "f1db")
+F1DB_RULES = load_rules(REALDATA / "f1db" / "rules.yaml")
 
 
 @pytest.mark.parametrize("year", [1979, 2018, 2019, 2020, 2021, 2022])
@@ -74,3 +87,24 @@ def test_a_team_penalty_counts_from_the_round_it_is_published(tmp_path, after_ro
     computed_drivers = {row["name"]: row["points"] for row in only_class["standings"]}
     for row in published.drivers:
         assert computed_drivers[row.name] == row.points, row.name
+
+
+def test_1954_shared_cars_and_shared_fastest_laps(tmp_path):
+    """Expected: F1DB's final drivers' table of 1954 (src/data/seasons/1954/driver-standings.yml),
+    which lists the 26 drivers who scored and rounds shares to hundredths (González 25.14 for
+    25 1/7). Positions: drivers the source ranks alone must have its position; drivers level on
+    points share a position in the source (Farina, Bryan and Musso are all 8th), so cupsite's
+    countback may order them, but only within the places they share (8th to 10th)."""
+    config = f1db.write_site(F1DB, 1954, F1DB_RULES[1954], tmp_path)
+    tables = standings_json(config, 1954)
+    (only_class,) = tables["classes"]
+    computed = {row["name"]: row for row in only_class["standings"]}
+    published = f1db.published_standings(F1DB, 1954).drivers
+    assert len(published) == 26
+    for row in published:
+        level = [other for other in published if other.points == row.points]
+        mine = computed[row.name]
+        assert round(mine["points"], 2) == row.points, row.name
+        assert row.position <= mine["position"] <= row.position + len(level) - 1, row.name
+    unpublished = [row for name, row in computed.items() if name not in {r.name for r in published}]
+    assert all(row["points"] == 0 and row["position"] > len(published) for row in unpublished)
