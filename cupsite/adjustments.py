@@ -21,6 +21,9 @@ class Adjustment:
     drivers: tuple[tuple[str, str], ...]  # (class code, driver slug) of every driver whose total changes
     teams: tuple[str, ...]  # slugs of the teams whose total changes
     source: Source
+    # A team whose entry ended and whose points no longer stand (`withdrawn: true`): from this
+    # round's table on it is not in the teams' table at all, as the published tables leave it out.
+    withdrawn: bool = False
 
     def counts_after(self, round_number: int) -> bool:
         return self.round <= round_number
@@ -29,7 +32,8 @@ class Adjustment:
         """The adjustment as published in results.json and standings.json (docs/data.md)."""
         drivers = [{"class": code, "slug": slug} for code, slug in self.drivers]
         return {"kind": self.kind, "target": self.target, "points": _number(self.points), "round": self.round,
-                "reason": self.reason or None, "drivers": drivers, "teams": list(self.teams)}
+                "reason": self.reason or None, "drivers": drivers, "teams": list(self.teams),
+                "withdrawn": self.withdrawn}
 
 
 def _number(value: float) -> int | float:

@@ -129,8 +129,8 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
             team_points[team] += sum(r.points for r in counted)
             if counts_wins:
                 team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
-    for entry in season.entries:  # entered cars appear in the tables before they score
-        if entry.guest:
+    for entry in season.entries:  # entered cars appear in the tables before they score, once their entry starts
+        if entry.guest or (entry.rounds and min(entry.rounds) > number):
             continue
         for driver in entry.drivers:
             other_points[(entry.car_class, driver)] += 0
@@ -143,6 +143,10 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
             other_points[key] += adjustment.points
         for team in adjustment.teams:
             team_points[team] += adjustment.points
+    for adjustment in adjustments:
+        if adjustment.withdrawn:
+            for team in adjustment.teams:
+                team_points.pop(team, None)
 
     keys = set(other_points) | set(race_points)
     dropped = {key: drops.dropped(race_points[key], race_rounds, parts) for key in keys}

@@ -58,8 +58,9 @@ def _adjustment_line(site: Site, adjustment) -> str:
     names = [site.drivers[slug].name for _, slug in adjustment.drivers] + [site.teams[t].name for t in adjustment.teams]
     sign = "−" if adjustment.points < 0 else "+"
     reason = f": {adjustment.reason}" if adjustment.reason else ""
-    return (f"  {', '.join(names)}, after round {adjustment.round}: "
-            f"{sign}{format_points(abs(adjustment.points))}{reason}")
+    change = "withdrawn, its points no longer count" if adjustment.withdrawn \
+        else f"{sign}{format_points(abs(adjustment.points))}"
+    return f"  {', '.join(names)}, after round {adjustment.round}: {change}{reason}"
 
 
 def _position(row: StandingRow) -> str:

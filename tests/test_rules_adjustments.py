@@ -100,7 +100,7 @@ def test_adjustments_in_the_tables_page_and_data(adjusted_site):
     assert [a["points"] for a in data["adjustments"]] == [-3, -2, 5]
     assert data["adjustments"][0] == {"kind": "team", "target": "red-team", "points": -3, "round": 2,
                                       "reason": "technical infringement (brake ducts)", "drivers": [],
-                                      "teams": ["red-team"]}
+                                      "teams": ["red-team"], "withdrawn": False}
     after_1 = data["by_round"][0]
     assert [a["target"] for a in after_1["adjustments"]] == ["bob-baker"]
     assert {row["slug"]: row["points"] for row in after_1["classes"][0]["standings"]}["bob-baker"] == 15
@@ -111,6 +111,26 @@ def test_adjustments_in_the_tables_page_and_data(adjusted_site):
     assert "+5</strong>" in page and "−2</strong>: dangerous driving" in page
     report = CliRunner().invoke(main, ["standings", "--config", str(adjusted_site / "cupsite.toml")]).output
     assert "Red Team, after round 2: −3: technical infringement (brake ducts)" in report
+
+
+def test_a_withdrawn_team_leaves_the_teams_table_from_its_round(tmp_path):
+    """The mini site after round 2 has teams Green 22, Red 21, Blue 20 (as in the test above). Red
+    Team withdrawn from round 2: it stays in the table after round 1, and after round 2 the table
+    is Green 22, Blue 20 only, while its driver Bob Baker keeps his 20."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    path = site / SEASON
+    path.write_text(path.read_text(encoding="utf-8") + "adjustments:\n  - {team: Red Team, withdrawn: true, round: 2,"
+                    " reason: entry ended}\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"),
+                                       "--output", str(site / "output")])
+    assert result.exit_code == 0, result.output
+    data = json.loads((site / "output/data/cup/2024/standings.json").read_text(encoding="utf-8"))
+    assert [(row["slug"], row["position"]) for row in data["teams"]] == [("green-team", 1), ("blue-team", 2)]
+    assert {row["slug"]: row["points"] for c in data["classes"] for row in c["standings"]}["bob-baker"] == 20
+    assert "red-team" in {row["slug"] for row in data["by_round"][0]["teams"]}
+    assert data["adjustments"][0]["withdrawn"] is True
+    page = (site / "output/cup/2024/standings/index.html").read_text(encoding="utf-8")
+    assert "withdrawn, its points no longer count</strong>: entry ended" in page
 
 
 @pytest.mark.parametrize("item, line_offset, words", [
@@ -124,6 +144,9 @@ def test_adjustments_in_the_tables_page_and_data(adjusted_site):
     ("{team: Red Team, class: A, points: 1, round: 1}", 1, "`class:` goes with `driver:` only"),
     ("{team: Red Team, driver: Bob Baker, points: 1, round: 1}", 1, "one of `team:`, `driver:` or `car:`"),
     ("{driver: Bob Baker, points: lots, round: 1}", 1, "should be a number of points"),
+    ("{driver: Bob Baker, withdrawn: true, round: 1}", 1, "`withdrawn:` goes with `team:` only"),
+    ("{team: Red Team, withdrawn: true, points: -3, round: 1}", 1, "a withdrawn team's adjustment has no"),
+    ("{team: Red Team, withdrawn: 1, round: 1}", 1, "`withdrawn:` should be true or false"),
 ])
 def test_adjustment_mistakes_are_reported_with_file_and_line(tmp_path, item, line_offset, words):
     site = copy_site(SITES / "mini", tmp_path / "site")

@@ -12,7 +12,7 @@ from ..slugs import slugify
 from ..yamlio import shown
 from .fields import Fields
 
-ADJUSTMENT_FIELDS = ("team", "driver", "car", "class", "points", "round", "reason")
+ADJUSTMENT_FIELDS = ("team", "driver", "car", "class", "points", "round", "reason", "withdrawn")
 _EXAMPLE = "e.g. `- {team: Racing Point, points: -15, round: 4, reason: brake ducts}`"
 
 
@@ -39,7 +39,8 @@ def _adjustment(path, item, events, entries, problems, entries_read) -> Adjustme
     if len(named) != 1:
         problems.add(path, fields.line, "an adjustment should name one of `team:`, `driver:` or `car:`"
                      + (f", not {' and '.join(named)}" if named else ""), _EXAMPLE)
-    points = _points(fields)
+    withdrawn = _withdrawn(fields, named)
+    points = 0 if withdrawn else _points(fields)
     round_number = _round(fields, events)
     reason = fields.text("reason")
     if fields.has("class") and named != ["driver"]:
@@ -53,7 +54,25 @@ def _adjustment(path, item, events, entries, problems, entries_read) -> Adjustme
         return None
     target, drivers, teams = targets
     return Adjustment(kind, target, points, round_number, reason, drivers, teams,
-                      Source(problems.relative(path), fields.line))
+                      Source(problems.relative(path), fields.line), withdrawn)
+
+
+def _withdrawn(fields: Fields, named: list[str]) -> bool:
+    """`withdrawn: true` takes a team's entry out of the teams' table from a round on, in place of points."""
+    if not fields.has("withdrawn"):
+        return False
+    value = fields.mapping["withdrawn"]
+    if value is not True and value is not False:
+        fields.error("withdrawn", f"`withdrawn:` should be true or false, not {shown(value)}",
+                     "write `withdrawn: true` to take the team out of the teams' table")
+        return False
+    if value and named != ["team"]:
+        fields.error("withdrawn", "`withdrawn:` goes with `team:` only (a driver or car loses points with `points:`)",
+                     "name the team, or write `points:` instead")
+    if value and fields.has("points"):
+        fields.error("points", "a withdrawn team's adjustment has no `points:`: its points no longer count at all",
+                     "remove `points:` or `withdrawn:`")
+    return value
 
 
 def _points(fields: Fields) -> float | None:
