@@ -53,6 +53,24 @@ TRACK_ZONES = {
     "canadian-tire": "America/Toronto", "road-america": "America/Chicago",
 }
 
+# Official decisions taken after the export in the snapshot was published, as facts with their
+# source: (year, event folder, session, car, what happened).
+POST_RACE_DECISIONS = [
+    (2023, "12-watkins-glen-international", "race", "6", "back_of_class",
+     "https://speedsport.com/sports-cars/imsa/bmw-wins-six-hours-of-the-glen-after-porsche-penalized"),
+]
+
+# Points penalties the series announced, as facts with their source. Written to season.yaml
+# only with --with-adjustments: the `adjustments:` key of season.yaml (spec of issue 21) is
+# read by cupsite once the rules work lands; without it the site builds on every version.
+ADJUSTMENTS = [
+    (2023, {"car": "60", "points": -200, "round": 1,
+            "reason": "tyre pressure data manipulated at the Rolex 24 (Meyer Shank Racing)"},
+     "https://www.autosport.com/imsa/news/daytona-24-winners-msr-hit-by-50k-fine-200-point-penalty-for-tyre-infraction/10441514/"),
+]
+
+NOTES = {"back_of_class": "Moved to the back of its class after post-race technical inspection"}
+
 SESSION_FILE = re.compile(r"^(\d{12})-(.+)-results\.csv$")
 
 
@@ -139,10 +157,29 @@ def plan_rounds(exports: list[Export]) -> list[tuple[str, list[Export]]]:
     return rounds
 
 
+def apply_decisions(rows: list[dict[str, str]], year: int, export: Export) -> list[dict[str, str]]:
+    """Move a car the stewards sent to the back of its class behind that class's last car."""
+    for when, folder, session, car, decision, _ in POST_RACE_DECISIONS:
+        if (when, folder, session) != (year, export.event_folder, export.session):
+            continue
+        assert decision == "back_of_class"
+        moved = next(r for r in rows if r["NUMBER"] == car)
+        # cupsite refuses a car with more laps below one with fewer, so the relegated car keeps
+        # its place and a note, not its distance
+        moved.update(LAPS="", TOTAL_TIME="", GAP_FIRST="", NOTE=NOTES[decision])
+        rest = [r for r in rows if r is not moved]
+        last = max(i for i, r in enumerate(rest) if r["CLASS"] == moved["CLASS"])
+        rows = rest[:last + 1] + [moved] + rest[last + 1:]
+        for position, row in enumerate(rows, start=1):
+            row["POSITION"] = str(position)
+    return rows
+
+
 def result_row(row: dict[str, str], pos: int, session: str, drivers: list[str]) -> dict:
     out: dict = {"pos": pos, "car": row["NUMBER"]}
     if session == "race":
-        out["laps"] = int(row.get("LAPS") or 0)
+        if row.get("LAPS"):
+            out["laps"] = int(row["LAPS"])
         if row.get("TOTAL_TIME"):
             out["time"] = row["TOTAL_TIME"]
         if row.get("GAP_FIRST") not in ("", "-"):
@@ -154,23 +191,28 @@ def result_row(row: dict[str, str], pos: int, session: str, drivers: list[str]) 
     else:
         if row.get("TIME"):
             out["best"] = row["TIME"]
-        else:
-            out["status"] = "dns"   # no time set: no qualifying place, no qualifying points
         if row.get("LAPS"):
             out["laps"] = int(row["LAPS"])
+    if row.get("NOTE"):
+        out["note"] = row["NOTE"]
     out["drivers"] = drivers
     return out
 
 
 def classification(rows: list[dict[str, str]], session: str, classes: set[str],
                    drove: dict[str, list[str]]) -> list[dict]:
+    """The session's rows in cupsite's form, in overall order. In qualifying a car without a
+    time is placed behind the timed cars (it still takes the last places of its class); a class
+    that set no time at all (its session rained off) is left out."""
     def order(row: dict[str, str]) -> int:
         value = row.get("POSITION") or row.get("POS") or ""
         return int(value) if value.isdigit() else 10_000
 
     kept = sorted((r for r in rows if r["CLASS"] in classes), key=order)
     if session == "qualifying":
-        kept = [r for r in kept if r.get("TIME")] + [r for r in kept if not r.get("TIME")]
+        timed_classes = {r["CLASS"] for r in kept if r.get("TIME")}
+        kept = [r for r in kept if r.get("TIME")] + [
+            r for r in kept if not r.get("TIME") and r["CLASS"] in timed_classes]
     return [result_row(row, pos, session, drove.get(row["NUMBER"], crew(row)))
             for pos, row in enumerate(kept, start=1)]
 
@@ -288,7 +330,8 @@ def dump(path: Path, data) -> None:
                     encoding="utf-8")
 
 
-def convert(snapshot: Path, commit: str, year: int, out: Path, only: set[str]) -> None:
+def convert(snapshot: Path, commit: str, year: int, out: Path, only: set[str],
+            with_adjustments: bool = False) -> None:
     rounds = plan_rounds(list_exports(snapshot, commit, year))
     sessions, codes, teams = [], [], {}
     for number, (_, exports) in enumerate(rounds, start=1):
@@ -299,16 +342,18 @@ def convert(snapshot: Path, commit: str, year: int, out: Path, only: set[str]) -
             if export.session == "qualifying" and not has_times(rows):
                 continue   # no lap times (a session rained off): nothing to classify
             same_team_spelling(rows, teams)
+            rows = apply_decisions(rows, year, export)
             if export.session == "race":
                 drove = laps_drivers(snapshot, commit, export.path, rows)
                 race_drivers = one_car_each(rows, drove)
             drove = one_car_each(rows, race_drivers)
             codes += sorted({r["CLASS"] for r in rows} - set(codes), key=class_order)
             sessions.append((number, export, rows, drove))
-    write_site(out, year, rounds, sessions, sorted(codes, key=class_order))
+    adjustments = [a for when, a, _ in ADJUSTMENTS if when == year] if with_adjustments else []
+    write_site(out, year, rounds, sessions, sorted(codes, key=class_order), adjustments)
 
 
-def write_site(out: Path, year: int, rounds, sessions, codes: list[str]) -> None:
+def write_site(out: Path, year: int, rounds, sessions, codes: list[str], adjustments: list[dict]) -> None:
     calendar = season_calendar(rounds)
     kept = {(n, e.session) for n, e, _, _ in sessions}
     for item in calendar:
@@ -316,7 +361,10 @@ def write_site(out: Path, year: int, rounds, sessions, codes: list[str]) -> None
     base = out / "content" / "results" / "imsa" / str(year)
     (out / "content" / "articles").mkdir(parents=True, exist_ok=True)
     (out / "cupsite.toml").write_text(site_config(year, codes), encoding="utf-8")
-    dump(base / "season.yaml", {"name": f"{year} season", "rounds": calendar})
+    season = {"name": f"{year} season", "rounds": calendar}
+    if adjustments:
+        season["adjustments"] = adjustments
+    dump(base / "season.yaml", season)
     dump(base / "entries.yaml", entry_list([(n, e.session, rows) for n, e, rows, _ in sessions]))
     for number, export, rows, drove in sessions:
         event = calendar[number - 1]["slug"]
@@ -331,9 +379,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--year", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--classes", default="", help="e.g. GTP,LMP2 (default: every class)")
+    parser.add_argument("--with-adjustments", action="store_true",
+                        help="write the announced points penalties to season.yaml (`adjustments:`)")
     args = parser.parse_args(argv)
     only = {c.strip() for c in args.classes.split(",") if c.strip()}
-    convert(args.snapshot, args.commit, args.year, args.out, only)
+    convert(args.snapshot, args.commit, args.year, args.out, only, args.with_adjustments)
 
 
 if __name__ == "__main__":
