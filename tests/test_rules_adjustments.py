@@ -114,20 +114,33 @@ def test_adjustments_in_the_tables_page_and_data(adjusted_site):
 
 
 def test_a_withdrawn_team_leaves_the_teams_table_from_its_round(tmp_path):
-    """The mini site after round 2 has teams Green 22, Red 21, Blue 20 (as in the test above). Red
-    Team withdrawn from round 2: it stays in the table after round 1, and after round 2 the table
-    is Green 22, Blue 20 only, while its driver Bob Baker keeps his 20."""
+    """The mini site after round 2 (beta) has teams Green 22, Red 21, Blue 20 and Red Team's Ann
+    Able on 18, Cyd Cole on 9 (as in the test above). Red Team's entries end after round 2 and
+    the team is withdrawn from round 3 (gamma, run by the other cars): the table after round 2
+    keeps it; after round 3 it is gone, and its drivers keep their 18 and 9."""
     site = copy_site(SITES / "mini", tmp_path / "site")
+    entries = site / "content/results/cup/2024/entries.yaml"
+    entries.write_text(entries.read_text(encoding="utf-8").replace("team: Red Team,", "team: Red Team, rounds: 1-2,"),
+                       encoding="utf-8")
+    (site / "content/results/cup/2024/gamma").mkdir()
+    (site / "content/results/cup/2024/gamma/race-1.yaml").write_text(
+        "results:\n  - {pos: 1, car: 2, laps: 10, time: \"16:00.000\"}\n"
+        "  - {pos: 2, car: 8, laps: 10, gap: \"+1.000\"}\n  - {pos: 3, car: 7, laps: 10, gap: \"+2.000\"}\n",
+        encoding="utf-8")
     path = site / SEASON
-    path.write_text(path.read_text(encoding="utf-8") + "adjustments:\n  - {team: Red Team, withdrawn: true, round: 2,"
+    path.write_text(path.read_text(encoding="utf-8") + "adjustments:\n  - {team: Red Team, withdrawn: true, round: 3,"
                     " reason: entry ended}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["build", "--config", str(site / "cupsite.toml"),
                                        "--output", str(site / "output")])
     assert result.exit_code == 0, result.output
     data = json.loads((site / "output/data/cup/2024/standings.json").read_text(encoding="utf-8"))
-    assert [(row["slug"], row["position"]) for row in data["teams"]] == [("green-team", 1), ("blue-team", 2)]
-    assert {row["slug"]: row["points"] for c in data["classes"] for row in c["standings"]}["bob-baker"] == 20
-    assert "red-team" in {row["slug"] for row in data["by_round"][0]["teams"]}
+    assert data["after_round"] == 3
+    assert sorted(row["slug"] for row in data["teams"]) == ["blue-team", "green-team"]
+    assert [row["position"] for row in data["teams"]] == [1, 2]
+    drivers = {row["slug"]: row["points"] for c in data["classes"] for row in c["standings"]}
+    assert (drivers["ann-able"], drivers["cyd-cole"]) == (18, 9)
+    after_2 = {row["slug"]: row["points"] for row in data["by_round"][1]["teams"]}
+    assert after_2 == {"green-team": 22, "red-team": 21, "blue-team": 20}
     assert data["adjustments"][0]["withdrawn"] is True
     page = (site / "output/cup/2024/standings/index.html").read_text(encoding="utf-8")
     assert "withdrawn, its points no longer count</strong>: entry ended" in page
@@ -147,6 +160,7 @@ def test_a_withdrawn_team_leaves_the_teams_table_from_its_round(tmp_path):
     ("{driver: Bob Baker, withdrawn: true, round: 1}", 1, "`withdrawn:` goes with `team:` only"),
     ("{team: Red Team, withdrawn: true, points: -3, round: 1}", 1, "a withdrawn team's adjustment has no"),
     ("{team: Red Team, withdrawn: 1, round: 1}", 1, "`withdrawn:` should be true or false"),
+    ("{team: Red Team, withdrawn: true, round: 1}", 1, "still has cars entered for round 1"),
 ])
 def test_adjustment_mistakes_are_reported_with_file_and_line(tmp_path, item, line_offset, words):
     site = copy_site(SITES / "mini", tmp_path / "site")

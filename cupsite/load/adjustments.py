@@ -53,8 +53,21 @@ def _adjustment(path, item, events, entries, problems, entries_read) -> Adjustme
     if targets is None:
         return None
     target, drivers, teams = targets
+    if withdrawn and not _entry_ended(fields, entries, target, events, round_number):
+        return None
     return Adjustment(kind, target, points, round_number, reason, drivers, teams,
                       Source(problems.relative(path), fields.line), withdrawn)
+
+
+def _entry_ended(fields: Fields, entries, team: str, events, round_number: int) -> bool:
+    """A withdrawn team must have no car entered from its round on: its points would vanish
+    while it still races."""
+    still = sorted({event.round for event in events if event.round >= round_number
+                    for e in entries if e.team == team and e.enters(event.round)})
+    if still:
+        fields.error("withdrawn", f"the team is withdrawn from round {round_number} but still has cars entered for "
+                     f"round {still[0]}", "limit its entries with `rounds:` in entries.yaml, or name a later round")
+    return not still
 
 
 def _withdrawn(fields: Fields, named: list[str]) -> bool:
