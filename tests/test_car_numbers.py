@@ -178,6 +178,8 @@ def test_a_driver_moves_team_and_his_number_goes_to_another_team(tmp_path):
      "entries.yaml:6: error: 'rounds' is not a list of rounds"),
     ("- {number: 9, class: A, team: Orange Team, driver: Kim Kerr, rounds: []}\n",
      "entries.yaml:6: error: 'rounds' names no round"),
+    ("- {number: 9, class: A, team: Orange Team, driver: Kim Kerr, rounds: 3-1}\n",
+     "entries.yaml:6: error: 'rounds' runs backwards: '3-1'"),
 ])
 def test_entries_by_round_that_cannot_be_are_errors(tmp_path, entries, message):
     site = copy_site(SITES / "mini", tmp_path / "site")

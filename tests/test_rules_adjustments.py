@@ -148,6 +148,7 @@ def test_a_withdrawn_team_leaves_the_teams_table_from_its_round(tmp_path):
 
 @pytest.mark.parametrize("item, line_offset, words", [
     ("{team: Read Team, points: -3, round: 1}", 1, "no team 'Read Team'"),
+    ("{driver: Bob Bakr, points: -3, round: 1}", 1, "no driver 'Bob Bakr'"),
     ("{driver: Bob Baker, points: -2, round: 9}", 1, "round 9 is not in the season's calendar"),
     ("{driver: Bob Baker, round: 1}", 1, "has no `points:`"),
     ("{car: 99, points: 1, round: 1}", 1, "no car '99'"),
@@ -173,6 +174,9 @@ def test_adjustment_mistakes_are_reported_with_file_and_line(tmp_path, item, lin
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert any(text.startswith(f"{SEASON}:{line}:") and words in text for text in result.output.splitlines()), \
         result.output
+    suggested = {"Bob Bakr": "bob-baker", "Read Team": "red-team"}
+    for typo, slug in suggested.items():
+        assert (f"did you mean '{slug}'?" in result.output) == (typo in item)
 
 
 def test_a_driver_in_two_classes_needs_a_class(tmp_path):

@@ -3,6 +3,7 @@ entry list: every one names a known team, driver or car and a round of the calen
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..adjustments import TARGET_KINDS, Adjustment
@@ -121,11 +122,16 @@ def _round(fields: Fields, events) -> int | None:
     return found
 
 
+def _closest(slug: str, known) -> str:
+    close = difflib.get_close_matches(slug, sorted(set(known)), n=1, cutoff=0.7)
+    return f" (did you mean {shown(close[0])}?)" if close else ""
+
+
 def _team(fields: Fields, entries, round_number: int):
     slug = slugify(fields.text("team"))
     if not any(e.team == slug and not e.guest for e in entries):
         fields.error("team", f"no team {shown(fields.text('team'))} in the season's entry list (guests excepted)",
-                     "write the team as the entry list does")
+                     "write the team as the entry list does" + _closest(slug, (e.team for e in entries)))
         return None
     return slug, (), (slug,)
 
@@ -135,7 +141,8 @@ def _driver(fields: Fields, entries, round_number: int):
     classes = sorted({e.car_class for e in entries if slug in e.drivers and not e.guest})
     if not classes:
         fields.error("driver", f"no driver {shown(fields.text('driver'))} in the season's entry list (guests excepted)",
-                     "write the driver as the entry list does")
+                     "write the driver as the entry list does"
+                     + _closest(slug, (d for e in entries for d in e.drivers)))
         return None
     code = fields.text("class")
     if code and code not in classes:

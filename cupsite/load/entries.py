@@ -84,6 +84,10 @@ def _rounds(fields: Fields, calendar: tuple[int, ...]) -> tuple[int, ...]:
             return ()
         first, dash, last = match.groups()
         last = int(last) if last else max(calendar, default=int(first))
+        if dash and last < int(first):
+            fields.error("rounds", f"'rounds' runs backwards: {shown(str(part).strip())}",
+                         f"write the first round first, e.g. \"{last}-{first}\"")
+            return ()
         rounds.update(range(int(first), last + 1) if dash else (int(first),))
     unknown = sorted(rounds - set(calendar)) if calendar else []
     if unknown:
