@@ -4,7 +4,9 @@
 The order is by laps completed (most first), then by when each car crossed the line at the
 end of its last lap. A car still running when the chequered flag fell is classified, unless the
 rules' `min_distance` asks for a share of its class winner's laps it did not cover (then it is
-not classified, "nc"); a car that stopped before the flag retired ("dnf"). The classified cars
+not classified, "nc"). A car that stopped before the flag retired ("dnf"), unless the rules say
+a finish does not need the flag (`needs_flag = false`, as F1 and IMSA classify): then it is
+classified on its laps when it covered `min_distance`, and retired when it did not. The classified cars
 come first, then the others in the same order. A car with no lap in the export is left out:
 the laps cannot tell one that did not start from one that stopped before its first lap.
 """
@@ -16,9 +18,10 @@ from .model import ResultRow, car_sort_key
 from .timing import format_gap, format_laps_behind, format_time
 
 
-def classification_from_laps(race: RaceLaps, min_distance: float = 0.0) -> tuple[ResultRow, ...]:
+def classification_from_laps(race: RaceLaps, min_distance: float = 0.0, needs_flag: bool = True,
+                             ) -> tuple[ResultRow, ...]:
     """The rows of a race worked out from `laps.analyse`'s account of it."""
-    statuses = _statuses(race.cars, min_distance)
+    statuses = _statuses(race.cars, min_distance, needs_flag)
     by_distance = sorted(race.cars, key=_distance_order)
     ordered = [car for car in by_distance if statuses[car.car] == "classified"]
     ordered += [car for car in by_distance if statuses[car.car] != "classified"]
@@ -47,21 +50,22 @@ def _distance_order(car: CarLaps) -> tuple:
     return (-car.completed, car.elapsed, car_sort_key(car.car))
 
 
-def _statuses(cars: tuple[CarLaps, ...], min_distance: float) -> dict:
+def _statuses(cars: tuple[CarLaps, ...], min_distance: float, needs_flag: bool) -> dict:
     """Each car's status: running at the flag over the minimum distance, or not (nc), or
-    stopped before the flag (dnf). The class winner is the class's running car with the most laps."""
+    stopped before the flag (dnf; classified on its laps when the flag is not needed and it
+    covered the minimum distance). The class winner is the class's car with the most laps
+    among those that took the flag."""
     winner_laps: dict[str, int] = {}
     for car in cars:
         if car.took_chequered_flag:
             winner_laps[car.car_class] = max(winner_laps.get(car.car_class, 0), car.completed)
     statuses = {}
     for car in cars:
-        if not car.took_chequered_flag:
-            statuses[car.car] = "dnf"
-        elif car.completed < min_distance * winner_laps[car.car_class]:
-            statuses[car.car] = "nc"
+        far_enough = car.completed >= min_distance * winner_laps.get(car.car_class, car.completed)
+        if car.took_chequered_flag:
+            statuses[car.car] = "classified" if far_enough else "nc"
         else:
-            statuses[car.car] = "classified"
+            statuses[car.car] = "classified" if far_enough and not needs_flag and car.completed else "dnf"
     return statuses
 
 

@@ -17,8 +17,8 @@ GOES_TO = ("holder", "fastest_eligible")
 TIES = ("each", "divided")
 SHARED_CAR = ("each", "divided")
 TIE_BREAKS = ("shared", "latest_result")
-RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "drop_worst", "best_results", "guests",
-                             "tie_break", "wins_from", "shared_car", "best_of_parts")
+RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "needs_flag", "drop_worst", "best_results",
+                             "guests", "tie_break", "wins_from", "shared_car", "best_of_parts")
 
 
 def award_session_types(award: str) -> tuple[str, ...]:
@@ -71,6 +71,7 @@ class PointsSystem:
     bonuses: tuple[Bonus, ...] = ()
     classified_only: bool = True  # only classified finishers score
     min_distance: float = 0.0  # share of the class winner's laps a car must cover to score
+    needs_flag: bool = True  # a race classified from its laps: a car that stopped before the flag retired
     drop_worst: int = 0  # a driver's N worst race scores do not count
     best_results: int = 0  # only a driver's N best race scores count (0: all)
     guests: tuple[str, ...] = ()  # car numbers or driver slugs that never score
@@ -118,11 +119,11 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
         elif key == "bonus":
             changes["bonuses"] = tuple(b for b in (_bonus(item, index, report)
                                                    for index, item in enumerate(_as_list(value))) if b)
-        elif key == "classified_only":
+        elif key in ("classified_only", "needs_flag"):
             if isinstance(value, bool):
                 changes[key] = value
             else:
-                report(key, "'classified_only' should be true or false", "")
+                report(key, f"{key!r} should be true or false", "")
         elif key == "min_distance":
             if _is_number(value) and 0 <= value <= 1:
                 changes[key] = float(value)

@@ -70,7 +70,8 @@ def format_laps_behind(laps: int) -> str:
 
 
 _STATUS_ALIASES = {"retired": "dnf", "not classified": "nc", "not_classified": "nc", "disqualified": "dsq",
-                   "excluded": "dsq", "did not start": "dns", "finished": "classified", "running": "classified"}
+                   "excluded": "dsq", "did not start": "dns", "not started": "dns", "not_started": "dns",
+                   "did not finish": "dnf", "finished": "classified", "running": "classified"}
 
 
 def parse_status(text: str) -> str | None:

@@ -125,3 +125,27 @@ def test_worked_out_classifications_are_always_possible_ones(laps, min_distance)
         assert all(above.laps >= below.laps for above, below in zip(group, group[1:], strict=False))
     assert all(r.best_lap != 1 for r in rows)
     assert rows[0].status == "classified"  # the overall leader always took the flag
+
+
+def test_where_a_finish_does_not_need_the_flag_a_car_that_stopped_is_classified_on_its_laps():
+    """needs_flag = false (F1's and IMSA's reading): car 3 stopped after 4 laps (408 s, before
+    the flag at 1000 s). With no minimum distance it is classified, fifth on its 4 laps; with
+    min_distance 0.4 it needs 0.4 x 10 = 4 laps and has them; with 0.5 it needs 5 and retired.
+    Car 5 (running, 6 laps) needs 0.5 x 9 = 4.5 in class G and stays classified."""
+    assert [(r.car, r.status) for r in classification_from_laps(analyse(RACE, CLASSES), 0.0, False)] == [
+        ("1", "classified"), ("2", "classified"), ("4", "classified"), ("5", "classified"), ("3", "classified")]
+    assert [(r.car, r.status) for r in classification_from_laps(analyse(RACE, CLASSES), 0.4, False)][-1] == \
+        ("3", "classified")
+    assert [(r.car, r.status) for r in classification_from_laps(analyse(RACE, CLASSES), 0.5, False)] == [
+        ("1", "classified"), ("2", "classified"), ("4", "classified"), ("5", "classified"), ("3", "dnf")]
+
+
+def test_a_car_that_stopped_near_the_end_goes_ahead_of_the_cars_it_had_lapped_unless_the_flag_is_needed():
+    """Car 3 stops after 9 laps of 102 s (918 s, before the flag at 1000 s). Car 4 (class G) also
+    has 9 laps but crossed the line later (1080 s). Without the flag needed, car 3 is third
+    overall, ahead of car 4; with the flag needed (the default), it retired and comes last."""
+    race = [lap for lap in RACE if lap.car != "3"] + car_laps(3, [102] * 9)
+    assert [r.car for r in classification_from_laps(analyse(race, CLASSES), 0.0, False)] == ["1", "2", "3", "4", "5"]
+    rows = classification_from_laps(analyse(race, CLASSES))
+    assert [(r.car, r.status) for r in rows][-1] == ("3", "dnf")
+    assert [r.car for r in rows] == ["1", "2", "4", "5", "3"]

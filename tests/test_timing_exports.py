@@ -120,7 +120,8 @@ def test_times_as_timing_sheets_write_them(written, seconds):
 
 @pytest.mark.parametrize(("written", "status"), [
     ("Classified", "classified"), ("CLASSIFIED", "classified"), ("Not classified", "nc"), ("NOT CLASSIFIED", "nc"),
-    ("Retired", "dnf"), ("retired", "dnf"), ("DNF", "dnf"), ("DNS", "dns"), ("dsq", "dsq"), ("Disqualified", "dsq")])
+    ("Retired", "dnf"), ("retired", "dnf"), ("DNF", "dnf"), ("DNS", "dns"), ("dsq", "dsq"), ("Disqualified", "dsq"),
+    ("Not started", "dns"), ("NOT STARTED", "dns")])
 def test_statuses_in_any_case(written, status):
     assert parse_status(written) == status
 
@@ -218,6 +219,15 @@ def test_a_duplicate_car_and_a_duplicate_position_are_errors(tmp_path):
     found = [p.message for p in problems.items]
     assert any("car number" in m and "6" in m for m in found), found
     assert any("position" in m and "3" in m for m in found), found
+
+
+def test_imsas_not_started_rows_without_a_position_follow_the_classified_cars():
+    """As IMSA's Al Kamel export of the 2023 Long Beach race writes its two non-starters: no
+    position, STATUS `Not started`."""
+    rows, problems = read("POSITION;NUMBER;STATUS;LAPS\n1;6;Classified;78\n2;22;Classified;78\n;41;Not started;0\n")
+    assert messages(problems) == []
+    assert [(r.position, r.car, r.status) for r in rows] == [(1, "6", "classified"), (2, "22", "classified"),
+                                                            (3, "41", "dns")]
 
 
 def test_a_car_without_a_position_that_was_not_classified_follows_in_file_order():

@@ -137,12 +137,13 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
                  if info.type in RACES}
         rules = files.season.points_system or files.championship.points
         read.append((with_laps_led(season_results, season_laps, files.season, classified, problems,
-                                   races, rules.min_distance), season_laps))
+                                   races, rules.min_distance, rules.needs_flag), season_laps))
     return read
 
 
 def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season: Season, classified: set,
-                  problems: Problems, races: set = frozenset(), min_distance: float = 0.0) -> list[SessionResult]:
+                  problems: Problems, races: set = frozenset(), min_distance: float = 0.0,
+                  needs_flag: bool = True) -> list[SessionResult]:
     """Each classification with the laps each car led, from its per-lap export where there is one
     (and each car's fastest lap, where the classification does not give it); a classification and
     its laps that disagree on a car's laps are reported. A race (a (round, session) of `races`)
@@ -169,16 +170,17 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season:
         lambda pair, found: _with_laps_of(*pair, car_classes[pair[1].event], found))
     worked_out = problems.remembered_each(
         "classification from laps", laps_only,
-        lambda session_laps: (fingerprint((session_laps, car_classes[session_laps.event], min_distance)),),
+        lambda session_laps: (fingerprint((session_laps, car_classes[session_laps.event], min_distance,
+                                           needs_flag)),),
         lambda session_laps, found: _classified_from_laps(session_laps, car_classes[session_laps.event],
-                                                          min_distance, found))
+                                                          min_distance, needs_flag, found))
     merged_by_session = {(r.event, r.session): r for r in merged}
     return [merged_by_session.get((r.event, r.session), r) for r in results] + [r for r in worked_out if r]
 
 
-def _classified_from_laps(session_laps: SessionLaps, car_classes: dict, min_distance: float,
+def _classified_from_laps(session_laps: SessionLaps, car_classes: dict, min_distance: float, needs_flag: bool,
                           problems: Problems) -> SessionResult | None:
-    rows = classification_from_laps(analyse(session_laps.laps, car_classes), min_distance)
+    rows = classification_from_laps(analyse(session_laps.laps, car_classes), min_distance, needs_flag)
     if not rows:
         problems.add(session_laps.source.path, None, f"the per-lap export of {shown(session_laps.session)} lists no "
                      "laps, and no classification is filed beside it", NO_RESULTS_HINT)

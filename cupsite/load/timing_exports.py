@@ -408,7 +408,8 @@ class _ValueReader:
             return "classified"
         status = parse_status(text)
         if status is None:
-            self._bad("the status", text, "use Classified, Not classified, Retired, DNS or DSQ")
+            self._bad("the status", text,
+                      "use Classified, Not classified, Retired, Not started (DNS) or Disqualified (DSQ)")
             return "classified"
         return status
 

@@ -318,6 +318,8 @@ def site_config(year: int, codes: list[str]) -> str:
         "  [championships.points]",
         f"  race = {RACE_POINTS}",
         f"  qualifying = {QUALIFYING_POINTS}",
+        "  # IMSA classifies a car that stopped before the flag on its laps (Long Beach 2023: car 10)",
+        "  needs_flag = false",
         "",
     ]
     return "\n".join(lines)
