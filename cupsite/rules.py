@@ -17,8 +17,8 @@ GOES_TO = ("holder", "fastest_eligible")
 TIES = ("each", "divided")
 SHARED_CAR = ("each", "divided")
 TIE_BREAKS = ("shared", "latest_result")
-RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "needs_flag", "drop_worst", "best_results",
-                             "guests", "tie_break", "wins_from", "shared_car", "best_of_parts")
+RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "needs_flag", "must_drive", "drop_worst",
+                             "best_results", "guests", "tie_break", "wins_from", "shared_car", "best_of_parts")
 
 
 def award_session_types(award: str) -> tuple[str, ...]:
@@ -72,6 +72,7 @@ class PointsSystem:
     classified_only: bool = True  # only classified finishers score
     min_distance: float = 0.0  # share of the class winner's laps a car must cover to score
     needs_flag: bool = True  # a race classified from its laps: a car that stopped before the flag retired
+    must_drive: bool = False  # a race's per-lap export naming every lap's driver: only those who drove are credited
     drop_worst: int = 0  # a driver's N worst race scores do not count
     best_results: int = 0  # only a driver's N best race scores count (0: all)
     guests: tuple[str, ...] = ()  # car numbers or driver slugs that never score
@@ -119,7 +120,7 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
         elif key == "bonus":
             changes["bonuses"] = tuple(b for b in (_bonus(item, index, report)
                                                    for index, item in enumerate(_as_list(value))) if b)
-        elif key in ("classified_only", "needs_flag"):
+        elif key in ("classified_only", "needs_flag", "must_drive"):
             if isinstance(value, bool):
                 changes[key] = value
             else:

@@ -93,20 +93,32 @@ def score_session(event: Event, info: SessionInfo, rows, cars: dict, championshi
             else:
                 gap = row.gap
                 class_gap = _race_class_gap(row, leader) if class_position > 1 else ""
+            timing = with_crew(row.timing, row.drivers or entry.drivers)
             scored.append(ScoredRow(
                 position=row.position, class_position=class_position, car=row.car, car_class=code,
-                team=entry.team, drivers=row.drivers or entry.drivers, status=row.status, laps=row.laps,
+                team=entry.team, drivers=_credited(row.drivers or entry.drivers, timing, rules, info),
+                status=row.status, laps=row.laps,
                 time=row.time or _total_time(row, winner_time), gap=gap, class_gap=class_gap, best=row.best,
                 best_lap=row.best_lap,
                 fastest_in_class=lap is not None and lap == class_best, points=awarded.get(row.car, 0.0),
                 rookie=entry.rookie, note=row.note, guest=row.car in guests, laps_led=row.laps_led,
                 interval=row.interval, speed=row.speed, class_laps_led=row.class_laps_led,
-                timing=with_crew(row.timing, row.drivers or entry.drivers),
+                timing=timing,
             ))
         scored_by_class[code] = tuple(scored)
     overall = tuple(sorted((r for rows_ in scored_by_class.values() for r in rows_), key=lambda r: r.position))
     ordered = tuple((c.code, scored_by_class[c.code]) for c in championship.classes if c.code in scored_by_class)
     return ScoredSession(event.key, info, overall, ordered)
+
+
+def _credited(crew: tuple[str, ...], timing: CarTiming | None, rules: PointsSystem, info: SessionInfo,
+              ) -> tuple[str, ...]:
+    """The crew members a race row credits: with `must_drive`, where the per-lap export names the
+    driver of every lap, only those who drove one (IMSA and WEC score no driver who did not drive)."""
+    if not rules.must_drive or info.type not in RACES or timing is None or not timing.drivers_known:
+        return crew
+    drove = {stint.slug for stint in timing.stints}
+    return tuple(driver for driver in crew if driver in drove) or crew
 
 
 def _is_guest(row, entry: Entry, rules: PointsSystem) -> bool:

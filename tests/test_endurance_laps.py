@@ -139,3 +139,43 @@ def test_laps_led_points_and_the_note_on_the_event_page(race):
     page = BeautifulSoup((output / "lakeside-endurance/2025/lakeside/index.html").read_text(), "html.parser")
     assert page.find("section", id="race").select_one("p.from-laps").text.startswith(
         "Classification worked out from the per-lap timing")
+
+
+@pytest.mark.parametrize("must_drive", [False, True])
+def test_with_must_drive_a_crew_member_who_never_drove_scores_nothing(tmp_path, must_drive):
+    """Car 21's export names two drivers (Soren Lindahl laps 1-19 and 41-60, Ben Carter 20-40:
+    the fixture's README). A third crew member, Nina Reserve, is added to its entry and never drives:
+    by default the whole crew is credited, so she scores what Soren scores; with `must_drive`
+    she is not credited at all (not on the race row, no points)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from cupsite.cli import main
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE / "site", site)
+    base = site / "content/results/lakeside-endurance/2025"
+    entries = base / "entries.yaml"
+    entries.write_text(entries.read_text(encoding="utf-8").replace(
+        "drivers: [Soren Lindahl, Ben Carter]", "drivers: [Soren Lindahl, Ben Carter, Nina Reserve]"),
+        encoding="utf-8")
+    (base / "lakeside").mkdir()
+    shutil.copyfile(FIXTURE / "race.laps.csv", base / "lakeside/race.laps.csv")
+    config = site / "cupsite.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "min_distance = 0.8", f"min_distance = 0.8\n  must_drive = {str(must_drive).lower()}"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--config", str(config), "--output", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "out/data/lakeside-endurance/2025"
+    race = json.loads((data / "results.json").read_text(encoding="utf-8"))["sessions"][0]
+    car_21 = next(row for row in race["rows"] if row["car"] == "21")
+    standings = json.loads((data / "standings.json").read_text(encoding="utf-8"))
+    points = {row["slug"]: row["points"] for c in standings["classes"] for row in c["standings"]}
+    assert points["soren-lindahl"] == points["ben-carter"] == car_21["points"] > 0
+    if must_drive:
+        assert car_21["drivers"] == ["soren-lindahl", "ben-carter"]
+        assert points["nina-reserve"] == 0
+    else:
+        assert car_21["drivers"] == ["soren-lindahl", "ben-carter", "nina-reserve"]
+        assert points["nina-reserve"] == car_21["points"]

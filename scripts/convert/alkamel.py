@@ -320,6 +320,8 @@ def site_config(year: int, codes: list[str]) -> str:
         f"  qualifying = {QUALIFYING_POINTS}",
         "  # IMSA classifies a car that stopped before the flag on its laps (Long Beach 2023: car 10)",
         "  needs_flag = false",
+        "  # points only to drivers who drove, where a race's per-lap export says who drove",
+        "  must_drive = true",
         "",
     ]
     return "\n".join(lines)
