@@ -394,3 +394,16 @@ def test_a_classification_naming_the_whole_crew_in_its_own_order_keeps_that_orde
     assert rows[0].drivers == ("pieter-van-der-berg", "ana-lima", "jose-muller")
     rows, _ = read(header + "1;7;Classified;20;PRO;Ana Lima;José Müller;Pieter van der Berg\n")
     assert rows[0].drivers == ()
+
+
+def test_a_driver_number_past_the_crew_without_a_driver_name_is_warned_once():
+    """Car 6's crew is one driver; laps driven by its DRIVER_NUMBER 3 (no DRIVER_NAME to say who)
+    cannot be credited to one driver: one warning, with the line of the first such lap."""
+    laps, problems = read_laps(
+        LAPS_HEADER + "6;3;1;1:31.402;0;;27.4;154.6;1:31.402;15:47:12.402;;;PRO;GF;\n"
+        "6;3;2;1:31.000;0;;27.4;154.6;3:02.402;15:48:43.402;;;PRO;GF;\n")
+    assert [lap.driver for lap in laps] == [3, 3]
+    assert messages(problems) == []
+    assert [f"{w.line}: {w.message}" for w in problems.warnings] == [
+        "2: car #6 is driven here by its driver 3, but its crew in entries.yaml has 1: those laps are credited "
+        "to the whole crew"]

@@ -221,8 +221,13 @@ def lap_rows(export: Export, cars: dict, problems: Problems) -> tuple[Lap, ...] 
                          f"{seen[(car, number)]})", "export the session's laps again")
             continue
         seen[(car, number)] = line
-        laps.append(Lap(car, number, lap_time, elapsed,
-                        reader.integer(value["driver"], "driver number", allow_blank=True),
+        driver = reader.integer(value["driver"], "driver number", allow_blank=True)
+        if driver and not value["driver_name"] and driver > len(cars[car].drivers) and (car, "#") not in unmatched:
+            unmatched.add((car, "#"))
+            problems.warn(export.path, line, f"car #{car} is driven here by its driver {driver}, but its crew in "
+                          f"entries.yaml has {len(cars[car].drivers)}: those laps are credited to the whole crew",
+                          "add the driver to the car's crew, or correct DRIVER_NUMBER in the export")
+        laps.append(Lap(car, number, lap_time, elapsed, driver,
                         bool(value["pit"]), value["flag"].upper(), line,
                         improvement=reader.mark(value["improvement"]) if columns["improvement"] else None,
                         sectors=tuple(reader.optional_seconds(values.get(column, ""), f"{column} time")
