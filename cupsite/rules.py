@@ -17,6 +17,7 @@ GOES_TO = ("holder", "fastest_eligible")
 TIES = ("each", "divided")
 SHARED_CAR = ("each", "divided")
 TIE_BREAKS = ("shared", "latest_result")
+CHOICES = {"tie_break": TIE_BREAKS, "shared_car": SHARED_CAR}  # keys that take one of a few words
 RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "needs_flag", "must_drive", "drop_worst",
                              "best_results", "guests", "tie_break", "wins_from", "shared_car", "best_of_parts")
 
@@ -140,22 +141,17 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
                 changes[key] = tuple(_guest(v) for v in value)
             else:
                 report(key, "'guests' should be a list of car numbers or driver names", "e.g. [88, Sam Sample]")
-        elif key == "tie_break":
-            if value in TIE_BREAKS:
+        elif key in CHOICES:
+            if value in CHOICES[key]:
                 changes[key] = value
             else:
-                report(key, f"unknown tie_break {value!r}", f"use one of: {', '.join(TIE_BREAKS)}")
+                report(key, f"unknown {key} {value!r}", f"use one of: {', '.join(CHOICES[key])}")
         elif key == "wins_from":
             if isinstance(value, list) and value and all(v in RACES for v in value):
                 changes[key] = tuple(dict.fromkeys(value))
             else:
                 report(key, "'wins_from' should be a list of the race session types whose results count as wins",
                        f"e.g. [\"race\"] or [\"race\", \"sprint\"]; types: {', '.join(RACES)}")
-        elif key == "shared_car":
-            if value in SHARED_CAR:
-                changes[key] = value
-            else:
-                report(key, f"unknown shared_car {value!r}", f"use one of: {', '.join(SHARED_CAR)}")
         elif key == "best_of_parts":
             changes[key] = _season_parts(value, report)
     merged = replace(rules, tables=tables, **changes)

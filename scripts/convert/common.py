@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -165,3 +167,21 @@ def dump_yaml(path: Path, value) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False, width=120, default_flow_style=None),
                     encoding="utf-8")
+
+
+def convert_main(argv: list[str] | None, description: str, data_help: str, write_site: Callable) -> int:
+    """The command line every converter shares: DATA YEAR SITE [--rules FILE]; `write_site(data
+    folder, year, rules, site)` writes the site and returns its cupsite.toml."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("data", type=Path, help=data_help)
+    parser.add_argument("year", type=int)
+    parser.add_argument("site", type=Path, help="the folder to write the site into")
+    parser.add_argument("--rules", type=Path, help="the seasons' rules (docs/real-data.md)")
+    args = parser.parse_args(argv)
+    rules = load_rules(args.rules).get(args.year, SeasonRules()) if args.rules else SeasonRules()
+    try:
+        config = write_site(args.data, args.year, rules, args.site)
+    except SourceError as error:
+        parser.exit(1, f"error: {error}\n")
+    print(f"wrote {config}")
+    return 0

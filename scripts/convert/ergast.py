@@ -16,7 +16,6 @@ the *_final.csv variants) are read by `published_standings`, for tests to compar
 
 from __future__ import annotations
 
-import argparse
 import csv
 from collections import defaultdict
 from pathlib import Path
@@ -27,7 +26,7 @@ from .common import (
     SessionTable,
     SourceError,
     StandingRow,
-    load_rules,
+    convert_main,
     write_season,
 )
 from .ergast_rows import classification_rows
@@ -164,19 +163,10 @@ def _standing_rows(rows: list[dict], key: str, name) -> tuple[StandingRow, ...]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Convert one season of Ergast-style CSV tables to a cupsite site.")
-    parser.add_argument("data", type=Path, help="the folder of the source's CSV tables")
-    parser.add_argument("year", type=int)
-    parser.add_argument("site", type=Path, help="the folder to write the site into")
-    parser.add_argument("--rules", type=Path, help="the seasons' rules (docs/real-data.md)")
-    args = parser.parse_args(argv)
-    rules = load_rules(args.rules).get(args.year, SeasonRules()) if args.rules else SeasonRules()
-    try:
-        config = write_site(ErgastData(args.data), args.year, rules, args.site)
-    except SourceError as error:
-        parser.exit(1, f"error: {error}\n")
-    print(f"wrote {config}")
-    return 0
+    return convert_main(
+        argv, "Convert one season of Ergast-style CSV tables to a cupsite site.",
+        "the folder of the source's CSV tables",
+        lambda folder, year, rules, site: write_site(ErgastData(folder), year, rules, site))
 
 
 if __name__ == "__main__":

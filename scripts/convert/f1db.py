@@ -15,7 +15,6 @@ driver-standings.yml, constructor-standings.yml, and the same per race) are read
 
 from __future__ import annotations
 
-import argparse
 from functools import cache
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from .common import (
     SessionTable,
     SourceError,
     StandingRow,
-    load_rules,
+    convert_main,
     without_gaps_out_of_order,
     write_season,
 )
@@ -140,19 +139,10 @@ def published_standings(data: F1dbData, year: int, after_round: int | None = Non
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Convert one season of F1DB's YAML sources to a cupsite site.")
-    parser.add_argument("data", type=Path, help="a copy of the F1DB repository (or a trimmed one)")
-    parser.add_argument("year", type=int)
-    parser.add_argument("site", type=Path, help="the folder to write the site into")
-    parser.add_argument("--rules", type=Path, help="the seasons' rules (docs/real-data.md)")
-    args = parser.parse_args(argv)
-    rules = load_rules(args.rules).get(args.year, SeasonRules()) if args.rules else SeasonRules()
-    try:
-        config = write_site(F1dbData(args.data), args.year, rules, args.site)
-    except SourceError as error:
-        parser.exit(1, f"error: {error}\n")
-    print(f"wrote {config}")
-    return 0
+    return convert_main(
+        argv, "Convert one season of F1DB's YAML sources to a cupsite site.",
+        "a copy of the F1DB repository (or a trimmed one)",
+        lambda folder, year, rules, site: write_site(F1dbData(folder), year, rules, site))
 
 
 if __name__ == "__main__":
