@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from . import stamps
-from .cache import BuildCache, using
+from .engine import stamps
+from .engine.cache import BuildCache, using
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors, Problems
-from .parallel import alongside
+from .engine.parallel import alongside
 from .publishing import Publishing
-from .write import Staging, check_output_dir
+from .engine.output import Staging, check_output_dir
 
 if TYPE_CHECKING:
     from .link import Site

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from . import urls
-from .cache import Fingerprints, memoized_each
+from .engine.cache import Fingerprints, memoized_each
 from .link import Site
 from .model import Event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from .cache import fingerprint, memoized_each
+from .engine.cache import fingerprint, memoized_each
 from .link import Site
 from .score import SEASONS_PER_WORKER, SeasonTables, StandingRow, Standings, Tables
 from .timing import format_time

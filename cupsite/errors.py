@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import memoized_each
-from .parallel import MIN_ITEMS_PER_WORKER
+from .engine.cache import memoized_each
+from .engine.parallel import MIN_ITEMS_PER_WORKER
 
 T = TypeVar("T")
 Item = TypeVar("Item")

@@ -13,7 +13,7 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .cache import fingerprint, memoized
+from .engine.cache import fingerprint, memoized
 from .config import SiteConfig
 from .embeds import extract_embeds
 from .errors import Problems

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .cache import fingerprint
+from .engine.cache import fingerprint
 from .config import contrast
 from .errors import Problems
 from .link import Site

@@ -15,7 +15,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-from .cache import memoized
+from .engine.cache import memoized
 from .slugs import slugify
 
 # cmark's safe mode drops raw HTML and empties links to javascript:, vbscript:, file: and data:

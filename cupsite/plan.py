@@ -10,7 +10,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import body_links, urls
-from .cache import fingerprint, memoized
+from .engine.cache import fingerprint, memoized
 from .calendars import calendar_files
 from .charts import Counting, progression_charts, surname
 from .data import data_files

@@ -25,7 +25,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from .build import plan_site, prepare_unchecked, site_warnings
-from .cache import BuildCache
+from .engine.cache import BuildCache
 from .config import SiteConfig, load_config
 from .errors import ContentError, ContentErrors
 from .link import Site
@@ -34,7 +34,7 @@ from .plan import Page
 from .publishing import Publishing
 from .render import render_pages
 from .score import Tables
-from .write import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
+from .engine.output import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
 
 
 @dataclass(frozen=True)

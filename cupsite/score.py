@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cache import fingerprint, memoized_each
+from .engine.cache import fingerprint, memoized_each
 from .config import Championship
 from .link import Site
 from .model import Season

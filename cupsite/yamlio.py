@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from .cache import memoized
+from .engine.cache import memoized
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _SafeLoader

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cupsite import cachedata
+from cupsite.engine import cachedata
 from cupsite.build import build, render_site
-from cupsite.cache import BuildCache
+from cupsite.engine.cache import BuildCache
 from cupsite.config import load_config
 from cupsite.errors import ContentErrors
 from cupsite.publishing import Publishing
@@ -111,7 +111,7 @@ def test_a_resident_cache_reads_again_a_file_saved_within_a_clock_tick_of_its_re
     import time
     from types import SimpleNamespace
 
-    from cupsite.cache import using
+    from cupsite.engine.cache import using
     from cupsite.load import files
 
     story = tmp_path / "story.md"
@@ -251,7 +251,7 @@ def test_a_build_reads_each_content_file_once(tmp_path, monkeypatch):
     """The cache is keyed by a file's bytes and the file is parsed from the same bytes: one read."""
     from collections import Counter
 
-    from cupsite import parallel
+    from cupsite.engine import parallel
     from cupsite.load import files
 
     site = copy_site(ROOT, tmp_path / "demo")
@@ -354,7 +354,7 @@ def test_rendering_across_processes_matches_one_process(monkeypatch):
     import threading
     import time
 
-    from cupsite import parallel
+    from cupsite.engine import parallel
 
     if threading.active_count() > 1:
         pytest.skip("another thread runs in this test process, so cupsite would not fork here")

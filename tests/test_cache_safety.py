@@ -15,8 +15,8 @@ import msgpack
 import pytest
 from click.testing import CliRunner
 
-from cupsite import cache
-from cupsite.cache import code_version, digest
+from cupsite.engine import cache
+from cupsite.engine.cache import code_version, digest
 from cupsite.cli import main
 from cupsite.config import load_config
 
@@ -214,7 +214,7 @@ def test_everything_a_demo_build_caches_is_kept_on_disk_as_it_was(tmp_path):
     """A value the format could not keep would cost its shard silently: every entry of the demo's
     build comes back from disk, equal to what was computed."""
     from cupsite.build import build
-    from cupsite.cache import BuildCache
+    from cupsite.engine.cache import BuildCache
 
     from .conftest import ROOT
 
@@ -229,7 +229,7 @@ def test_everything_a_demo_build_caches_is_kept_on_disk_as_it_was(tmp_path):
 
 def test_a_value_the_format_cannot_keep_is_computed_again_not_an_error(tmp_path):
     """MessagePack's integers stop at 64 bits; YAML's do not."""
-    from cupsite.cache import BuildCache, using
+    from cupsite.engine.cache import BuildCache, using
     from cupsite.yamlio import load_yaml
 
     text = "serial: 123456789012345678901234567890\n"

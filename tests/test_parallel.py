@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cupsite import parallel
+from cupsite.engine import parallel
 
 
 @given(st.integers(min_value=0, max_value=5000), st.integers(min_value=1, max_value=64))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cupsite import write
+from cupsite.engine import output as write
 
 from .conftest import ROOT, copy_site
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from cupsite.write import OWNER_FILE
+from cupsite.engine.output import OWNER_FILE
 
 from .conftest import SITES, copy_site
 from .test_browser import browser  # noqa: F401  (a fixture)

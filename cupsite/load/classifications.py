@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..cache import active, fingerprint
+from ..engine.cache import active, fingerprint
 from ..config import Championship
 from ..errors import Problems
 from ..lap_classification import classification_from_laps

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..cache import active
+from ..engine.cache import active
 from ..yamlio import shown
 
 if TYPE_CHECKING:

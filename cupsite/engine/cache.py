@@ -29,7 +29,7 @@ import xxhash
 
 from . import cachedata
 
-CODE_DIR = Path(__file__).resolve().parent
+CODE_DIR = Path(__file__).resolve().parent.parent  # the whole package, theme included
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 

@@ -260,7 +260,7 @@ def _model_name(kind: type) -> str:
 
 @functools.cache
 def _line_dict() -> type:
-    from .yamlio import LineDict  # not at the top: yamlio memoizes through cache.py, which reads with this module
+    from ..yamlio import LineDict  # not at the top: yamlio memoizes through the steps, which the engine serves
 
     return LineDict
 

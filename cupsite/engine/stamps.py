@@ -18,10 +18,10 @@ from pathlib import Path
 
 from . import cachedata
 from .cache import code_version, digest
-from .config import SiteConfig
-from .errors import ContentError
-from .publishing import Publishing
-from .write import COPIED_FOLDERS
+from ..config import SiteConfig
+from ..errors import ContentError
+from ..publishing import Publishing
+from .output import COPIED_FOLDERS
 
 FILE = "stamp.msgpack"
 OLD_FILES = ("stamp.pickle",)  # written by older cupsites; never read
