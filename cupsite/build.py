@@ -8,13 +8,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from .config import SiteConfig, load_config
 from .engine import stamps
 from .engine.cache import BuildCache, using
-from .config import SiteConfig, load_config
-from .errors import ContentError, ContentErrors, Problems
-from .engine.parallel import alongside
-from .publishing import Publishing
 from .engine.output import Staging, check_output_dir
+from .engine.parallel import alongside
+from .errors import ContentError, ContentErrors, Problems
+from .publishing import Publishing
 
 if TYPE_CHECKING:
     from .link import Site

@@ -13,9 +13,9 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from .engine.cache import fingerprint, memoized
 from .config import SiteConfig
 from .embeds import extract_embeds
+from .engine.cache import fingerprint, memoized
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from .engine.cache import fingerprint
 from .config import contrast
+from .engine.cache import fingerprint
 from .errors import Problems
 from .link import Site
 from .model import Content

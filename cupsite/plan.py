@@ -10,12 +10,12 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from . import body_links, urls
-from .engine.cache import fingerprint, memoized
 from .calendars import calendar_files
 from .charts import Counting, progression_charts, surname
 from .data import data_files
 from .drops import counting_parts
 from .embeds import split_body
+from .engine.cache import fingerprint, memoized
 from .lapcharts import lap_chart
 from .laps import analyse
 from .link import Site, static_image_size

@@ -25,8 +25,9 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from .build import plan_site, prepare_unchecked, site_warnings
-from .engine.cache import BuildCache
 from .config import SiteConfig, load_config
+from .engine.cache import BuildCache
+from .engine.output import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import Content
@@ -34,7 +35,6 @@ from .plan import Page
 from .publishing import Publishing
 from .render import render_pages
 from .score import Tables
-from .engine.output import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
 
 
 @dataclass(frozen=True)

@@ -18,18 +18,18 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from . import body_links, urls
-from .engine.cache import BuildCache, Fingerprints, code_version, digest, folder_digest
 from .config import THEME_DIR, SiteConfig
 from .embeds import MARKER_PATTERN as EMBED_MARKERS
+from .engine.cache import BuildCache, Fingerprints, code_version, digest, folder_digest
+from .engine.output import Staging
+from .engine.parallel import map_in_parallel
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
-from .engine.parallel import map_in_parallel
 from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time, parse_time
-from .engine.output import Staging
 
 
 def make_environment(config: SiteConfig) -> jinja2.Environment:

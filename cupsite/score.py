@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .engine.cache import fingerprint, memoized_each
 from .config import Championship
+from .engine.cache import fingerprint, memoized_each
 from .link import Site
 from .model import Season
 from .rules import PointsSystem

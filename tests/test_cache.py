@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cupsite.engine import cachedata
 from cupsite.build import build, render_site
-from cupsite.engine.cache import BuildCache
 from cupsite.config import load_config
+from cupsite.engine import cachedata
+from cupsite.engine.cache import BuildCache
 from cupsite.errors import ContentErrors
 from cupsite.publishing import Publishing
 

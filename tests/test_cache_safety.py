@@ -15,10 +15,10 @@ import msgpack
 import pytest
 from click.testing import CliRunner
 
-from cupsite.engine import cache
-from cupsite.engine.cache import code_version, digest
 from cupsite.cli import main
 from cupsite.config import load_config
+from cupsite.engine import cache
+from cupsite.engine.cache import code_version, digest
 
 from .conftest import SITES, copy_site
 

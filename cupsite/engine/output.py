@@ -17,10 +17,10 @@ from pathlib import Path
 
 import xxhash
 
-from . import cachedata
 from ..config import SiteConfig
 from ..errors import ContentError, ContentErrors
 from ..site_files import STATIC_FOLDER, static_files
+from . import cachedata
 
 # the output's folders of copied files, beside the pages (the site's and theme's static files, and
 # Pagefind's index), which the write's manifest of pages does not list

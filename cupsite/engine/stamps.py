@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import cachedata
-from .cache import code_version, digest
 from ..config import SiteConfig
 from ..errors import ContentError
 from ..publishing import Publishing
+from . import cachedata
+from .cache import code_version, digest
 from .output import COPIED_FOLDERS
 
 FILE = "stamp.msgpack"

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from ..engine.cache import active, fingerprint
 from ..config import Championship
+from ..engine.cache import active, fingerprint
 from ..errors import Problems
 from ..lap_classification import classification_from_laps
 from ..laps import analyse
