@@ -163,7 +163,7 @@ def compile_cupsite() -> None:
     import compileall
 
     import cupsite
-    from cupsite.render import compile_theme
+    from cupsite.engine.templates import compile_theme
 
     compileall.compile_dir(Path(cupsite.__file__).parent, quiet=1)
     compile_theme()

@@ -10,11 +10,14 @@ from zoneinfo import ZoneInfo
 
 from .config import SiteConfig, load_config
 from .engine import stamps
-from .engine.cache import BuildCache, using
-from .engine.output import Staging, check_output_dir
+from .engine.cache import BuildCache
+from .engine.output import Staging
+from .engine.output_folder import check_output_dir
 from .engine.parallel import alongside
+from .engine.runner import CachingRunner
 from .errors import ContentError, ContentErrors, Problems
 from .publishing import Publishing
+from .steps import running_with
 
 if TYPE_CHECKING:
     from .link import Site
@@ -51,15 +54,16 @@ class BuildResult:
 
 
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
-            cache: BuildCache | None = None) -> tuple[Site, Tables]:
+            cache: BuildCache | None = None, verify_steps: bool = False) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
     from .link import related_stories
     from .lint import find_warnings
     from .score import score
 
     problems = Problems(config.root)
-    with using(cache):
-        content, site = _loaded_and_linked(config, publishing, problems)
+    runner = CachingRunner(cache, verify=verify_steps)
+    with running_with(runner):
+        content, site = _loaded_and_linked(config, publishing, problems, runner)
         found = {}
         with alongside(lambda: found.update(related=related_stories(site))):
             find_warnings(content, site, problems)
@@ -69,7 +73,7 @@ def prepare(config: SiteConfig, publishing: Publishing | None = None,
 
 
 def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
-                      cache: BuildCache | None = None) -> tuple[Content, Site, Tables]:
+                      cache: BuildCache | None = None, verify_steps: bool = False) -> tuple[Content, Site, Tables]:
     """`prepare` without the checks that can only warn (`site_warnings` runs them): the preview
     shows the page being written first and checks the whole site after. The Site holds the
     warnings found while loading and linking."""
@@ -77,20 +81,22 @@ def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
     from .score import score
 
     problems = Problems(config.root)
-    with using(cache):
-        content, site = _loaded_and_linked(config, publishing, problems)
+    runner = CachingRunner(cache, verify=verify_steps)
+    with running_with(runner):
+        content, site = _loaded_and_linked(config, publishing, problems, runner)
         problems.raise_if_any()
         site = replace(site, related=related_stories(site), warnings=tuple(problems.warnings))
         return content, site, score(site)
 
 
-def _loaded_and_linked(config: SiteConfig, publishing: Publishing | None, problems: Problems
-                       ) -> tuple[Content, Site]:
+def _loaded_and_linked(config: SiteConfig, publishing: Publishing | None, problems: Problems,
+                       runner: CachingRunner) -> tuple[Content, Site]:
     from .link import link
     from .load import load_content
     from .site_files import site_file_problems
 
     content = load_content(config, problems)
+    runner.files.forget_unread()  # a file kept from the last build and not read now is gone
     problems.items.extend(site_file_problems(config))
     return content, link(content, config, problems, publishing or Publishing())
 
@@ -101,14 +107,14 @@ def site_warnings(content: Content, site: Site, cache: BuildCache | None = None)
 
     problems = Problems(site.config.root)
     problems.warnings.extend(site.warnings)
-    with using(cache):
+    with running_with(CachingRunner(cache)):
         find_warnings(content, site, problems)
     return tuple(problems.warnings)
 
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
     """Every check of a build, rendering included, without writing: (errors, warnings)."""
-    from .render import render_pages
+    from .engine.pages import render_pages
 
     try:
         config = load_config(config_path)
@@ -138,7 +144,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
-    from .render import render_pages
+    from .engine.pages import render_pages
 
     site, tables, pages = planned(config, publishing, cache)
     staging = Staging(output, config, cache_dir)
@@ -211,7 +217,7 @@ def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None) -> li
     from .body_links import broken_path_errors
     from .plan import plan
 
-    with using(cache):
+    with running_with(CachingRunner(cache)):
         pages = plan(site, tables)
     errors = broken_path_errors(site, pages)
     if errors:
@@ -223,7 +229,7 @@ def render_site(config: SiteConfig, publishing: Publishing | None = None,
                 cache: BuildCache | None = None) -> RenderedSite:
     """Every stage but the write: the site's files in memory. With a cache, only what changed since
     the builds that filled it is parsed and rendered again."""
-    from .render import render_pages
+    from .engine.pages import render_pages
 
     site, tables, pages = planned(config, publishing, cache)
     files = render_pages(pages, site, tables, cache)

@@ -3,13 +3,14 @@ track's own time zone (with its VTIMEZONE), so every calendar shows them at the 
 
 from __future__ import annotations
 
+import functools
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from . import urls
-from .engine.cache import Fingerprints, memoized_each
+from . import steps, urls
+from .config import SiteConfig
 from .link import Site
 from .model import Event
 
@@ -33,38 +34,27 @@ def calendar_files(site: Site) -> dict[str, bytes]:
         name = f"{championship.short_name} {season.year}"
         wanted.append((urls.season_calendar_file(season.championship, season.year), name, season.events))
         wanted += [(urls.event_calendar_file(event.key), f"{name}: {event.name}", (event,)) for event in season.events]
-    zones = _ZoneDefinitions()
-
-    def shown(calendar: tuple) -> tuple:
-        _, name, events = calendar
-        return (Fingerprints().of((name, site.config.base_url, events,
-                                   {event.track: site.tracks[event.track].name for event in events})),)
-
-    made = memoized_each("calendar", wanted, shown, lambda calendar: _calendar(site, *calendar[1:], zones),
-                         per_worker=CALENDARS_PER_WORKER)
+    track_names = {slug: track.name for slug, track in site.tracks.items()}
+    made = steps.each(calendar_file, [(name, events, {event.track: track_names[event.track] for event in events})
+                                      for _, name, events in wanted],
+                      site.config, per_worker=CALENDARS_PER_WORKER)
     return {file: body for (file, _, _), body in zip(wanted, made, strict=True)}
 
 
-class _ZoneDefinitions:
-    """The VTIMEZONE of each zone, made once per build and only for the years the sessions fall in
-    (the library's default spans 1970–2038, a slow and large block in every file)."""
+@functools.lru_cache(maxsize=256)
+def _zone_definition(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """The VTIMEZONE of a zone, only for the years the sessions fall in (the library's default
+    spans 1970–2038, a slow and large block in every file)."""
+    from icalendar import Timezone
 
-    def __init__(self) -> None:
-        self._made: dict[tuple[str, int, int], Timezone] = {}
-
-    def definition(self, tzid: str, first_year: int, last_year: int) -> Timezone:
-        key = (tzid, first_year, last_year)
-        if key not in self._made:
-            from icalendar import Timezone
-
-            self._made[key] = Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1),
-                                                 last_date=date(last_year + 1, 1, 1))
-        return self._made[key]
+    return Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1))
 
 
-def _calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
+def calendar_file(calendar: tuple, config: SiteConfig) -> bytes:
+    """The iCalendar file of (its name, its events, the names of their tracks by slug)."""
     from icalendar import Calendar
 
+    name, events, track_names = calendar
     calendar = Calendar()
     calendar.add("prodid", "-//cupsite//racing series calendar//EN")
     calendar.add("version", "2.0")
@@ -73,21 +63,20 @@ def _calendar(site: Site, name: str, events, zones: _ZoneDefinitions) -> bytes:
     years = [info.start.year for event in events for info in event.sessions] or [events[0].start.year]
     # sorted, so the file is the same whatever order a set of zone names comes in
     for tzid in sorted({event.timezone for event in events}):
-        calendar.add_component(zones.definition(tzid, min(years), max(years)))
+        calendar.add_component(_zone_definition(tzid, min(years), max(years)))
     for event in events:
-        for component in _sessions(site, event):
+        for component in _sessions(config, event, track_names[event.track]):
             calendar.add_component(component)
     return calendar.to_ical()
 
 
-def _sessions(site: Site, event: Event):
+def _sessions(config: SiteConfig, event: Event, track: str):
     from icalendar import Event as CalendarEvent
 
-    championship = site.config.championship(event.championship)
+    championship = config.championship(event.championship)
     zone = ZoneInfo(event.timezone)
-    host = urlsplit(site.config.base_url).hostname or "cupsite"
-    track = site.tracks[event.track].name
-    page = urls.absolute(site.config.base_url, urls.event(event.key))
+    host = urlsplit(config.base_url).hostname or "cupsite"
+    page = urls.absolute(config.base_url, urls.event(event.key))
     for info in event.sessions:
         start = info.start.replace(tzinfo=zone)
         component = CalendarEvent()

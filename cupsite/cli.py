@@ -235,7 +235,7 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
                                  "or leave --output out for a temporary one", param_hint="--output")
     if output is not None:  # a folder of the user's is refused before the server starts, as a build refuses it
         from .config import load_config
-        from .engine.output import PREVIEW, check_output_dir
+        from .engine.output_folder import PREVIEW, check_output_dir
 
         with _reported(ContentErrors, EXIT_CONTENT):
             check_output_dir(output, load_config(config_path), PREVIEW)

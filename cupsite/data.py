@@ -4,8 +4,10 @@ prints and what the build publishes under output/data/ (schema: docs/data.md).""
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
-from .engine.cache import fingerprint, memoized_each
+from . import steps
+from .config import SiteConfig
 from .link import Site
 from .score import SEASONS_PER_WORKER, SeasonTables, StandingRow, Standings, Tables
 from .timing import format_time
@@ -79,7 +81,7 @@ def results_data(site: Site, season_tables: SeasonTables, adjustments: tuple = (
             "type": session.info.type,
             "start_local": session.info.start.isoformat(),
             "points_factor": _number(session.info.points_factor),
-            "from_laps": bool(getattr(site.results.get((event_key, slug)), "from_laps", False)),
+            "from_laps": (event_key, slug) in site.from_laps,
             "rows": [{
                 "position": r.position, "class": r.car_class, "class_position": r.class_position,
                 "car": r.car, "drivers": list(r.drivers), "team": r.team, "status": r.status,
@@ -129,18 +131,13 @@ def data_files(site: Site, tables: Tables) -> dict[str, bytes]:
     """Every JSON file the site publishes under data/, by path, as bytes. Each season's files are
     made on their own, across the cores, and taken from the build cache while the season, its
     tables and the names they show are unchanged."""
-    names = fingerprint(({slug: person.name for slug, person in site.drivers.items()},
-                         {slug: person.name for slug, person in site.teams.items()},
-                         {slug: person.name for slug, person in site.tracks.items()}))
-
-    def tables_of(season):
-        return tables.season(season.championship, season.year)
-
-    per_season = memoized_each(
-        "season data", site.seasons,
-        lambda season: (fingerprint((season, site.config.championship(season.championship), tables_of(season))), names),
-        lambda season: _season_files(site, season, tables_of(season)),
-        per_worker=SEASONS_PER_WORKER)
+    shown = _Shown(site.config, *({slug: Named(person.name) for slug, person in people.items()}
+                                  for people in (site.drivers, site.teams, site.tracks)),
+                   site.events, frozenset(key for key, result in site.results.items()
+                                          if getattr(result, "from_laps", False)))
+    per_season = steps.each(season_data_files, [(season, tables.season(season.championship, season.year))
+                                           for season in site.seasons],
+                            shown, per_worker=SEASONS_PER_WORKER)
     files: dict[str, bytes] = {}
     index = []
     for season, season_files in zip(site.seasons, per_season, strict=True):
@@ -158,7 +155,27 @@ def _season_folder(season) -> str:
     return f"data/{season.championship}/{season.year}/"
 
 
-def _season_files(site: Site, season, season_tables: SeasonTables) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class Named:
+    name: str
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What a season's data files show of the site besides the season: all they are given, so
+    that they are made again when, and only when, one of these changes."""
+
+    config: SiteConfig
+    drivers: dict
+    teams: dict
+    tracks: dict
+    events: dict
+    from_laps: frozenset  # the (event, session) whose classification was worked out from the laps
+
+
+def season_data_files(season_and_tables: tuple, site: _Shown) -> dict[str, bytes]:
+    """The data files of (a season, its tables)."""
+    season, season_tables = season_and_tables
     base = _season_folder(season)
     files = {base + "calendar.json": dumps(calendar_data(site, season))}
     if season_tables.final is not None:

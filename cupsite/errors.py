@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
-
-from .engine.cache import memoized_each
-from .engine.parallel import MIN_ITEMS_PER_WORKER
 
 T = TypeVar("T")
 Item = TypeVar("Item")
@@ -41,13 +37,6 @@ class ContentErrors(Exception):
         super().__init__(f"{len(errors)} content problem(s)")
         self.errors = sorted(dict.fromkeys(errors), key=ContentError.sort_key)
         self.warnings = sorted(dict.fromkeys(warnings), key=ContentError.sort_key)
-
-
-def _load_alone(load: Callable, root: Path, item) -> tuple:
-    """load(item) with problems of its own, returned with its value."""
-    problems = Problems(root)
-    value = load(item, problems)
-    return value, problems.items, problems.warnings, problems._unreadable
 
 
 class Problems:
@@ -94,26 +83,6 @@ class Problems:
 
     def unreadable(self, kind: str, folder: Path | None = None) -> bool:
         return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
-
-    def remembered_each(self, namespace: str, items: Sequence[Item], key_parts: Callable[[Item], tuple],
-                        load: Callable[[Item, Problems], T], per_worker: int = MIN_ITEMS_PER_WORKER,
-                        finish: Callable[[Item, T], T] | None = None) -> list[T]:
-        """[load(item, problems) for item in items], taking what it can from the active build cache
-        (with the problems found then, so a cached build fails and warns like a fresh one) and
-        sharing the rest among the cores.
-        `load` reports to the Problems it is given and must return plain data (it may run in
-        another process)."""
-        finish_outcome = None if finish is None else \
-            lambda item, outcome: (finish(item, outcome[0]), *outcome[1:])
-        outcomes = memoized_each(namespace, items, key_parts, functools.partial(_load_alone, load, self.root),
-                                 per_worker, finish_outcome)
-        values = []
-        for value, errors, warnings, unreadable in outcomes:
-            self.items.extend(errors)
-            self.warnings.extend(warnings)
-            self._unreadable |= unreadable
-            values.append(value)
-        return values
 
     def raise_if_any(self) -> None:
         if self.items:

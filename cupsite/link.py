@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import functools
 import heapq
-import pickle
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
@@ -13,9 +12,9 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
+from . import steps
 from .config import SiteConfig
 from .embeds import extract_embeds
-from .engine.cache import fingerprint, memoized
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
@@ -83,8 +82,6 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     season_keys = {f"{s.championship}/{s.year}": s for s in seasons}
     class_codes = {c.slug: tuple(k.code for k in c.classes) for c in config.championships}
     events_by_name = _events_by_name(events)
-    # the same for every story: digested once, only when a cache is there to use it
-    linking_inputs = functools.cache(lambda: fingerprint((events, season_keys, class_codes, names.names)))
     event_keys = KeysByEnding(events)
     image_sizes = {}
     for article in articles:
@@ -104,12 +101,9 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     def season_of(article) -> str:
         return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
 
-    linked = problems.remembered_each(
-        "story links", articles,
-        lambda article: (fingerprint(article), season_of(article), linking_inputs()),
-        lambda article, found: _link_body(article, events, season_keys, class_codes, names,
-                                          events_by_name(season_of(article)), found),
-        finish=_linked_story)
+    linked = steps.checked_each(link_story, [(article, season_of(article)) for article in articles],
+                                events, season_keys, class_codes, names, events_by_name,
+                                problems=problems, finish=_linked_story)
     for position, (article, mentioned) in enumerate(linked):
         articles[position] = article
         article_mentions[article.slug] = mentioned
@@ -185,28 +179,36 @@ def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameI
     return NameIndex(names)
 
 
-def _link_body(article, events, season_keys, class_codes, names, event_named, problems):
-    """The story's HTML with its embedded tables marked and its mentions linked: (HTML, embeds, mentioned)."""
+def link_story(story: tuple, events, season_keys, class_codes, names, events_by_name, problems):
+    """The HTML of a story, (the story, its season), with its embedded tables marked and its
+    mentions linked: (HTML, embeds, mentioned)."""
+    article, season = story
+    event_named = functools.partial(_event_named, events_by_name.get(season, {}))
     body_html, embeds = extract_embeds(article, events, season_keys, class_codes, problems)
     body_html, mentioned = link_mentions(body_html, names, event_named)
     return body_html, embeds, mentioned
 
 
-def _linked_story(article, linked: tuple) -> tuple:
+def _linked_story(story: tuple, linked: tuple) -> tuple:
     """The story with its linked HTML, and what it mentions. The whole story is what the cache
     keeps, so a later build gets the very same object back, digested by its key (see
     Fingerprints.name_by_key); the workers send back only the HTML. It leaves out the Markdown,
     which only the checks read, from the story as loaded: the cache holds each story's text once."""
+    article, _ = story
     body_html, embeds, mentioned = linked
     return replace(article, body_html=body_html, embeds=embeds, body_source=""), mentioned
 
 
-def _events_by_name(events: dict):
-    """For a season, the function that gives the key of the event a round's name means."""
+def _events_by_name(events: dict) -> dict[str, dict[str, str]]:
+    """By season, the key of the event each round's name (casefolded) means."""
     by_season: dict = defaultdict(dict)
     for key, event in events.items():
         by_season[event.season][event.name.casefold()] = key
-    return lambda season: lambda name: by_season.get(season, {}).get(name.casefold())
+    return dict(by_season)
+
+
+def _event_named(season_events: dict[str, str], name: str) -> str | None:
+    return season_events.get(name.casefold())
 
 
 def _with_mentions(slugs: tuple[str, ...], mentioned, kind: str) -> tuple[str, ...]:
@@ -333,11 +335,24 @@ def related_stories(site: Site) -> dict:
 def _cached_related(articles, article_event, article_drivers, article_teams) -> dict:
     """`_related`, from the build cache when no story's event, drivers, teams or tags changed (an
     edit to a story's text, the usual case, leaves them as they were)."""
-    def shown() -> tuple:
-        return (pickle.dumps([(a.slug, a.tags, article_event.get(a.slug), article_drivers[a.slug],
-                               article_teams[a.slug]) for a in articles], protocol=5),)
+    shared = tuple((a.slug, a.tags, article_event.get(a.slug), article_drivers[a.slug], article_teams[a.slug])
+                   for a in articles)
+    return steps.once(related_by_what_they_share, shared)
 
-    return memoized("related", shown, lambda: _related(articles, article_event, article_drivers, article_teams))
+
+def related_by_what_they_share(stories: tuple) -> dict:
+    """`_related` of stories given as (slug, tags, event, drivers, teams), newest first."""
+    return _related([_Shared(*story) for story in stories], {s[0]: s[2] for s in stories if s[2] is not None},
+                    {s[0]: s[3] for s in stories}, {s[0]: s[4] for s in stories})
+
+
+@dataclass(frozen=True)
+class _Shared:
+    slug: str
+    tags: tuple
+    event: str | None
+    drivers: tuple
+    teams: tuple
 
 
 def _related(articles, article_event, article_drivers, article_teams, limit: int = 3) -> dict:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
+from . import steps
 from .config import contrast
-from .engine.cache import fingerprint
 from .errors import Problems
 from .link import Site
 from .model import Content
@@ -64,13 +64,10 @@ def _misspelled_names(content: Content, site: Site, problems: Problems) -> None:
         for person in people.values():
             for name in (person.name, *(person.profile.aliases if person.profile else ())):
                 known[name.casefold()] = person.name
-    known_digest = fingerprint(known)
-    looks_like = _NameJudge(known)
     loaded = {article.source.path: article for article in content.articles}
-    problems.remembered_each(
-        "name check", [loaded[article.source.path] for article in site.articles],
-        lambda article: (article.source.path, str(article.body_line), article.body_source, known_digest),
-        lambda article, found: _check_names(article, looks_like, found))
+    stories = [(article.source.path, article.body_line, article.body_source)
+               for article in (loaded[published.source.path] for published in site.articles)]
+    steps.checked_each(check_names, stories, _NameJudge(known), problems=problems)
 
 
 class _NameJudge:
@@ -86,6 +83,10 @@ class _NameJudge:
                 self._by_trigram.setdefault(name[start:start + 3], set()).add(name)
         self._verdicts: dict[str, str | None] = {}
         self._of_length: dict[int, list[str]] = {}
+
+    def __reduce__(self):
+        """A judge is the names it knows (its verdicts are only remembered work)."""
+        return _NameJudge, (self._known,)
 
     def _comparable(self, length: int) -> list[str]:
         """The names, in order, long or short enough to be that close to a phrase of this length:
@@ -117,8 +118,11 @@ class _NameJudge:
         return any(folded in name for name in names)
 
 
-def _check_names(article, looks_like: _NameJudge, problems: Problems) -> None:
-    text, judged = article.body_source, set()
+def check_names(story: tuple, looks_like: _NameJudge, problems: Problems) -> None:
+    """Warn of the phrases of a story, (its path, the line its body starts on, its Markdown), that
+    look like a misspelled name."""
+    path, body_line, text = story
+    judged = set()
     for match in _name_like(text):  # a phrase never spans lines
         phrase = match.group(0)
         folded = phrase.casefold()
@@ -127,8 +131,8 @@ def _check_names(article, looks_like: _NameJudge, problems: Problems) -> None:
         judged.add(folded)
         name = looks_like(folded)
         if name:
-            line = article.body_line + text.count("\n", 0, match.start())
-            problems.warn(article.source.path, line, f"{phrase!r} looks like a misspelling of {name!r}",
+            line = body_line + text.count("\n", 0, match.start())
+            problems.warn(path, line, f"{phrase!r} looks like a misspelling of {name!r}",
                           f"write {name!r}, or ignore this if it is another name")
 
 

@@ -15,7 +15,7 @@ import cmarkgfm
 import nh3
 from cmarkgfm.cmark import Options
 
-from .engine.cache import memoized
+from . import steps
 from .slugs import slugify
 
 # cmark's safe mode drops raw HTML and empties links to javascript:, vbscript:, file: and data:
@@ -52,7 +52,7 @@ def markdown_to_html(text: str, raw_html: str = "sanitize") -> tuple[str, tuple[
     """Return the HTML and the headings as (level, anchor, title). `raw_html` (the site's setting)
     says what becomes of HTML written in the Markdown: "sanitize" keeps what cannot run script,
     "allow" keeps it all but <script>, <style>, <iframe> and the like."""
-    return memoized("markdown", (text, raw_html), lambda: _convert(text, raw_html))
+    return steps.once(_convert, text, raw_html)
 
 
 def _convert(text: str, raw_html: str = "sanitize") -> tuple[str, tuple[tuple[int, str, str], ...]]:

@@ -34,6 +34,10 @@ class NameIndex:
         if self.names:
             self._automaton.make_automaton()
 
+    def __reduce__(self):
+        """An index is its names: what a step's key digests, and all a copy needs to rebuild it."""
+        return NameIndex, (self.names,)
+
     def target(self, text: str) -> tuple[str, str]:
         return self.names[_lower(text)]
 

@@ -9,13 +9,12 @@ from datetime import datetime
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from . import body_links, urls
+from . import body_links, steps, urls
 from .calendars import calendar_files
 from .charts import Counting, progression_charts, surname
 from .data import data_files
 from .drops import counting_parts
 from .embeds import split_body
-from .engine.cache import fingerprint, memoized
 from .lapcharts import lap_chart
 from .laps import analyse
 from .link import Site, static_image_size
@@ -469,11 +468,10 @@ def _lap_charts(site: Site, event: Event, season_tables, result: ScoredSession, 
                     for code, rows in result.classes)
     car_classes = {row.car: row.car_class for row in result.rows}
     championship = site.config.championship(event.championship)
-    return memoized("lap charts", lambda: (fingerprint((session_laps, classes, car_classes, grid, championship)),),
-                    lambda: _charts_of(session_laps, classes, car_classes, grid, championship))
+    return steps.once(charts_of, session_laps, classes, car_classes, grid, championship)
 
 
-def _charts_of(session_laps, classes, car_classes: dict, grid: dict | None, championship) -> tuple:
+def charts_of(session_laps, classes, car_classes: dict, grid: dict | None, championship) -> tuple:
     race = analyse(session_laps.laps, car_classes)
     charts = []
     for code, crews in classes:

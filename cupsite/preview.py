@@ -27,13 +27,14 @@ from tornado.netutil import bind_sockets
 from .build import plan_site, prepare_unchecked, site_warnings
 from .config import SiteConfig, load_config
 from .engine.cache import BuildCache
-from .engine.output import PREVIEW, STATIC_FOLDER, check_output_dir, index_for_search, update_site, write_site
+from .engine.output import STATIC_FOLDER, index_for_search, update_site, write_site
+from .engine.output_folder import PREVIEW, check_output_dir
+from .engine.pages import render_pages
 from .errors import ContentError, ContentErrors
 from .link import Site
 from .model import Content
 from .plan import Page
 from .publishing import Publishing
-from .render import render_pages
 from .score import Tables
 
 

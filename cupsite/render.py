@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import functools
-import os
-import pickle
 import re
-import sys
 import traceback
-from dataclasses import dataclass
 from datetime import date, datetime
 from html import unescape as html_unescape
 from pathlib import Path
@@ -20,10 +16,7 @@ import jinja2
 from . import body_links, urls
 from .config import THEME_DIR, SiteConfig
 from .embeds import MARKER_PATTERN as EMBED_MARKERS
-from .engine.cache import BuildCache, Fingerprints, code_version, digest, folder_digest
-from .engine.output import Staging
-from .engine.parallel import map_in_parallel
-from .errors import ContentError, ContentErrors
+from .errors import ContentError
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
@@ -32,14 +25,13 @@ from .score import Tables
 from .timing import format_time, parse_time
 
 
-def make_environment(config: SiteConfig) -> jinja2.Environment:
-    """The Jinja environment. The built-in theme's compiled templates are kept in the package
-    (see _CompiledTemplates); the site's own are compiled in each process."""
-    return _environment_for(config.templates_dir, ZoneInfo(config.timezone), config.base_url, _CompiledTemplates())
+def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
+    """The Jinja environment; `compiled`, if given, keeps compiled templates between runs."""
+    return environment_for(config.templates_dir, ZoneInfo(config.timezone), config.base_url, compiled)
 
 
-def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
-                     compiled: _CompiledTemplates) -> jinja2.Environment:
+def environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
+                    compiled: jinja2.BytecodeCache | None) -> jinja2.Environment:
     loaders = []
     if templates_dir is not None and templates_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(templates_dir)))
@@ -66,87 +58,6 @@ def _environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
         "without_embeds": lambda html: EMBED_MARKERS.sub("<p>(A table: see the story on the site.)</p>", html),
         "absolute_links": lambda html: resolve_links(html, lambda kind, key: _absolute_address(base_url, kind, key)),
     })
-    return env
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Where the built-in theme's compiled templates are kept between runs: in the package's own
-    theme/__pycache__/ (compiling them takes 0.2-0.3 s, on every build), where Python keeps the
-    package's bytecode too. A site's own templates are never kept on disk: loading compiled
-    templates runs their code, and the build cache's folder may come from somewhere less trusted
-    than the site (a CI cache); `cupsite serve` keeps them in memory with its environment.
-
-    Like Python with its bytecode, the theme's are not written where PYTHONDONTWRITEBYTECODE is
-    set (compile_theme writes them regardless). Each is looked up by the template's name and file,
-    cupsite's code version and Jinja's version, and checked by Jinja against its source, so a
-    changed template or a new cupsite compiles again. A folder that cannot be written (a
-    read-only installation) only means compiling again next time."""
-
-    def __init__(self, keep_theme: bool | None = None):
-        self._keep_theme = not sys.dont_write_bytecode if keep_theme is None else keep_theme
-        self._theme_keys: set[str] = set()
-
-    def get_cache_key(self, name: str, filename: str | None = None) -> str:
-        version = f"{code_version().hex()}|{jinja2.__version__}"
-        return digest(super().get_cache_key(name, filename), version).hex()
-
-    def get_bucket(self, environment, name, filename, source):
-        if filename is not None and Path(filename).is_relative_to(THEME_DIR):
-            self._theme_keys.add(self.get_cache_key(name, filename))
-        return super().get_bucket(environment, name, filename, source)
-
-    def _file(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        return THEME_COMPILED / f"{bucket.key}.jinja" if bucket.key in self._theme_keys else None
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._file(bucket)
-        if path is None:
-            return
-        try:
-            with open(path, "rb") as compiled:
-                bucket.load_bytecode(compiled)
-        except OSError:  # none kept yet
-            pass
-        except Exception:  # noqa: BLE001 - a damaged file: compile the template again
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._file(bucket)
-        if path is None or (bucket.key in self._theme_keys and not self._keep_theme):
-            return
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-            with open(partial, "wb") as compiled:
-                bucket.write_bytecode(compiled)
-            os.replace(partial, path)
-        except OSError:
-            pass
-
-
-def compile_theme() -> int:
-    """Compile the built-in theme's templates into the package, as `compileall` does for modules
-    (for an image or an installation that builds many sites); return how many there are."""
-    env = _environment_for(None, ZoneInfo("UTC"), "", _CompiledTemplates(keep_theme=True))
-    names = jinja2.FileSystemLoader(str(THEME_DIR / "templates")).list_templates()
-    for name in names:
-        env.get_template(name)
-    return len(names)
-
-
-THEME_COMPILED = THEME_DIR / "__pycache__"
-
-
-def _environment(config: SiteConfig, cache: BuildCache | None, templates_digest: bytes) -> jinja2.Environment:
-    """With a cache, the environment of the last build, with its compiled templates, as long as no
-    template has changed (a new file in templates/ may override one the theme had compiled)."""
-    if cache is None:
-        return make_environment(config)
-    key = digest(templates_digest, repr((config.templates_dir, config.timezone, config.base_url)))
-    env = cache.get("environment", key)
-    if env is None:
-        env = make_environment(config)
-        cache.put("environment", key, env)
     return env
 
 
@@ -265,101 +176,10 @@ class Linker:
         return urls.relative_from(self._folders, path, anchor)
 
 
-def render_pages(pages: list[Page], site: Site, tables: Tables, cache: BuildCache | None = None,
-                 staging: Staging | None = None) -> dict[str, bytes]:
-    """Every page as bytes by output path, rendered across the machine's cores. With a cache, a
-    page whose context, templates and site-wide values are those of a page rendered before is
-    taken from the cache instead of rendered again.
-
-    With `staging`, the rendered pages are written into it by the workers that render them, and
-    what is returned is only the files left for the caller to write (feeds and other raw files).
-    The cache then keeps each page's digest, and a page found there is taken from the staging
-    folder or the current output (`Staging.held_entry`).
-
-    The workers also work out each page's cache key and look it up, so that digesting the
-    contexts is shared among the cores as well."""
-    templates_digest = folder_digest(site.config.templates_dir) if cache is not None else b""
-    env = _environment(site.config, cache, templates_digest)
-    site_values = _globals(site, tables)
-    env.globals.update(site_values)
-    keys = _PageKeys(templates_digest, site_values, cache.fingerprints) if cache is not None else None
-    output = {page.path: page.raw for page in pages if page.raw is not None}
-    templated = [page for page in pages if page.raw is None]
-    renderer = _PageRenderer(env, site.config, {page.template for page in templated})
-    outcomes = map_in_parallel(functools.partial(_page_outcome, renderer, keys, cache, staging), templated)
-    errors = []
-    for page, (key, outcome) in zip(templated, outcomes, strict=True):
-        relative = urls.output_file(page.path)
-        if isinstance(outcome, _InCache):  # looked up again here, so this process's cache counts the use
-            output[relative] = cache.get(PAGE, key)
-            continue
-        if isinstance(outcome, _Held):
-            cache.get(PAGE_DIGEST, key)
-            staging.record(relative, outcome.entry)
-            continue
-        if isinstance(outcome, ContentError):
-            errors.append(outcome)
-            continue
-        if isinstance(outcome, OSError):
-            raise outcome
-        if staging is None:
-            output[relative] = outcome
-        else:
-            staging.record(relative, outcome)
-        if cache is not None:  # with staging, a digest the cache had means the page was not changed
-            cache.note_rendered(page.path, again=staging is not None and key is not None
-                                and cache.peek(PAGE_DIGEST, key) == outcome[2])
-        if key is not None:
-            namespace = PAGE if staging is None else PAGE_DIGEST
-            cache.get(namespace, key)  # counted as a miss
-            cache.put(namespace, key, outcome if staging is None else outcome[2])  # bytes, or the entry's digest
-    if errors:
-        raise ContentErrors(list(dict.fromkeys(errors))[:MAX_TEMPLATE_ERRORS])
-    return output
-
-
-PAGE, PAGE_DIGEST = "page", "page digest"  # a page's bytes (kept in memory) or its digest (kept on disk)
-
-
-@dataclass(frozen=True)
-class _InCache:
-    """A page whose bytes the cache holds."""
-
-
-@dataclass(frozen=True)
-class _Held:
-    """A page the staging folder holds already, as the cache's digest says: its manifest entry."""
-
-    entry: tuple
-
-
-def _page_outcome(renderer: _PageRenderer, keys: _PageKeys | None, cache: BuildCache | None,
-                  staging: Staging | None, page: Page) -> tuple[bytes | None, object]:
-    """(the page's cache key, what became of it): _InCache, _Held, its bytes (or, with staging,
-    the manifest entry of the file written), or the ContentError why it could not be rendered.
-    Runs in a worker: it only reads the cache, and the caller records what it used."""
-    key = keys.key(page) if keys is not None else None
-    relative = urls.output_file(page.path)
-    if key is not None and staging is None and cache.peek(PAGE, key) is not None:
-        return key, _InCache()
-    if key is not None and staging is not None:
-        fingerprint = cache.peek(PAGE_DIGEST, key)
-        entry = staging.held_entry(relative, fingerprint) if fingerprint is not None else None
-        if entry is not None:
-            return key, _Held(entry)
-    rendered = renderer.render(page)
-    if isinstance(rendered, ContentError) or staging is None:
-        return key, rendered
-    try:
-        return key, staging.write(relative, rendered)
-    except OSError as error:  # the system's doing (a full disk): raised by the caller, as the CLI tells them
-        return key, error
-
-
 MAX_TEMPLATE_ERRORS = 20  # one broken template fails every page that uses it: show a few
 
 
-class _PageRenderer:
+class PageRenderer:
     """Renders one page to bytes, or to the ContentError that explains why it cannot. The
     templates are compiled before the work is shared out, so the workers inherit them."""
 
@@ -384,23 +204,6 @@ class _PageRenderer:
             return _template_error(error, page)
 
 
-class _PageKeys:
-    """What a page's bytes depend on: its context, and, shared by every page, cupsite's code and
-    theme, the site's templates and the site-wide template values."""
-
-    def __init__(self, templates_digest: bytes, site_values: dict, fingerprints: Fingerprints):
-        self._fingerprints = fingerprints  # the build's: model objects digested while loading are not again
-        shared = {name: value for name, value in site_values.items() if name != "urls"}  # "urls" is code
-        self._shared = digest(code_version(), templates_digest, self._fingerprints.of(shared))
-
-    def key(self, page: Page) -> bytes | None:
-        try:
-            page_digest = self._fingerprints.of((page.path, page.template, page.in_sitemap, page.context))
-        except (pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be digested: render it
-            return None
-        return digest(self._shared, page_digest)
-
-
 def _template_error(error: Exception, page: Page) -> ContentError:
     if isinstance(error, jinja2.TemplateSyntaxError):
         return ContentError(error.filename or error.name or page.template, error.lineno,
@@ -416,7 +219,8 @@ def _template_error(error: Exception, page: Page) -> ContentError:
                         "check the variables the template uses (docs/templates.md)")
 
 
-def _globals(site: Site, tables: Tables) -> dict:
+def site_values(site: Site, tables: Tables) -> dict:
+    """The values every template is given besides its page's."""
     config = site.config
     classes = {(c.slug, k.code): k for c in config.championships for k in c.classes}
     return {

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import steps
 from .config import Championship
-from .engine.cache import fingerprint, memoized_each
 from .link import Site
 from .model import Season
 from .rules import PointsSystem
@@ -47,18 +47,13 @@ SEASONS_PER_WORKER = 4  # a season is hundreds of sessions' rows: few make a wor
 def score(site: Site) -> Tables:
     """The tables. Each season is scored on its own, across the cores, and taken from the build
     cache while none of its results, entries, rounds or rules has changed."""
-    def championship_of(season: Season) -> Championship:
-        return site.config.championship(season.championship)
-
-    def results_of(season: Season) -> dict:
-        keys = {event.key for event in season.events}
-        return {key: result for key, result in site.results.items() if key[0] in keys}
-
-    scored = memoized_each(
-        "season tables", site.seasons,
-        lambda season: (fingerprint((season, championship_of(season), results_of(season))),),
-        lambda season: score_season(season, championship_of(season), site.results),
-        per_worker=SEASONS_PER_WORKER)
+    by_event: dict[str, dict] = {}
+    for key, result in site.results.items():
+        by_event.setdefault(key[0], {})[key] = result
+    scored = steps.each(score_season_of, [
+        (season, site.config.championship(season.championship),
+         {key: result for event in season.events for key, result in by_event.get(event.key, {}).items()})
+        for season in site.seasons], per_worker=SEASONS_PER_WORKER)
     seasons = {(season.championship, season.year): tables for season, tables in zip(site.seasons, scored, strict=True)}
     driver_seasons, team_seasons = season_records(site, seasons)
     return Tables(
@@ -68,6 +63,11 @@ def score(site: Site) -> Tables:
         driver_career={slug: total_stats(records) for slug, records in driver_seasons.items()},
         team_career={slug: total_stats(records) for slug, records in team_seasons.items()},
     )
+
+
+def score_season_of(season_championship_results: tuple) -> SeasonTables:
+    """score_season of (a season, its championship, the results of its events)."""
+    return score_season(*season_championship_results)
 
 
 def score_season(season: Season, championship: Championship, results: dict) -> SeasonTables:

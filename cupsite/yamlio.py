@@ -10,7 +10,7 @@ import re
 
 import yaml
 
-from .engine.cache import memoized
+from . import steps
 
 try:  # the C parser is several times faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _SafeLoader
@@ -173,7 +173,7 @@ _UNKNOWN_TAG = "could not determine a constructor for the tag"
 
 def load_yaml(text: str, first_line: int = 1):
     """Parse YAML text; raise YamlError with a 1-based line (offset by first_line - 1)."""
-    return memoized("yaml", (text, str(first_line)), lambda: _parse(text, first_line), mutable=True)
+    return steps.once(_parse, text, first_line, mutable=True)
 
 
 def _parse(text: str, first_line: int):

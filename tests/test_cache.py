@@ -111,8 +111,7 @@ def test_a_resident_cache_reads_again_a_file_saved_within_a_clock_tick_of_its_re
     import time
     from types import SimpleNamespace
 
-    from cupsite.engine.cache import using
-    from cupsite.load import files
+    from cupsite.engine import files
 
     story = tmp_path / "story.md"
     story.write_text("one", encoding="utf-8")
@@ -125,12 +124,10 @@ def test_a_resident_cache_reads_again_a_file_saved_within_a_clock_tick_of_its_re
             return getattr(os, name)
 
     monkeypatch.setattr(files, "os", StatUnchanged())
-    with using(BuildCache(resident=True)):
-        with files.reading_once():
-            assert files.read_bytes(story) == b"one"
-        story.write_text("two", encoding="utf-8")
-        with files.reading_once():
-            assert files.read_bytes(story) == b"two"
+    cache = BuildCache(resident=True)
+    assert files.FileReader(cache).read(str(story)) == b"one"  # one build
+    story.write_text("two", encoding="utf-8")
+    assert files.FileReader(cache).read(str(story)) == b"two"  # the next
 
 
 def test_a_warning_from_merging_a_per_lap_export_is_given_again_from_the_cache(tmp_path):
@@ -251,8 +248,7 @@ def test_a_build_reads_each_content_file_once(tmp_path, monkeypatch):
     """The cache is keyed by a file's bytes and the file is parsed from the same bytes: one read."""
     from collections import Counter
 
-    from cupsite.engine import parallel
-    from cupsite.load import files
+    from cupsite.engine import files, parallel
 
     site = copy_site(ROOT, tmp_path / "demo")
     reads: Counter = Counter()
@@ -338,7 +334,7 @@ def test_an_edit_rewrites_only_the_parts_of_the_cache_it_changed(tmp_path):
     shards = {path: path.read_bytes() for path in (cache_dir / BuildCache.FOLDER).iterdir()}
     replace_in(story, "Able storms the opener", "Able takes the opener")
     build(config, cache_dir=cache_dir)
-    for namespace in ("article", "story-links"):
+    for namespace in ("load.articles.load_article_file", "link.link_story"):
         held = {path: data for path, data in shards.items() if path.name.startswith(f"{namespace}.")}
         rewritten = [path for path, data in held.items() if not path.exists() or path.read_bytes() != data]
         # shards are chosen by key, so which shards hold which story differs from run to run
@@ -439,9 +435,13 @@ def test_compiled_templates_are_kept_for_the_theme_alone(tmp_path, monkeypatch):
     import jinja2
 
     from cupsite import render
+    from cupsite.engine import templates
+
+    def environment():
+        return render.make_environment(config, templates.CompiledTemplates())
 
     theme_folder = tmp_path / "theme-compiled"
-    monkeypatch.setattr(render, "THEME_COMPILED", theme_folder)
+    monkeypatch.setattr(templates, "THEME_COMPILED", theme_folder)
     monkeypatch.setattr("sys.dont_write_bytecode", False)
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / "templates").mkdir(exist_ok=True)
@@ -456,14 +456,14 @@ def test_compiled_templates_are_kept_for_the_theme_alone(tmp_path, monkeypatch):
         return original_compile(self, source, name, filename, *args, **kwargs)
 
     monkeypatch.setattr(jinja2.Environment, "compile", counting_compile)
-    first = render.make_environment(config)
+    first = environment()
     assert first.get_template("extra.html").render() == "2"
     first.get_template("feed.xml")
     assert compiled == ["extra.html", "feed.xml"]
     assert len(list(theme_folder.iterdir())) == 1
 
     compiled.clear()
-    second = render.make_environment(config)
+    second = environment()
     assert second.get_template("extra.html").render() == "2"
     second.get_template("feed.xml")
     assert compiled == ["extra.html"]  # the theme's read back, the site's compiled again
@@ -471,18 +471,18 @@ def test_compiled_templates_are_kept_for_the_theme_alone(tmp_path, monkeypatch):
     compiled.clear()
     theme_template = next(theme_folder.iterdir())
     theme_template.write_bytes(b"changed")  # a damaged file: compiled again, not an error
-    assert render.make_environment(config).get_template("feed.xml") is not None
+    assert environment().get_template("feed.xml") is not None
     assert compiled == ["feed.xml"]
 
     compiled.clear()
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
-    monkeypatch.setattr(render, "THEME_COMPILED", tmp_path / "a-file")
-    assert render.make_environment(config).get_template("404.html") is not None
+    monkeypatch.setattr(templates, "THEME_COMPILED", tmp_path / "a-file")
+    assert environment().get_template("404.html") is not None
     assert compiled == ["404.html"]
 
-    monkeypatch.setattr(render, "THEME_COMPILED", tmp_path / "not-written")
+    monkeypatch.setattr(templates, "THEME_COMPILED", tmp_path / "not-written")
     monkeypatch.setattr("sys.dont_write_bytecode", True)
-    render.make_environment(config).get_template("404.html")
+    environment().get_template("404.html")
     assert not (tmp_path / "not-written").exists()
-    assert render.compile_theme() == len(list((render.THEME_DIR / "templates").iterdir()))
-    assert len(list((tmp_path / "not-written").iterdir())) == render.compile_theme()
+    assert templates.compile_theme() == len(list((render.THEME_DIR / "templates").iterdir()))
+    assert len(list((tmp_path / "not-written").iterdir())) == templates.compile_theme()

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from cupsite.cli import main
 from cupsite.config import load_config
 from cupsite.engine import cache
-from cupsite.engine.cache import code_version, digest
+from cupsite.engine.cache import code_version
+from cupsite.engine.fingerprints import digest
 
 from .conftest import SITES, copy_site
 
@@ -67,7 +68,7 @@ def _edit_a_story(site: Path, text: str = "An edit.") -> Path:
 def built_site(tmp_path, monkeypatch):
     """The mini site, with a template of its own, built twice through the command (so that it has a
     cache, an output and a spare output)."""
-    monkeypatch.setattr("cupsite.render.THEME_COMPILED", tmp_path / "theme-compiled")
+    monkeypatch.setattr("cupsite.engine.templates.THEME_COMPILED", tmp_path / "theme-compiled")
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / "templates").mkdir()
     (site / "templates" / "404.html").write_text('{% extends "theme/404.html" %}', encoding="utf-8")
@@ -159,7 +160,7 @@ def test_a_new_version_of_a_library_that_shapes_the_output_renders_cached_storie
     sanitized again by the new version, not taken as the old one left it."""
     import nh3
 
-    monkeypatch.setattr("cupsite.render.THEME_COMPILED", tmp_path / "theme-compiled")
+    monkeypatch.setattr("cupsite.engine.templates.THEME_COMPILED", tmp_path / "theme-compiled")
     site = copy_site(SITES / "mini", tmp_path / "site")
     _edit_a_story(site, "Some <b>raw</b> HTML.")
     code_version.cache_clear()
@@ -193,7 +194,7 @@ def test_the_versions_in_the_cache_key_are_those_importlib_metadata_finds():
 def test_an_edit_that_kept_the_size_and_modification_time_is_built(tmp_path, monkeypatch):
     """`cp -p`, `rsync -t`, a checkout of an older file or an editor may set the modification time
     back: a same-size edit must not be taken for no change."""
-    monkeypatch.setattr("cupsite.render.THEME_COMPILED", tmp_path / "theme-compiled")
+    monkeypatch.setattr("cupsite.engine.templates.THEME_COMPILED", tmp_path / "theme-compiled")
     site = copy_site(SITES / "mini", tmp_path / "site")
     assert _build(site).exit_code == 0
     story = site / "content/articles/2024-04-05-able-wins.md"
@@ -229,12 +230,14 @@ def test_everything_a_demo_build_caches_is_kept_on_disk_as_it_was(tmp_path):
 
 def test_a_value_the_format_cannot_keep_is_computed_again_not_an_error(tmp_path):
     """MessagePack's integers stop at 64 bits; YAML's do not."""
-    from cupsite.engine.cache import BuildCache, using
+    from cupsite.engine.cache import BuildCache
+    from cupsite.engine.runner import CachingRunner
+    from cupsite.steps import running_with
     from cupsite.yamlio import load_yaml
 
     text = "serial: 123456789012345678901234567890\n"
     cache = BuildCache()
-    with using(cache):
+    with running_with(CachingRunner(cache)):
         assert load_yaml(text) == load_yaml(text) == {"serial": 123456789012345678901234567890}
     cache.put("yaml", b"\x00" * 16, 2**70)
     cache.save(tmp_path)

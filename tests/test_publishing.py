@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cupsite.engine import output as write
+from cupsite.engine import output_folder
 
 from .conftest import ROOT, copy_site
 
@@ -71,7 +71,7 @@ def test_the_new_site_takes_the_place_of_the_old_in_one_step(tmp_path):
     new.mkdir()
     (old / "index.html").write_text("old", encoding="utf-8")
     (new / "index.html").write_text("new", encoding="utf-8")
-    if not write._exchange(new, old):
+    if not output_folder._exchange(new, old):
         pytest.skip("this system cannot exchange two names in one step")
     assert (old / "index.html").read_text(encoding="utf-8") == "new"
     assert (new / "index.html").read_text(encoding="utf-8") == "old"
@@ -86,7 +86,7 @@ def test_a_running_build_keeps_its_staging_folder(tmp_path):
         running, ended = site / f".output.new-{sleeper.pid}-abc", site / f".output.new-{_ended_pid()}-def"
         running.mkdir()
         ended.mkdir()
-        write._remove_leftovers(site / "output")
+        output_folder.remove_leftovers(site / "output")
         deadline = time.monotonic() + 30
         while ended.exists():
             assert time.monotonic() < deadline
@@ -129,9 +129,10 @@ def test_an_output_folder_that_would_overwrite_sources_is_refused(tmp_path, wher
               "a folder with content/": tmp_path / "other", "a folder with cupsite.toml": tmp_path / "another",
               "inside content/": site / "content" / "out"}[where]
     with pytest.raises(ContentErrors) as failure:
-        write.check_output_dir(output, load_config(site / "cupsite.toml"))
+        output_folder.check_output_dir(output, load_config(site / "cupsite.toml"))
     assert failure.value.errors[0].hint  # it says what to do
-    assert write.check_output_dir(site / "output", load_config(site / "cupsite.toml")) == (site / "output").resolve()
+    config = load_config(site / "cupsite.toml")
+    assert output_folder.check_output_dir(site / "output", config) == (site / "output").resolve()
 
 
 def test_a_build_writes_only_its_output_and_its_cache(tmp_path):

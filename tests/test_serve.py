@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from cupsite.engine.output import OWNER_FILE
+from cupsite.engine.output_folder import OWNER_FILE
 
 from .conftest import SITES, copy_site
 from .test_browser import browser  # noqa: F401  (a fixture)
@@ -176,7 +176,7 @@ def test_a_rebuild_reads_only_the_files_the_watcher_saw_change(tmp_path, monkeyp
     file it does not know (a new one, or a path in another spelling), it looks at every file."""
     from collections import Counter
 
-    from cupsite.load import files
+    from cupsite.engine import files
     from cupsite.preview import Preview
 
     site = copy_site(SITES / "mini", tmp_path / "site")

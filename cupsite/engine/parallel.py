@@ -15,10 +15,8 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from typing import TypeVar
-
-from .cache import using
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -34,10 +32,12 @@ def cores() -> int:
 
 
 def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None,
-                    per_worker: int = MIN_ITEMS_PER_WORKER) -> list:
+                    per_worker: int = MIN_ITEMS_PER_WORKER,
+                    shared_out: Callable[[], AbstractContextManager] = nullcontext) -> list:
     """[function(item) for item in items], in that order, shared among this process and forked
     worker processes when each would get at least `per_worker` items (fewer for costlier items).
-    `function` must not raise: a worker cannot report an exception as a value."""
+    While the work is shared out, it runs within `shared_out()`. An exception `function` raises
+    in a worker is raised here, as it would be without workers."""
     count = min(workers or cores(), len(items) // per_worker)
     if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
         return [function(item) for item in items]
@@ -49,7 +49,7 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
     next_part = multiprocessing.get_context("fork").Value("i", 0)
     sys.stdout.flush()
     sys.stderr.flush()
-    children = [_fork_worker(function, items, parts, next_part) for _ in range(count - 1)]
+    children = [_fork_worker(function, items, parts, next_part, shared_out) for _ in range(count - 1)]
     inbox = _Inbox([descriptor for _, descriptor in children])
     try:
         while _alongside:  # this process's own work first; the workers take more runs meanwhile
@@ -60,7 +60,7 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
             done[index] = results
             inbox.collect()
 
-        _take_parts(function, items, parts, next_part, finished)
+        _take_parts(function, items, parts, next_part, finished, shared_out)
         inbox.collect(to_the_end=True)
         done.update(inbox.results)
         if len(done) != len(parts):
@@ -73,7 +73,11 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
         for pid, descriptor in children:
             os.close(descriptor)
             os.waitpid(pid, 0)
-    return [result for index in range(len(parts)) for result in done[index]]
+    results = [result for index in range(len(parts)) for result in done[index]]
+    for result in results:
+        if type(result) is _Raised:
+            raise result.error
+    return results
 
 
 _alongside: list[Callable[[], None]] = []
@@ -105,12 +109,9 @@ def _parts(length: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(start + size, length)) for start in range(0, length, size)]
 
 
-def _take_parts(function, items, parts, next_part, finished: Callable[[int, list], None]) -> None:
+def _take_parts(function, items, parts, next_part, finished: Callable[[int, list], None], shared_out) -> None:
     """Work out runs of items until none is left, handing each run's results to `finished`."""
-    # Nothing a worker puts in its copy of the build cache comes back, so the memoized steps
-    # nested in the work (a story's front matter, its Markdown) would only key and pickle for
-    # nothing; without an active cache they just compute. The same holds here, for the same work.
-    with using(None):
+    with shared_out():
         while True:
             with next_part.get_lock():
                 index = next_part.value
@@ -118,10 +119,29 @@ def _take_parts(function, items, parts, next_part, finished: Callable[[int, list
             if index >= len(parts):
                 return
             start, stop = parts[index]
-            finished(index, [function(item) for item in items[start:stop]])
+            finished(index, [_guarded(function, item) for item in items[start:stop]])
 
 
-def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
+def _guarded(function, item):
+    """function(item), or the exception it raised as a value: a worker sends it back to be raised."""
+    try:
+        return function(item)
+    except Exception as error:  # noqa: BLE001 - raised again by map_in_parallel, in the parent
+        try:
+            pickle.dumps(error)
+        except Exception:  # noqa: BLE001 - an exception that cannot travel: its text does
+            error = RuntimeError("".join(traceback.format_exception(error)))
+        return _Raised(error)
+
+
+class _Raised:
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _fork_worker(function, items, parts, next_part, shared_out) -> tuple[int, int]:
     """Fork a process that takes runs of items as this one does and sends back each run's results
     as it finishes it: (its pid, the descriptor they are read from)."""
     import fcntl  # here: a system without fork has no fcntl either, and never comes here
@@ -142,7 +162,7 @@ def _fork_worker(function, items, parts, next_part) -> tuple[int, int]:
                     pipe.write(data)
                     pipe.flush()  # the run goes now, not when the buffer is full
 
-                _take_parts(function, items, parts, next_part, send)
+                _take_parts(function, items, parts, next_part, send, shared_out)
             code = 0
         except Exception:  # a bug in cupsite: the parent reports the missing results
             traceback.print_exc()

@@ -20,7 +20,8 @@ from ..config import SiteConfig
 from ..errors import ContentError
 from ..publishing import Publishing
 from . import cachedata
-from .cache import code_version, digest
+from .cache import code_version
+from .fingerprints import digest
 from .output import COPIED_FOLDERS
 
 FILE = "stamp.msgpack"

@@ -6,7 +6,7 @@ from ..config import SiteConfig
 from ..errors import Problems
 from ..model import Content
 from .articles import load_articles
-from .files import may_read, reading_once
+from .files import may_read
 from .profiles import load_profiles
 from .results import load_results
 
@@ -20,11 +20,10 @@ def load_content(config: SiteConfig, problems: Problems) -> Content:
     if not may_read(content_dir, problems):
         return Content()
     names: dict = {}
-    with reading_once():
-        seasons, results, laps = load_results(config, problems, names)
-        articles = load_articles(content_dir / "articles", problems, config.raw_html, config.timezone)
-        drivers, teams, tracks = (load_profiles(content_dir / kind, kind[:-1], problems, config.raw_html)
-                                  for kind in ("drivers", "teams", "tracks"))
+    seasons, results, laps = load_results(config, problems, names)
+    articles = load_articles(content_dir / "articles", problems, config.raw_html, config.timezone)
+    drivers, teams, tracks = (load_profiles(content_dir / kind, kind[:-1], problems, config.raw_html)
+                              for kind in ("drivers", "teams", "tracks"))
     return Content(
         articles=tuple(articles),
         seasons=tuple(seasons),

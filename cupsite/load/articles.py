@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from pathlib import Path
 
-from .. import urls
+from .. import steps, urls
 from ..body_links import localize, written_cupsite_links
 from ..errors import Problems
 from ..markdown_html import first_paragraph_text, markdown_to_html
 from ..model import Article, Source
 from ..slugs import slugify
+from ..steps import read_file
 from ..yamlio import shown
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes, listed
+from .files import listed
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
                   "image", "image_alt", "draft", "slug", "updated")
@@ -27,16 +27,22 @@ def load_articles(folder: Path, problems: Problems, raw_html: str = "sanitize", 
     # paths as str: a preview's rebuild lists thousands of stories to load one, and making a Path
     # of each took a fifth of that
     paths = [entry.path for entry in listed(folder, problems) if entry.name.endswith(".md")]
-    loaded = problems.remembered_each("article", paths, lambda path: (path, file_bytes(path), raw_html, timezone),
-                                      functools.partial(load_article, raw_html=raw_html, timezone=timezone))
+    loaded = steps.checked_each(load_article_file, [(path, read_file(path)) for path in paths], raw_html, timezone,
+                                problems=problems)
     return [article for article in loaded if article is not None]
 
 
-def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None
-                 ) -> Article | None:
+def load_article_file(file: tuple[str, bytes | OSError], raw_html: str, timezone: str | None, problems: Problems
+                      ) -> Article | None:
+    """The story of a file read already: (its path, its bytes)."""
+    return load_article(file[0], problems, raw_html, timezone, file[1])
+
+
+def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize", timezone: str | None = None,
+                 data: bytes | OSError | None = None) -> Article | None:
     """The story at `path`; its dates are local times of `timezone` (the site's), when given."""
     path = Path(path)
-    document = read_document(path, problems)
+    document = read_document(path, problems, data)
     if document is None:
         return None
     fields = Fields(problems, path, document.meta, "the front matter", ARTICLE_FIELDS)

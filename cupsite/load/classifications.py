@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .. import steps
 from ..config import Championship
-from ..engine.cache import active, fingerprint
 from ..errors import Problems
 from ..lap_classification import classification_from_laps
 from ..laps import analyse
 from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
 from ..slugs import slugify
+from ..steps import read_file
 from ..stints import car_timings
 from ..timing import format_time, parse_gap, parse_status, parse_time
 from ..yamlio import shown
@@ -102,27 +103,14 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
     """Each season's classifications and per-lap exports, (results, laps) by season. The files of
     all the seasons are read in one pass, each from the cache or on one of the cores: a pass per
     season cost more in starting workers than it saved."""
-    fingerprinted = active() is not None
-    season_keys = [fingerprint((files.season.entries, files.championship.classes, files.driver_names))
-                   if fingerprinted else b"" for files in seasons]
+    readings = [_SeasonReading(files.championship, files.driver_names) for files in seasons]
     items = {kind: [(number, file) for number, files in enumerate(seasons) for file in getattr(files, kind)]
              for kind in ("classifications", "laps")}
-
-    def key(item):
-        number, file = item
-        return str(file.path), file_bytes(file.path), fingerprint((file.event, file.session)), season_keys[number]
-
-    def cars(item) -> dict:
-        return seasons[item[0]].cars_for(item[1])
-
-    results = problems.remembered_each(
-        "classification", items["classifications"], key,
-        lambda item, found: read_classification(item[1], seasons[item[0]].championship, cars(item),
-                                                seasons[item[0]].driver_names, found),
-        per_worker=CLASSIFICATIONS_PER_WORKER)
-    laps = problems.remembered_each(
-        "laps", items["laps"], key, lambda item, found: read_laps(item[1], cars(item), found),
-        per_worker=CLASSIFICATIONS_PER_WORKER)
+    given = {kind: [(file, read_file(file.path), seasons[number].cars_for(file), readings[number])
+                    for number, file in numbered] for kind, numbered in items.items()}
+    results = steps.checked_each(classification_of, given["classifications"], problems=problems,
+                                 per_worker=CLASSIFICATIONS_PER_WORKER)
+    laps = steps.checked_each(laps_of, given["laps"], problems=problems, per_worker=CLASSIFICATIONS_PER_WORKER)
     read = []
     for number, files in enumerate(seasons):
         if not files.calendar_read:
@@ -165,17 +153,43 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season:
     rounds = {event.slug: event.round for event in season.events}
     car_classes = {slug: {number: entry.car_class for number, entry in season.cars_at(number_of_round).items()}
                    for slug, number_of_round in rounds.items()}
-    merged = problems.remembered_each(
-        "laps led", pairs, lambda pair: (fingerprint((*pair, car_classes[pair[1].event])),),
-        lambda pair, found: _with_laps_of(*pair, car_classes[pair[1].event], found))
-    worked_out = problems.remembered_each(
-        "classification from laps", laps_only,
-        lambda session_laps: (fingerprint((session_laps, car_classes[session_laps.event], min_distance,
-                                           needs_flag)),),
-        lambda session_laps, found: _classified_from_laps(session_laps, car_classes[session_laps.event],
-                                                          min_distance, needs_flag, found))
+    merged = steps.checked_each(with_laps_of, [(*pair, car_classes[pair[1].event]) for pair in pairs],
+                                problems=problems)
+    worked_out = steps.checked_each(classified_from_laps, [(laps, car_classes[laps.event]) for laps in laps_only],
+                                    min_distance, needs_flag, problems=problems)
     merged_by_session = {(r.event, r.session): r for r in merged}
     return [merged_by_session.get((r.event, r.session), r) for r in results] + [r for r in worked_out if r]
+
+
+@dataclass(frozen=True)
+class _SeasonReading:
+    """What reading a season's session files needs besides each file and its cars."""
+
+    championship: Championship
+    driver_names: dict
+
+
+def classification_of(given: tuple, problems: Problems) -> SessionResult | None:
+    """The classification of (a session file, its bytes, the cars entered, the season's reading)."""
+    file, _, cars, reading = given
+    return read_classification(file, reading.championship, cars, reading.driver_names, problems)
+
+
+def laps_of(given: tuple, problems: Problems) -> SessionLaps | None:
+    """The laps of (a per-lap export, its bytes, the cars entered, the season's reading)."""
+    file, _, cars, _ = given
+    return read_laps(file, cars, problems)
+
+
+def with_laps_of(given: tuple, problems: Problems) -> SessionResult:
+    """_with_laps_of (session laps, the classification, the cars' classes at the round)."""
+    return _with_laps_of(*given, problems)
+
+
+def classified_from_laps(given: tuple, min_distance: float, needs_flag: bool, problems: Problems
+                         ) -> SessionResult | None:
+    session_laps, car_classes = given
+    return _classified_from_laps(session_laps, car_classes, min_distance, needs_flag, problems)
 
 
 def _classified_from_laps(session_laps: SessionLaps, car_classes: dict, min_distance: float, needs_flag: bool,

@@ -8,8 +8,8 @@ from pathlib import Path
 import frontmatter
 
 from ..errors import Problems
+from ..steps import read_file
 from ..yamlio import LineDict, YamlError, load_yaml
-from .files import read_bytes
 
 _HANDLER = frontmatter.YAMLHandler()
 
@@ -22,11 +22,12 @@ class Document:
     body_line: int = 1  # the file's line where the body starts
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    try:
-        data = read_bytes(path)
-    except OSError as error:
-        problems.add(path, None, f"cannot be read: {error.strerror}")
+def read_text(path: Path, problems: Problems, data: bytes | OSError | None = None) -> str | None:
+    """The file's text; `data`, when given, is its bytes as read already (or the error reading gave)."""
+    if data is None:
+        data = read_file(path)
+    if isinstance(data, OSError):
+        problems.add(path, None, f"cannot be read: {data.strerror}")
         return None
     if b"\x00" in data:
         problems.add(path, None, "is a binary file, not text", "move it out of content/ (images go in static/)")
@@ -39,8 +40,8 @@ def read_text(path: Path, problems: Problems) -> str | None:
         return None
 
 
-def read_document(path: Path, problems: Problems) -> Document | None:
-    text = read_text(path, problems)
+def read_document(path: Path, problems: Problems, data: bytes | OSError | None = None) -> Document | None:
+    text = read_text(path, problems, data)
     if text is None:
         return None
     text = text.replace("\r\n", "\n")

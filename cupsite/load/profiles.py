@@ -5,17 +5,18 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .. import urls
+from .. import steps, urls
 from ..errors import Problems
 from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
 from ..slugs import slugify
+from ..steps import read_file
 from ..timing import parse_time
 from ..yamlio import shown
 from .articles import localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields
-from .files import file_bytes, listed
+from .files import listed
 
 PROFILE_FIELDS = {
     "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
@@ -32,14 +33,20 @@ PAGE_OF = {"driver": urls.driver, "team": urls.team, "track": urls.track}
 def load_profiles(folder: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> list[Profile]:
     paths = [Path(entry.path) for entry in listed(folder, problems) if entry.name.endswith(".md")
              and entry.is_file()]
-    loaded = problems.remembered_each(f"{kind} profile", paths,
-                                      lambda path: (str(path), file_bytes(path), raw_html),
-                                      lambda path, found: load_profile(path, kind, found, raw_html))
+    loaded = steps.checked_each(load_profile_file, [(str(path), read_file(path)) for path in paths], kind, raw_html,
+                                problems=problems)
     return [profile for profile in loaded if profile is not None]
 
 
-def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "sanitize") -> Profile | None:
-    document = read_document(path, problems)
+def load_profile_file(file: tuple[str, bytes | OSError], kind: str, raw_html: str, problems: Problems
+                      ) -> Profile | None:
+    """The profile of a file read already: (its path, its bytes)."""
+    return load_profile(Path(file[0]), kind, problems, raw_html, file[1])
+
+
+def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "sanitize",
+                 data: bytes | OSError | None = None) -> Profile | None:
+    document = read_document(path, problems, data)
     if document is None:
         return None
     fields = Fields(problems, path, document.meta, f"the {kind} profile", PROFILE_FIELDS[kind])
