@@ -204,20 +204,21 @@ class RenderedSite:
     files: dict[str, bytes]
 
 
-def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None
-            ) -> tuple[Site, Tables, list[Page]]:
+def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None,
+            verify_steps: bool = False) -> tuple[Site, Tables, list[Page]]:
     """Every stage before rendering: the site, its tables and the pages to render."""
-    site, tables = prepare(config, publishing, cache)
-    return site, tables, plan_site(site, tables, cache)
+    site, tables = prepare(config, publishing, cache, verify_steps)
+    return site, tables, plan_site(site, tables, cache, verify_steps)
 
 
-def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None) -> list[Page]:
+def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None, verify_steps: bool = False
+              ) -> list[Page]:
     """The pages to render. A path a story or a biography links to that is neither one of them nor
     a static file is an error: the site would have a broken link."""
     from .body_links import broken_path_errors
     from .plan import plan
 
-    with running_with(CachingRunner(cache)):
+    with running_with(CachingRunner(cache, verify_steps)):
         pages = plan(site, tables)
     errors = broken_path_errors(site, pages)
     if errors:
@@ -226,12 +227,12 @@ def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None) -> li
 
 
 def render_site(config: SiteConfig, publishing: Publishing | None = None,
-                cache: BuildCache | None = None) -> RenderedSite:
+                cache: BuildCache | None = None, verify_steps: bool = False) -> RenderedSite:
     """Every stage but the write: the site's files in memory. With a cache, only what changed since
     the builds that filled it is parsed and rendered again."""
     from .engine.pages import render_pages
 
-    site, tables, pages = planned(config, publishing, cache)
+    site, tables, pages = planned(config, publishing, cache, verify_steps)
     files = render_pages(pages, site, tables, cache)
     if cache is not None:
         cache.finish_build()
