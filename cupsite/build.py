@@ -56,8 +56,8 @@ class BuildResult:
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
             cache: BuildCache | None = None, verify_steps: bool = False) -> tuple[Site, Tables]:
     """Load, link and score: every content problem is raised together as ContentErrors."""
-    from .link import related_stories
     from .lint import find_warnings
+    from .related import related_stories
     from .score import score
 
     problems = Problems(config.root)
@@ -77,7 +77,7 @@ def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
     """`prepare` without the checks that can only warn (`site_warnings` runs them): the preview
     shows the page being written first and checks the whole site after. The Site holds the
     warnings found while loading and linking."""
-    from .link import related_stories
+    from .related import related_stories
     from .score import score
 
     problems = Problems(config.root)

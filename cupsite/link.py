@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
-import heapq
-from bisect import bisect_left, bisect_right
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cached_property
@@ -77,61 +75,11 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     _unique_slugs(articles, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
 
-    article_event, article_drivers, article_teams, article_mentions = {}, {}, {}, {}
     names = _name_index(drivers, teams, tracks, events)
-    season_keys = {f"{s.championship}/{s.year}": s for s in seasons}
-    class_codes = {c.slug: tuple(k.code for k in c.classes) for c in config.championships}
-    events_by_name = _events_by_name(events)
-    event_keys = KeysByEnding(events)
-    image_sizes = {}
-    for article in articles:
-        if article.event_ref:
-            key = _resolve_event(article, events, event_keys, problems)
-            if key:
-                article_event[article.slug] = key
-        size = _checked_image_size(article.image, article.source.path, article.lines.get("image"), config, problems)
-        if size:
-            image_sizes[article.image] = size
-    for profile in content.drivers + content.teams + content.tracks:
-        image = profile.fields.get("image")
-        size = _checked_image_size(image, profile.source.path, profile.lines.get("image"), config, problems)
-        if size:
-            image_sizes[image] = size
-
-    def season_of(article) -> str:
-        return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
-
-    linked = steps.checked_each(link_story, [(article, season_of(article)) for article in articles],
-                                events, season_keys, class_codes, names, events_by_name,
-                                problems=problems, finish=_linked_story)
-    for position, (article, mentioned) in enumerate(linked):
-        articles[position] = article
-        article_mentions[article.slug] = mentioned
-        article_drivers[article.slug] = _with_mentions(
-            _resolve_all(article, "drivers", article.driver_refs, drivers, problems), mentioned, "driver")
-        article_teams[article.slug] = _with_mentions(
-            _resolve_all(article, "teams", article.team_refs, teams, problems), mentioned, "team")
-
-    driver_articles, team_articles = defaultdict(list), defaultdict(list)
-    event_articles, track_articles = defaultdict(list), defaultdict(list)
-    tags: dict = {}
-    for article in articles:  # newest first, so every back-reference list is newest first
-        for slug in article_drivers[article.slug]:
-            driver_articles[slug].append(article.slug)
-        for slug in article_teams[article.slug]:
-            team_articles[slug].append(article.slug)
-        mentioned = article_mentions[article.slug]
-        event_keys = list(dict.fromkeys(([article_event[article.slug]] if article.slug in article_event else [])
-                                        + [key for kind, key in mentioned if kind == "event"]))
-        for key in event_keys:
-            event_articles[key].append(article.slug)
-        for slug in dict.fromkeys([events[k].track for k in event_keys]
-                                  + [key for kind, key in mentioned if kind == "track"]):
-            track_articles[slug].append(article.slug)
-        for tag in article.tags:
-            name, slugs = tags.setdefault(slugify(tag), (tag, []))
-            slugs.append(article.slug)
-
+    article_event, image_sizes = _events_and_image_sizes(articles, content, events, config, problems)
+    article_drivers, article_teams, article_mentions = _linked_stories(
+        articles, article_event, events, seasons, config, names, drivers, teams, problems)
+    references = _references(articles, article_event, article_drivers, article_teams, article_mentions, events)
     track_events = defaultdict(list)
     for event in sorted(events.values(), key=lambda e: (e.start, e.key)):
         track_events[event.track].append(event.key)
@@ -155,14 +103,83 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         article_event=article_event,
         article_drivers=article_drivers,
         article_teams=article_teams,
-        driver_articles=_freeze(driver_articles),
-        team_articles=_freeze(team_articles),
-        event_articles=_freeze(event_articles),
-        track_articles=_freeze(track_articles),
+        driver_articles=_freeze(references["driver"]),
+        team_articles=_freeze(references["team"]),
+        event_articles=_freeze(references["event"]),
+        track_articles=_freeze(references["track"]),
         track_events=_freeze(track_events),
         team_entries=_freeze(team_entries),
-        tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(tags.items())},
+        tags={slug: (name, tuple(slugs)) for slug, (name, slugs) in sorted(references["tag"].items())},
     )
+
+
+def _events_and_image_sizes(articles: list, content: Content, events: dict, config: SiteConfig,
+                            problems: Problems) -> tuple[dict, dict]:
+    """The event each story names (by slug), and the size of every image the stories and profiles show."""
+    article_event, image_sizes = {}, {}
+    event_keys = KeysByEnding(events)
+    for article in articles:
+        if article.event_ref:
+            key = _resolve_event(article, events, event_keys, problems)
+            if key:
+                article_event[article.slug] = key
+        size = _checked_image_size(article.image, article.source.path, article.lines.get("image"), config, problems)
+        if size:
+            image_sizes[article.image] = size
+    for profile in content.drivers + content.teams + content.tracks:
+        image = profile.fields.get("image")
+        size = _checked_image_size(image, profile.source.path, profile.lines.get("image"), config, problems)
+        if size:
+            image_sizes[image] = size
+    return article_event, image_sizes
+
+
+def _linked_stories(articles: list, article_event: dict, events: dict, seasons: tuple, config: SiteConfig,
+                    names: NameIndex, drivers: dict, teams: dict, problems: Problems) -> tuple[dict, dict, dict]:
+    """Each story's body linked (replacing it in `articles`), and by story slug: its drivers, its
+    teams (named in the front matter or mentioned), and all it mentions."""
+    season_keys = {f"{s.championship}/{s.year}": s for s in seasons}
+    class_codes = {c.slug: tuple(k.code for k in c.classes) for c in config.championships}
+
+    def season_of(article) -> str:
+        return events[article_event[article.slug]].season if article.slug in article_event else str(article.date.year)
+
+    linked = steps.checked_each(link_story, [(article, season_of(article)) for article in articles],
+                                events, season_keys, class_codes, names, _events_by_name(events),
+                                problems=problems, finish=_linked_story)
+    article_drivers, article_teams, article_mentions = {}, {}, {}
+    for position, (article, mentioned) in enumerate(linked):
+        articles[position] = article
+        article_mentions[article.slug] = mentioned
+        article_drivers[article.slug] = _with_mentions(
+            _resolve_all(article, "drivers", article.driver_refs, drivers, problems), mentioned, "driver")
+        article_teams[article.slug] = _with_mentions(
+            _resolve_all(article, "teams", article.team_refs, teams, problems), mentioned, "team")
+    return article_drivers, article_teams, article_mentions
+
+
+def _references(articles: list, article_event: dict, article_drivers: dict, article_teams: dict,
+                article_mentions: dict, events: dict) -> dict[str, dict]:
+    """The stories of each driver, team, event and track, and each tag's (name, stories), newest first."""
+    references = {kind: defaultdict(list) for kind in ("driver", "team", "event", "track")}
+    tags: dict = {}
+    for article in articles:  # newest first, so every back-reference list is newest first
+        for slug in article_drivers[article.slug]:
+            references["driver"][slug].append(article.slug)
+        for slug in article_teams[article.slug]:
+            references["team"][slug].append(article.slug)
+        mentioned = article_mentions[article.slug]
+        event_keys = list(dict.fromkeys(([article_event[article.slug]] if article.slug in article_event else [])
+                                        + [key for kind, key in mentioned if kind == "event"]))
+        for key in event_keys:
+            references["event"][key].append(article.slug)
+        for slug in dict.fromkeys([events[k].track for k in event_keys]
+                                  + [key for kind, key in mentioned if kind == "track"]):
+            references["track"][slug].append(article.slug)
+        for tag in article.tags:
+            name, slugs = tags.setdefault(slugify(tag), (tag, []))
+            slugs.append(article.slug)
+    return {**references, "tag": tags}
 
 
 def _name_index(drivers: dict, teams: dict, tracks: dict, events: dict) -> NameIndex:
@@ -323,71 +340,3 @@ def _resolve_event(article: Article, events: dict, event_keys: KeysByEnding, pro
     return None
 
 
-TAG_NEIGHBOURS = 100  # a shared tag relates stories at most this many stories apart in time
-
-
-def related_stories(site: Site) -> dict:
-    """For each story, the stories that share the most with it (see _related). Not made by `link`:
-    the build works it out while the workers check names (`parallel.alongside`)."""
-    return _cached_related(list(site.articles), site.article_event, site.article_drivers, site.article_teams)
-
-
-def _cached_related(articles, article_event, article_drivers, article_teams) -> dict:
-    """`_related`, from the build cache when no story's event, drivers, teams or tags changed (an
-    edit to a story's text, the usual case, leaves them as they were)."""
-    shared = tuple((a.slug, a.tags, article_event.get(a.slug), article_drivers[a.slug], article_teams[a.slug])
-                   for a in articles)
-    return steps.once(related_by_what_they_share, shared)
-
-
-def related_by_what_they_share(stories: tuple) -> dict:
-    """`_related` of stories given as (slug, tags, event, drivers, teams), newest first."""
-    return _related([_Shared(*story) for story in stories], {s[0]: s[2] for s in stories if s[2] is not None},
-                    {s[0]: s[3] for s in stories}, {s[0]: s[4] for s in stories})
-
-
-@dataclass(frozen=True)
-class _Shared:
-    slug: str
-    tags: tuple
-    event: str | None
-    drivers: tuple
-    teams: tuple
-
-
-def _related(articles, article_event, article_drivers, article_teams, limit: int = 3) -> dict:
-    """Stories that share the event, drivers, teams or tags, best match first, then newest.
-    A tag (a "race report") is shared by a large part of a big site, so it counts only between
-    stories close in time; scoring every story sharing it made this step grow with the square
-    of the number of stories."""
-    by_driver, by_team, by_event, by_tag = (defaultdict(list) for _ in range(4))
-    tag_slugs = {a.slug: [slugify(tag) for tag in a.tags] for a in articles}
-    for position, a in enumerate(articles):  # newest first: every list is in rank order
-        for d in article_drivers[a.slug]:
-            by_driver[d].append(position)
-        for t in article_teams[a.slug]:
-            by_team[t].append(position)
-        if a.slug in article_event:
-            by_event[article_event[a.slug]].append(position)
-        for tag in tag_slugs[a.slug]:
-            by_tag[tag].append(position)
-    related = {}
-    for position, a in enumerate(articles):
-        # every story sharing something, once per point it scores: counted by Counter in C
-        sharers = []
-        for d in article_drivers[a.slug]:
-            sharers += by_driver[d]
-        sharers *= 2
-        for t in article_teams[a.slug]:
-            sharers += by_team[t]
-        if a.slug in article_event:
-            sharers += by_event[article_event[a.slug]] * 3
-        for tag in tag_slugs[a.slug]:
-            sharing = by_tag[tag]
-            sharers += sharing[bisect_left(sharing, position - TAG_NEIGHBOURS):
-                               bisect_right(sharing, position + TAG_NEIGHBOURS)]
-        scores = Counter(sharers)
-        scores.pop(position, None)
-        best = heapq.nsmallest(limit, [(-score, other) for other, score in scores.items()])
-        related[a.slug] = tuple(articles[other].slug for _, other in best)
-    return related
