@@ -1,7 +1,15 @@
-"""The pipeline, end to end: config → load → link → score → plan → render → write."""
+"""The orchestrator: config → load → link → score → plan → render → write, in one of three modes.
+
+It is the one module that joins the stages to the engine (cupsite/engine/): it runs the stages
+with the engine's step runner, hands the pages to the engine's renderer and writer, and keeps the
+cache and the stamps. As Zola's `Site` with its `BuildMode`, the same pipeline serves
+`cupsite build` (BUILD), `cupsite check` (CHECK) and `cupsite serve` (SERVE); a mode decides only
+what is checked before the pages, and where they go."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -11,8 +19,8 @@ from zoneinfo import ZoneInfo
 from .config import SiteConfig, load_config
 from .engine import stamps
 from .engine.cache import BuildCache
-from .engine.output import Staging
-from .engine.output_folder import check_output_dir
+from .engine.output import Staging, index_for_search, update_site, write_site
+from .engine.output_folder import BUILT, PREVIEW, check_output_dir
 from .engine.parallel import alongside
 from .engine.runner import CachingRunner
 from .errors import ContentError, ContentErrors, Problems
@@ -20,6 +28,8 @@ from .publishing import Publishing
 from .steps import running_with
 
 if TYPE_CHECKING:
+    import subprocess
+
     from .link import Site
     from .model import Content
     from .plan import Page
@@ -27,6 +37,130 @@ if TYPE_CHECKING:
 
 # The stages are imported where they run: a build that finds nothing changed never needs them,
 # and importing them (Jinja, iCalendar, YAML...) is most of the time such a build takes.
+
+
+class Mode(enum.Enum):
+    BUILD = "build"  # every check first; the site staged and swapped into the output whole
+    CHECK = "check"  # every check and every page rendered; nothing written
+    SERVE = "serve"  # the checks that only warn after the pages; the output updated in place
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """What the stages before the plan made: the content as loaded (the checks that only warn read
+    it), the linked site and its tables."""
+
+    content: Content
+    site: Site
+    tables: Tables
+
+
+class Pipeline:
+    """The stages of one site in one mode, run with the engine: `prepare` (load, link, the checks,
+    score), `plan`, `render`, and the output's writing for the mode."""
+
+    def __init__(self, config: SiteConfig, mode: Mode, cache: BuildCache | None = None,
+                 publishing: Publishing | None = None, verify_steps: bool = False) -> None:
+        self.config = config
+        self.mode = mode
+        self.cache = cache
+        self.publishing = publishing or Publishing()
+        self.verify_steps = verify_steps  # every cached step's result computed again and compared
+
+    def _runner(self) -> CachingRunner:
+        return CachingRunner(self.cache, verify=self.verify_steps)
+
+    def prepare(self) -> Prepared:
+        """Load, link and score: every content problem is raised together as ContentErrors. In
+        SERVE mode the checks that can only warn are left to `warnings`: the preview shows the
+        page being written first and checks the whole site after."""
+        from .lint import find_warnings
+        from .related import related_stories
+        from .score import score
+
+        problems = Problems(self.config.root)
+        runner = self._runner()
+        with running_with(runner):
+            content, site = self._loaded_and_linked(problems, runner)
+            if self.mode is Mode.SERVE:
+                problems.raise_if_any()
+                related = related_stories(site)
+            else:
+                found = {}
+                with alongside(lambda: found.update(related=related_stories(site))):
+                    find_warnings(content, site, problems)
+                problems.raise_if_any()
+                related = found["related"]
+            site = replace(site, related=related, warnings=tuple(problems.warnings))
+            return Prepared(content, site, score(site))
+
+    def _loaded_and_linked(self, problems: Problems, runner: CachingRunner) -> tuple[Content, Site]:
+        from .link import link
+        from .load import load_content
+        from .site_files import site_file_problems
+
+        content = load_content(self.config, problems)
+        runner.files.forget_unread()  # a file kept from the last build and not read now is gone
+        problems.items.extend(site_file_problems(self.config))
+        return content, link(content, self.config, problems, self.publishing)
+
+    def warnings(self, prepared: Prepared) -> tuple:
+        """Every warning of the site: the Site's, and in SERVE mode those of the checks `prepare` left."""
+        if self.mode is not Mode.SERVE:
+            return tuple(prepared.site.warnings)
+        from .lint import find_warnings
+
+        problems = Problems(self.config.root)
+        problems.warnings.extend(prepared.site.warnings)
+        with running_with(self._runner()):
+            find_warnings(prepared.content, prepared.site, problems)
+        return tuple(problems.warnings)
+
+    def plan(self, prepared: Prepared) -> list[Page]:
+        """The pages to render. A path a story or a biography links to that is neither one of them
+        nor a static file is an error: the site would have a broken link."""
+        from .body_links import broken_path_errors
+        from .plan import plan
+
+        with running_with(self._runner()):
+            pages = plan(prepared.site, prepared.tables)
+        errors = broken_path_errors(prepared.site, pages)
+        if errors:
+            raise ContentErrors(errors, list(prepared.site.warnings))
+        return pages
+
+    def render(self, pages: list[Page], prepared: Prepared, staging: Staging | None = None) -> dict[str, bytes]:
+        from .engine.pages import render_pages
+
+        return render_pages(pages, prepared.site, prepared.tables, self.cache, staging)
+
+    def finish(self) -> None:
+        """The build is over: the cache forgets what it did not use."""
+        if self.cache is not None:
+            self.cache.finish_build()
+
+    # The output, as the mode writes it.
+
+    def output_folder(self, output: Path) -> Path:
+        """The output folder, checked: a folder cupsite may replace (see engine/output_folder.py)."""
+        return check_output_dir(output, self.config, PREVIEW if self.mode is Mode.SERVE else BUILT)
+
+    def write_whole(self, files: dict[str, bytes], output: Path) -> None:
+        write_site(files, output, self.config, purpose=PREVIEW if self.mode is Mode.SERVE else BUILT)
+
+    def write_changes(self, files: dict[str, bytes], output: Path, previous: dict[str, bytes],
+                      complete: bool = True) -> list[str]:
+        """Bring the output up to date in place (SERVE): only the files whose bytes changed."""
+        return update_site(files, output, self.config, previous, complete=complete)
+
+
+def resident_cache() -> BuildCache:
+    """A cache for a process that builds again and again (`cupsite serve`)."""
+    return BuildCache(resident=True)
+
+
+def index_output_for_search(output: Path, started: Callable[[subprocess.Popen], None] | None = None) -> int:
+    return index_for_search(output, started=started)
 
 
 @dataclass
@@ -54,75 +188,21 @@ class BuildResult:
 
 
 def prepare(config: SiteConfig, publishing: Publishing | None = None,
-            cache: BuildCache | None = None, verify_steps: bool = False) -> tuple[Site, Tables]:
-    """Load, link and score: every content problem is raised together as ContentErrors."""
-    from .lint import find_warnings
-    from .related import related_stories
-    from .score import score
-
-    problems = Problems(config.root)
-    runner = CachingRunner(cache, verify=verify_steps)
-    with running_with(runner):
-        content, site = _loaded_and_linked(config, publishing, problems, runner)
-        found = {}
-        with alongside(lambda: found.update(related=related_stories(site))):
-            find_warnings(content, site, problems)
-        problems.raise_if_any()
-        site = replace(site, related=found["related"], warnings=tuple(problems.warnings))
-        return site, score(site)
-
-
-def prepare_unchecked(config: SiteConfig, publishing: Publishing | None = None,
-                      cache: BuildCache | None = None, verify_steps: bool = False) -> tuple[Content, Site, Tables]:
-    """`prepare` without the checks that can only warn (`site_warnings` runs them): the preview
-    shows the page being written first and checks the whole site after. The Site holds the
-    warnings found while loading and linking."""
-    from .related import related_stories
-    from .score import score
-
-    problems = Problems(config.root)
-    runner = CachingRunner(cache, verify=verify_steps)
-    with running_with(runner):
-        content, site = _loaded_and_linked(config, publishing, problems, runner)
-        problems.raise_if_any()
-        site = replace(site, related=related_stories(site), warnings=tuple(problems.warnings))
-        return content, site, score(site)
-
-
-def _loaded_and_linked(config: SiteConfig, publishing: Publishing | None, problems: Problems,
-                       runner: CachingRunner) -> tuple[Content, Site]:
-    from .link import link
-    from .load import load_content
-    from .site_files import site_file_problems
-
-    content = load_content(config, problems)
-    runner.files.forget_unread()  # a file kept from the last build and not read now is gone
-    problems.items.extend(site_file_problems(config))
-    return content, link(content, config, problems, publishing or Publishing())
-
-
-def site_warnings(content: Content, site: Site, cache: BuildCache | None = None) -> tuple:
-    """Every warning of a build of what `prepare_unchecked` gave: the Site's and the checks'."""
-    from .lint import find_warnings
-
-    problems = Problems(site.config.root)
-    problems.warnings.extend(site.warnings)
-    with running_with(CachingRunner(cache)):
-        find_warnings(content, site, problems)
-    return tuple(problems.warnings)
+            cache: BuildCache | None = None) -> tuple[Site, Tables]:
+    """Load, link and score with every check: every content problem is raised together."""
+    prepared = Pipeline(config, Mode.BUILD, cache, publishing).prepare()
+    return prepared.site, prepared.tables
 
 
 def check_site(config_path: Path, publishing: Publishing | None = None) -> tuple[list, list]:
     """Every check of a build, rendering included, without writing: (errors, warnings)."""
-    from .engine.pages import render_pages
-
     try:
-        config = load_config(config_path)
-        site, tables = prepare(config, publishing)
-        render_pages(plan_site(site, tables), site, tables)
+        pipeline = Pipeline(load_config(config_path), Mode.CHECK, publishing=publishing)
+        prepared = pipeline.prepare()
+        pipeline.render(pipeline.plan(prepared), prepared)
     except ContentErrors as failure:
         return failure.errors, failure.warnings
-    return [], list(site.warnings)
+    return [], list(prepared.site.warnings)
 
 
 def build(config_path: Path, output: Path | None = None, publishing: Publishing | None = None,
@@ -144,30 +224,40 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
-    from .engine.pages import render_pages
+    pipeline = Pipeline(config, Mode.BUILD, cache, publishing)
+    prepared = pipeline.prepare()
+    pages = pipeline.plan(prepared)
+    count, kept, staging = _published(pipeline, prepared, pages, output, cache_dir, progress)
+    site = prepared.site
+    if cache_dir is not None:
+        kept.attempt(cache.save, cache_dir)
+        kept.attempt(stamps.save, cache_dir, stamps.Stamp(
+            inputs, stamps.output_stamp(output, staging.manifest), site.next_due, len(pages), count,
+            tuple(site.warnings), publishing.now), required=kept.failure is None)
+    return BuildResult(output, len(pages), count, tuple(site.warnings) + kept.warnings(), site, prepared.tables,
+                       cache)
 
-    site, tables, pages = planned(config, publishing, cache)
-    staging = Staging(output, config, cache_dir)
+
+def _published(pipeline: Pipeline, prepared: Prepared, pages: list[Page], output: Path, cache_dir: Path | None,
+               progress: BuildProgress) -> tuple[int, _CacheKeeping, Staging]:
+    """Render the pages into a staging folder and swap it into place: (the files written, how the
+    cache keeping went, the staging)."""
+    cache = pipeline.cache
+    staging = Staging(output, pipeline.config, cache_dir)
     kept = _CacheKeeping(cache_dir)
     with staging.abandoned_on_failure():
         # What the cache holds so far is written while the workers render: only page digests
         # (and what the build drops) are left to write at the end. A build that fails after this
         # leaves a cache whose entries are still true; it is the stamp that says a build finished.
         with alongside(lambda: kept.attempt(cache.save, cache_dir)) if cache_dir is not None else nullcontext():
-            files = render_pages(pages, site, tables, cache, staging)
+            files = pipeline.render(pages, prepared, staging)
         try:
             count = staging.publish(files)
         finally:
             progress.published = staging.published
     kept.failure = kept.failure or staging.unsaved
-    if cache is not None:
-        cache.finish_build()
-    if cache_dir is not None:
-        kept.attempt(cache.save, cache_dir)
-        kept.attempt(stamps.save, cache_dir, stamps.Stamp(
-            inputs, stamps.output_stamp(output, staging.manifest), site.next_due, len(pages), count,
-            tuple(site.warnings), publishing.now), required=kept.failure is None)
-    return BuildResult(output, len(pages), count, tuple(site.warnings) + kept.warnings(), site, tables, cache)
+    pipeline.finish()
+    return count, kept, staging
 
 
 class _CacheKeeping:
@@ -204,36 +294,13 @@ class RenderedSite:
     files: dict[str, bytes]
 
 
-def planned(config: SiteConfig, publishing: Publishing | None, cache: BuildCache | None,
-            verify_steps: bool = False) -> tuple[Site, Tables, list[Page]]:
-    """Every stage before rendering: the site, its tables and the pages to render."""
-    site, tables = prepare(config, publishing, cache, verify_steps)
-    return site, tables, plan_site(site, tables, cache, verify_steps)
-
-
-def plan_site(site: Site, tables: Tables, cache: BuildCache | None = None, verify_steps: bool = False
-              ) -> list[Page]:
-    """The pages to render. A path a story or a biography links to that is neither one of them nor
-    a static file is an error: the site would have a broken link."""
-    from .body_links import broken_path_errors
-    from .plan import plan
-
-    with running_with(CachingRunner(cache, verify_steps)):
-        pages = plan(site, tables)
-    errors = broken_path_errors(site, pages)
-    if errors:
-        raise ContentErrors(errors, list(site.warnings))
-    return pages
-
-
 def render_site(config: SiteConfig, publishing: Publishing | None = None,
                 cache: BuildCache | None = None, verify_steps: bool = False) -> RenderedSite:
     """Every stage but the write: the site's files in memory. With a cache, only what changed since
     the builds that filled it is parsed and rendered again."""
-    from .engine.pages import render_pages
-
-    site, tables, pages = planned(config, publishing, cache, verify_steps)
-    files = render_pages(pages, site, tables, cache)
-    if cache is not None:
-        cache.finish_build()
-    return RenderedSite(site, tables, pages, files)
+    pipeline = Pipeline(config, Mode.BUILD, cache, publishing, verify_steps)
+    prepared = pipeline.prepare()
+    pages = pipeline.plan(prepared)
+    files = pipeline.render(pages, prepared)
+    pipeline.finish()
+    return RenderedSite(prepared.site, prepared.tables, pages, files)

@@ -24,18 +24,12 @@ from tornado import web
 from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
-from .build import plan_site, prepare_unchecked, site_warnings
-from .config import SiteConfig, load_config
-from .engine.cache import BuildCache
-from .engine.output import STATIC_FOLDER, index_for_search, update_site, write_site
-from .engine.output_folder import PREVIEW, check_output_dir
-from .engine.pages import render_pages
+from .build import Mode, Pipeline, Prepared, index_output_for_search, resident_cache
+from .config import load_config
 from .errors import ContentError, ContentErrors
-from .link import Site
-from .model import Content
 from .plan import Page
 from .publishing import Publishing
-from .score import Tables
+from .site_files import STATIC_FOLDER
 
 
 @dataclass(frozen=True)
@@ -52,11 +46,9 @@ class Rebuilt:
 class _Unfinished:
     """A rebuild that has rendered and written the pages open in a browser, and not yet the rest."""
 
-    config: SiteConfig
+    pipeline: Pipeline
     output: Path
-    content: Content  # as loaded: the checks that only warn are run when the rest is rendered
-    site: Site
-    tables: Tables
+    prepared: Prepared  # the content as loaded too: the checks that only warn are run when the rest is rendered
     pages: list[Page]  # the rest, to render
     files: dict[str, bytes]  # the pages rendered
     previous: dict[str, bytes] | None  # the files as they stand in the output; None before the first build
@@ -75,7 +67,7 @@ class Preview:
         self._on_finished = on_finished  # told what each `finish` did, whoever called it
         self.output = output
         self.app = PreviewApp(output, before_serving=self._finish_for)
-        self.cache = BuildCache(resident=True)
+        self.cache = resident_cache()
         self._files: dict[str, bytes] | None = None
         self._unfinished: _Unfinished | None = None
         self._builds = 0
@@ -92,23 +84,22 @@ class Preview:
         started = time.perf_counter()
         self.cache.watched_changes = frozenset(changed) if changed is not None else None
         try:
-            config = load_config(self.config_path)
-            output = check_output_dir(self.output, config, PREVIEW)
-            content, site, tables = prepare_unchecked(config, Publishing(drafts=True, future=True), self.cache)
-            pages = plan_site(site, tables, self.cache)
+            pipeline = Pipeline(load_config(self.config_path), Mode.SERVE, self.cache,
+                                Publishing(drafts=True, future=True))
+            output = pipeline.output_folder(self.output)
+            prepared = pipeline.prepare()
+            pages = pipeline.plan(prepared)
             open_pages = self._open(pages)
             if not open_pages:  # the whole site at once
-                return self._finish(_Unfinished(config, output, content, site, tables, pages, {}, self._files),
-                                    started)
-            files = render_pages(open_pages, site, tables, self.cache)
-            written = tuple(update_site(files, output, config, self._files, complete=False))
+                return self._finish(_Unfinished(pipeline, output, prepared, pages, {}, self._files), started)
+            files = pipeline.render(open_pages, prepared)
+            written = tuple(pipeline.write_changes(files, output, self._files, complete=False))
             # The open pages are good again: they reload now, so they must not get the list of
             # problems of an earlier build (a page left that fails shows it again, in `finish`).
             self.app.problems = []
             rendered = {id(page) for page in open_pages}
             rest = [page for page in pages if id(page) not in rendered]
-            self._unfinished = _Unfinished(config, output, content, site, tables, rest, files,
-                                           {**self._files, **files})
+            self._unfinished = _Unfinished(pipeline, output, prepared, rest, files, {**self._files, **files})
             return Rebuilt(time.perf_counter() - started, len(open_pages), written, left=len(rest))
         except ContentErrors as failure:
             return self._failed(failure, started)
@@ -128,19 +119,19 @@ class Preview:
     def _finish(self, unfinished: _Unfinished, started: float) -> Rebuilt:
         """Render the pages left, run the checks that only warn, and bring the output up to date
         (the first build writes it whole, search index included)."""
+        pipeline = unfinished.pipeline
         try:
-            files = {**unfinished.files, **render_pages(unfinished.pages, unfinished.site, unfinished.tables,
-                                                        self.cache)}
-            warnings = site_warnings(unfinished.content, unfinished.site, self.cache)
-            self.cache.finish_build()
+            files = {**unfinished.files, **pipeline.render(unfinished.pages, unfinished.prepared)}
+            warnings = pipeline.warnings(unfinished.prepared)
+            pipeline.finish()
             if unfinished.previous is None:
-                write_site(files, unfinished.output, unfinished.config, purpose=PREVIEW)
+                pipeline.write_whole(files, unfinished.output)
                 written = list(files)
             else:
-                written = update_site(files, unfinished.output, unfinished.config, unfinished.previous)
+                written = pipeline.write_changes(files, unfinished.output, unfinished.previous)
         except ContentErrors as failure:
             return self._failed(failure, started)
-        if unfinished.previous is not None and unfinished.config.search and \
+        if unfinished.previous is not None and pipeline.config.search and \
                 any(path.endswith(".html") for path in (*written, *unfinished.files)):
             self._search.refresh()
         self._completed(files)
@@ -215,7 +206,7 @@ class _SearchIndexer:
             if self._stopped:
                 return
             try:
-                index_for_search(self._output, started=self._started)
+                index_output_for_search(self._output, started=self._started)
             except ContentErrors:  # the build reports Pagefind's problems; the preview keeps going
                 pass
             finally:

@@ -235,7 +235,7 @@ def test_stopping_the_preview_stops_the_search_indexing_under_way(tmp_path, monk
             started(process)
             process.wait()
 
-    monkeypatch.setattr(preview_module, "index_for_search", slow_index)
+    monkeypatch.setattr(preview_module, "index_output_for_search", slow_index)
     monkeypatch.setattr(preview_module._SearchIndexer, "QUIET_SECONDS", 0.05)
     indexer = preview_module._SearchIndexer(tmp_path)
     indexer.refresh()
