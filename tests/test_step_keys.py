@@ -9,7 +9,9 @@ of the same sources, which also covers the pages (keyed by their whole context a
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -129,12 +131,21 @@ def test_an_exception_in_a_worker_is_raised_in_the_build(monkeypatch):
         pytest.skip("no fork on this system")
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     with steps.running_with(CachingRunner(None)):
-        with pytest.raises(ZeroDivisionError):
-            steps.each(failing_step, list(range(200)), per_worker=10)
+        assert len(set(steps.each(process_of, list(range(200)), per_worker=10))) == 2  # the work is shared out
+        with pytest.raises(ZeroDivisionError, match="in a worker"):
+            steps.each(failing_in_a_worker, list(range(200)), os.getpid(), per_worker=10)
 
 
-def failing_step(item: int) -> float:
-    return 1 / (item - 150)
+def process_of(item: int) -> int:
+    time.sleep(0.002)  # long enough for the forked worker to take its share
+    return os.getpid()
+
+
+def failing_in_a_worker(item: int, parent: int) -> int:
+    time.sleep(0.002)
+    if os.getpid() != parent:
+        raise ZeroDivisionError("in a worker")
+    return item
 
 
 if __name__ == "__main__":  # pragma: no cover
