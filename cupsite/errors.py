@@ -84,6 +84,17 @@ class Problems:
     def unreadable(self, kind: str, folder: Path | None = None) -> bool:
         return any(k == kind and (folder is None or f == Path(folder)) for k, f in self._unreadable)
 
+    def found(self) -> tuple:
+        """All this collector holds, as a value to carry (from a worker, or kept in the cache)."""
+        return self.items, self.warnings, self._unreadable
+
+    def take(self, found: tuple) -> None:
+        """Add what another collector `found`."""
+        errors, warnings, unreadable = found
+        self.items.extend(errors)
+        self.warnings.extend(warnings)
+        self._unreadable |= unreadable
+
     def raise_if_any(self) -> None:
         if self.items:
             raise ContentErrors(self.items, self.warnings)

@@ -62,10 +62,8 @@ class CachingRunner:
         outcomes = self._each(step_name(step), _checked, items, (step, problems.root, *shared), per_worker,
                               finish_outcome)
         values = []
-        for value, errors, warnings, unreadable in outcomes:
-            problems.items.extend(errors)
-            problems.warnings.extend(warnings)
-            problems._unreadable |= unreadable
+        for value, *found in outcomes:
+            problems.take(found)
             values.append(value)
         return values
 
@@ -134,7 +132,7 @@ def _checked(item, step: Callable, root, *shared) -> tuple:
     """step(item, *shared, problems) with problems of its own, returned with its value."""
     problems = Problems(root)
     value = step(item, *shared, problems)
-    return value, problems.items, problems.warnings, problems._unreadable
+    return (value, *problems.found())
 
 
 def _finish_outcome(finish: Callable, item, outcome: tuple) -> tuple:
