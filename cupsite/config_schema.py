@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from dataclasses import dataclass
 
 from .model import SESSION_TYPES
-
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false", list: "a list",
                dict: "a table"}
@@ -98,7 +98,8 @@ CHAMPIONSHIP = Table("[[championships]]", "option", (
     Option("short_name", str, "", "the name where space is short", default_doc="the name"),
     Option("classes", list, [], "its classes, one [[championships.classes]] table each, in display order",
            required=True),
-    Option("points", dict, {}, "its scoring rules: the [championships.points] table"),
+    Option("points", dict, {}, "its scoring rules: the [championships.points] table",
+           default_doc="each rule's default"),
     Option("rookie_classes", list, [], "the classes whose rookies form the rookie table",
            default_doc="every class"),
     Option("team_cars_per_race", int, 0, "a team scores its best N cars per race; 0: every car"),
@@ -230,7 +231,7 @@ def reference() -> str:
             meaning = option.doc + (f" (one of: {', '.join(option.choices)})" if option.choices else "")
             out.append(f"| `{option.key}` | {option.type_name} | {default} | {meaning} |")
         out.append("")
-    return "\n".join(out)
+    return "\n".join(out[:-1]) + "\n"
 
 
 def _toml(value) -> str:
@@ -246,4 +247,4 @@ def _toml(value) -> str:
 
 
 if __name__ == "__main__":
-    print(reference())
+    sys.stdout.write(reference())
