@@ -14,7 +14,7 @@ from cupsite.config import SiteConfig, load_config
 from cupsite.config_schema import NESTED, POINTS, SITE, TOP, key_lines, line_of, path_of, reference
 from cupsite.errors import ContentErrors
 from cupsite.model import SESSION_TYPES
-from cupsite.rules import PointsSystem, parse_rules
+from cupsite.rules import PointsSystem
 
 from .conftest import SITES
 
