@@ -8,7 +8,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .config_schema import CAR_CLASS, CHAMPIONSHIP, RAW_HTML, SITE, TOP, Option, Table, key_lines, line_of
+from .config_schema import (
+    CAR_CLASS,
+    CHAMPIONSHIP,
+    NEARBY,
+    RAW_HTML,
+    SITE,
+    TOP,
+    Option,
+    Table,
+    article,
+    key_lines,
+    line_of,
+)
 from .errors import ContentError, ContentErrors
 from .rules import PointsSystem, parse_rules, rule_path
 from .slugs import slugify
@@ -149,13 +161,9 @@ class _Reader:
             self.error(where, "should be a table", hint)
             return {}
         for key in schema.unknown(mapping):
-            self.error(f"{where}.{key}" if where else key, f"is not {_article(schema.what)} {schema.what} of "
-                       f"{schema.header}", schema.hint_for(key))
+            self.error(f"{where}.{key}" if where else key, f"is not {article(schema.what)} {schema.what} of "
+                       f"{schema.header}", schema.hint_for(key, NEARBY[schema.header]))
         return mapping
-
-
-def _article(word: str) -> str:
-    return "an" if word[0] in "aeiou" else "a"
 
 
 def load_config(path: Path) -> SiteConfig:
@@ -171,7 +179,7 @@ def load_config(path: Path) -> SiteConfig:
                                           "check quotes, brackets and `key = value` syntax")]) from None
     read = _Reader(shown, text)
     read.table(data, TOP, "", "")
-    site = read.table(read.get(data, TOP["site"], ""), SITE, "site", "write it as a [site] table")
+    site = read.table(read.get(data, TOP["site"], ""), SITE, "site", "")
     championships = tuple(
         _championship(read, table, index)
         for index, table in enumerate(read.get(data, TOP["championships"], ""))

@@ -56,9 +56,18 @@ class Table:
     def unknown(self, mapping: dict) -> list[str]:
         return [key for key in mapping if key not in self.keys]
 
-    def hint_for(self, key: str) -> str:
-        """"did you mean `x`?" for the known key nearest to a mistyped one, else the known keys."""
+    def hint_for(self, key: str, nearby: tuple[Table, ...] = ()) -> str:
+        """Where a key of a table nearby belongs (TOML gives a key to the table opened last, so
+        an option written after [[championships.classes]] lands in the class), else "did you
+        mean `x`?" for the known key nearest to a mistyped one, else the known keys."""
+        home = next((table for table in nearby if key in table.keys), None)
+        if home is not None:
+            return f"`{key}` is {article(home.what)} {home.what} of {home.header}: write it in that table"
         return did_you_mean(str(key), self.keys) or f"the {self.what}s of {self.header}: {', '.join(self.keys)}"
+
+
+def article(word: str) -> str:
+    return "an" if word[0] in "aeiou" else "a"
 
 
 def did_you_mean(key: str, known) -> str:
@@ -150,6 +159,8 @@ SEASON_PART = Table("[[championships.points.best_of_parts]]", "key", (
     Option("best", int, 0, "only the best N race scores of these rounds count", required=True),
 ), "One per part of a split season.")
 
+NEARBY = {"cupsite.toml": (SITE,), "[site]": (), "[[championships]]": (SITE,),
+          "[[championships.classes]]": (CHAMPIONSHIP, POINTS)}  # the tables a stray key may have been meant for
 TABLES = (TOP, SITE, CHAMPIONSHIP, CAR_CLASS, POINTS, BONUS, SEASON_PART)
 NESTED = {("championships",): CHAMPIONSHIP, ("site",): SITE, ("championships", "classes"): CAR_CLASS,
           ("championships", "points"): POINTS, ("championships", "points", "bonus"): BONUS,

@@ -83,6 +83,18 @@ def test_unknown_keys_in_the_rules_bonuses_and_season_parts_name_their_whole_key
     ]
 
 
+def test_a_key_written_in_the_table_opened_after_its_own_is_pointed_home(tmp_path):
+    """TOML gives a key to the table opened last: `rookie_classes` after a class is the class's."""
+    text = 'description = "Cup news"\n' + MINI.replace('  colour = "#22aa44"\n', '  colour = "#22aa44"\n'
+                                                          '  rookie_classes = ["A"]\n')
+    assert problems(tmp_path, text) == [
+        (1, "[description] is not a table of cupsite.toml",
+         "`description` is an option of [site]: write it in that table"),
+        (line_with(text, "rookie_classes"), "[championships[0].classes[1].rookie_classes] is not an option of "
+         "[[championships.classes]]", "`rookie_classes` is an option of [[championships]]: write it in that table"),
+    ]
+
+
 def test_a_value_of_the_wrong_type_is_an_error_on_its_line(tmp_path):
     text = MINI.replace("articles_per_page = 2", 'articles_per_page = "two"').replace(
         "team_cars_per_race = 1", "team_cars_per_race = true")
