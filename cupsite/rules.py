@@ -181,10 +181,10 @@ def _season_parts(value, report: Report) -> tuple[SeasonPart, ...]:
         where = f"best_of_parts[{index}]"
         if not isinstance(item, dict) or set(item) != set(SEASON_PART.keys):
             unknown = SEASON_PART.unknown(item) if isinstance(item, dict) else []
+            meant = did_you_mean(str(unknown[0]), SEASON_PART.keys) if unknown else ""
             report(RuleKey("best_of_parts", f"{where}.{unknown[0]}" if unknown else where),
                    f"{where} should hold exactly `rounds` and `best`",
-                   " ".join(filter(None, (unknown and did_you_mean(str(unknown[0]), SEASON_PART.keys),
-                                          'e.g. {rounds = "1-7", best = 4}'))))
+                   f'{meant} e.g. {{rounds = "1-7", best = 4}}'.lstrip())
             continue
         rounds, best = parse_round_set(item["rounds"]), item["best"]
         if rounds is None:
