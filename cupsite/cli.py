@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import errno
 import gc
 import os
 import signal
 import sys
 import time
-from collections import Counter
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +15,14 @@ import click
 
 from .build import BuildProgress
 from .build import build as build_site
+from .console import (
+    SYSTEM_ERRORS,
+    PreviewConsole,
+    format_problems,
+    report,
+    system_failure,
+    what_became_of_the_output,
+)
 from .errors import ContentErrors
 from .publishing import Publishing, parse_build_date
 
@@ -25,7 +31,6 @@ EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 
 # After a change, `serve` renders the pages open in a browser, has them reload, and renders the
 # rest this long after: by then the reloaded pages have been asked for, with what they load.
 FINISH_AFTER_RELOAD = 0.4
-MAX_WARNINGS_AT_START = 20  # `serve` lists at most this many at its first build; later, only new ones
 
 
 @click.group()
@@ -75,7 +80,7 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
         report(failure)
         sys.exit(EXIT_CONTENT)
     except KeyboardInterrupt:
-        click.echo(f"Interrupted; {_what_became_of_the_output(progress)}", err=True)
+        click.echo(f"Interrupted; {what_became_of_the_output(progress)}", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except Exception as error:
         if os.environ.get("CUPSITE_DEBUG"):
@@ -86,7 +91,7 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
         # a bug in cupsite, not in the content: say so plainly
         click.echo(f"cupsite failed unexpectedly: {type(error).__name__}: {error}\n"
                    "    hint: this is a bug in cupsite; run again with CUPSITE_DEBUG=1 for details and "
-                   f"report it. {_what_became_of_the_output(progress).capitalize()}", err=True)
+                   f"report it. {what_became_of_the_output(progress).capitalize()}", err=True)
         sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
     for warning in result.warnings:
@@ -104,35 +109,6 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
     _end_now(result)
 
 
-# What the system, not cupsite or the content, can stop a build with: the disk, the permissions.
-SYSTEM_ERRORS = {
-    errno.ENOSPC: "free some space on that disk, then build again",
-    errno.EDQUOT: "the disk quota is used up: free some space, then build again",
-    errno.EFBIG: "a file is larger than this system lets the build write (ulimit -f)",
-    errno.EROFS: "the file system is mounted read-only: build on a writable one, or give --output a folder there",
-    errno.EACCES: "make the folder writable for this user, or give --output a folder that is",
-    errno.EPERM: "make the folder writable for this user, or give --output a folder that is",
-    errno.EBUSY: "the folder is in use (a mount point, or open elsewhere): give --output another folder",
-    errno.EXDEV: "the output and the folder beside it are on different file systems: give --output "
-                 "a folder inside the mounted one",
-    errno.EIO: "the disk reported an input/output error: check it before building again",
-}
-
-
-def system_failure(error: OSError, progress: BuildProgress) -> str:
-    """What the system stopped the build with, on which file, and what became of the output."""
-    where = error.filename or progress.output
-    where = f" ({where})" if where else ""
-    return (f"the system stopped the build: {error.strerror or error}{where}; {_what_became_of_the_output(progress)}\n"
-            f"    hint: {SYSTEM_ERRORS[error.errno]}")
-
-
-def _what_became_of_the_output(progress: BuildProgress) -> str:
-    if progress.published:
-        return "the new site had been published, but the build cache was not saved."
-    return "the output folder is as it was."
-
-
 def _end_now(*kept) -> None:
     """End the process without freeing what the build made (what it keeps is passed in, so it is
     not freed on the way here): a large site leaves hundreds of megabytes of objects, and freeing
@@ -142,32 +118,6 @@ def _end_now(*kept) -> None:
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(EXIT_OK)
-
-
-def report(failure: ContentErrors) -> None:
-    count = len(failure.errors)
-    for line in shown_by_file(failure.errors):
-        click.echo(line, err=True)
-    click.echo(f"\n{count:,} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-
-
-#: problems shown of one file, in the text a person reads (the JSON and GitHub formats list all):
-#: a damaged export can make hundreds of thousands, and the first ones are what helps
-MAX_SHOWN_PER_FILE = 25
-
-
-def shown_by_file(problems) -> list[str]:
-    """Each problem formatted, at most MAX_SHOWN_PER_FILE of a file, then a line counting the rest."""
-    lines, shown, left = [], Counter(), Counter()
-    for problem in problems:
-        if shown[problem.path] < MAX_SHOWN_PER_FILE:
-            shown[problem.path] += 1
-            lines.append(problem.format())
-        else:
-            left[problem.path] += 1
-    lines += [f"{path}: {count:,} more problem{'s' if count != 1 else ''} like these, not shown"
-              for path, count in sorted(left.items())]
-    return lines
 
 
 @main.command()
@@ -190,55 +140,21 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
     from livereload.handlers import LiveReloadHandler
     from tornado.ioloop import IOLoop
 
-    from .preview import ChangeWatcher, PortUnavailable, Preview, PreviewServer
+    from .preview import Preview
+    from .preview_server import ChangeWatcher, PortUnavailable, PreviewServer
 
-    shown_warnings: set = set()
-
-    def tell_warnings(warnings) -> None:
-        """The warnings new since the last build (a name just misspelled); all of them at first,
-        unless there are so many that a count says more."""
-        new = [warning for warning in warnings if warning not in shown_warnings]
-        if shown_warnings or len(new) <= MAX_WARNINGS_AT_START:
-            for warning in new:
-                click.echo(warning.format(), err=True)
-        if warnings:
-            click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({len(new)} new); "
-                       "`cupsite check` lists them all.", err=True)
-        shown_warnings.clear()
-        shown_warnings.update(warnings)
+    console = PreviewConsole()
 
     def rebuild(changed: list[str] | None = None) -> None:
-        outcome = preview.rebuild(changed)
-        if outcome.problems:
-            report(ContentErrors(list(outcome.problems)))
-        elif outcome.left:
-            click.echo(f"Rebuilt the {outcome.pages} open page{'s' if outcome.pages != 1 else ''} in "
-                       f"{outcome.seconds:.2f} s; {len(outcome.written)} files changed.")
-        else:
-            click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
-                       f"{len(outcome.written)} files changed.")
-            tell_warnings(outcome.warnings)
+        console.rebuilt(preview.rebuild(changed))
 
     def finished(outcome) -> None:
-        if outcome.problems:  # a page left to the end cannot be rendered: show the problems in the browser
-            report(ContentErrors(list(outcome.problems)))
+        if console.finished(outcome):  # a page left to the end cannot be rendered: show the problems in the browser
             LiveReloadHandler.reload_waiters()
-        else:
-            click.echo(f"Rebuilt the other {outcome.pages} pages in {outcome.seconds:.2f} s; "
-                       f"{len(outcome.written)} files changed.")
-            tell_warnings(outcome.warnings)
 
     root = config_path.resolve().parent
-    if output is not None and output.resolve() == root / "output":
-        # a later `cupsite build` would take the preview's files, drafts and all, for its own
-        raise click.BadParameter("output/ is where `cupsite build` writes the site: choose another folder, "
-                                 "or leave --output out for a temporary one", param_hint="--output")
-    if output is not None:  # a folder of the user's is refused before the server starts, as a build refuses it
-        from .config import load_config
-        from .engine.output_folder import PREVIEW, check_output_dir
-
-        with _reported(ContentErrors, EXIT_CONTENT):
-            check_output_dir(output, load_config(config_path), PREVIEW)
+    if output is not None:
+        _check_preview_output(config_path, output)
     # A terminate ends the preview as Ctrl+C does, through the cleanup below (Python's default
     # would leave a Pagefind run writing into the output, and the temporary folder behind).
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(0))
@@ -267,6 +183,19 @@ def serve(config_path: Path, port: int, output: Path | None) -> None:
         preview.close()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _check_preview_output(config_path: Path, output: Path) -> None:
+    """A folder of the user's is refused before the server starts, as a build refuses it."""
+    if output.resolve() == config_path.resolve().parent / "output":
+        # a later `cupsite build` would take the preview's files, drafts and all, for its own
+        raise click.BadParameter("output/ is where `cupsite build` writes the site: choose another folder, "
+                                 "or leave --output out for a temporary one", param_hint="--output")
+    from .build import Mode, Pipeline
+    from .config import load_config
+
+    with _reported(ContentErrors, EXIT_CONTENT):
+        Pipeline(load_config(config_path), Mode.SERVE).output_folder(output)
 
 
 @main.command()
@@ -312,32 +241,6 @@ def check(config_path: Path, strict: bool, output_format: str, drafts: bool) -> 
     errors, warnings = check_site(config_path, Publishing(drafts=drafts, future=True))
     click.echo(format_problems(errors, warnings, output_format), nl=False)
     sys.exit(EXIT_CONTENT if errors or (strict and warnings) else EXIT_OK)
-
-
-def format_problems(errors, warnings, output_format: str) -> str:
-    problems = sorted(errors + warnings, key=lambda p: p.sort_key())
-    if output_format == "json":
-        from .data import dumps
-
-        return dumps([{"file": p.path, "line": p.line, "severity": p.severity, "message": p.message,
-                       "hint": p.hint} for p in problems], pretty=True).decode("utf-8")
-    if output_format == "github":
-        return "".join(_annotation(p) for p in problems)
-    lines = shown_by_file(problems)
-    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-                 f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
-    return "\n".join(lines) + "\n"
-
-
-def _annotation(problem) -> str:
-    def escape(text: str) -> str:  # the workflow-command escaping of GitHub Actions
-        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    where = f"file={escape(problem.path).replace(',', '%2C').replace(':', '%3A')}"
-    if problem.line:
-        where += f",line={problem.line}"
-    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-    return f"::{problem.severity} {where}::{escape(message)}\n"
 
 
 @main.group()

@@ -8,12 +8,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .config_schema import (
+    CAR_CLASS,
+    CHAMPIONSHIP,
+    NEARBY,
+    RAW_HTML,
+    SITE,
+    TOP,
+    Option,
+    Table,
+    article,
+    key_lines,
+    line_of,
+)
 from .errors import ContentError, ContentErrors
-from .rules import PointsSystem, parse_rules
+from .rules import PointsSystem, parse_rules, rule_path
 from .slugs import slugify
 
 THEME_DIR = Path(__file__).parent / "theme"  # the built-in theme: templates/ and static/
-RAW_HTML = ("sanitize", "allow")  # what becomes of HTML written in Markdown (markdown_html.py)
 RESERVED_SLUGS = {"news", "tags", "drivers", "teams", "tracks", "static", "data", "page", "search", "pagefind"}
 _COLOUR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
@@ -116,134 +128,163 @@ class SiteConfig:
 
 
 class _Reader:
-    """Reads typed values out of the TOML tables, recording every problem."""
+    """Reads typed values out of the TOML tables by their declarations, recording every problem
+    with the line of its key."""
 
-    def __init__(self, path: Path, shown: str):
-        self.path = path
+    def __init__(self, shown: str, text: str):
         self.shown = shown
+        self.lines = key_lines(text)
         self.errors: list[ContentError] = []
 
     def error(self, key: str, message: str, hint: str = "") -> None:
-        self.errors.append(ContentError(self.shown, None, f"[{key}] {message}", hint))
+        self.errors.append(ContentError(self.shown, line_of(self.lines, key), f"[{key}] {message}", hint))
 
-    def get(self, table: dict, key: str, where: str, kind, default=None, required=False):
-        if key not in table:
-            if required:
-                self.error(f"{where}.{key}", "is missing", f"add `{key} = ...` under [{where}]")
+    def get(self, mapping: dict, option: Option, where: str, default=None):
+        """The option's value in `mapping`, else `default` (when given: one that follows from other
+        values), else the declared default."""
+        default = option.default if default is None else default
+        key = f"{where}.{option.key}" if where else option.key
+        if option.key not in mapping:
+            if option.required:
+                self.error(key, "is missing", f"add `{option.key} = ...` under [{where}]" if where else
+                           f"add a [{option.key}] table")
             return default
-        value = table[key]
-        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            names = kind.__name__ if isinstance(kind, type) else "/".join(k.__name__ for k in kind)
-            self.error(f"{where}.{key}", f"should be a {names}, not {value!r}")
+        value = mapping[option.key]
+        if not option.accepts(value):
+            self.error(key, f"should be {option.type_name}, not {value!r}")
             return default
         return value
+
+    def table(self, mapping, schema: Table, where: str, hint: str) -> dict:
+        """`mapping` as a table of `schema`, each key it does not declare reported."""
+        if not isinstance(mapping, dict):
+            self.error(where, "should be a table", hint)
+            return {}
+        for key in schema.unknown(mapping):
+            self.error(f"{where}.{key}" if where else key, f"is not {article(schema.what)} {schema.what} of "
+                       f"{schema.header}", schema.hint_for(key, NEARBY[schema.header]))
+        return mapping
 
 
 def load_config(path: Path) -> SiteConfig:
     path = Path(path)
     shown = path.name
-    if not path.is_file():
-        raise ContentErrors([ContentError(shown, None, "configuration file not found",
-                                          "run cupsite in the site's folder or pass --config PATH")])
+    text = _read_text(path, shown)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise ContentErrors([ContentError(shown, None, "is not UTF-8 text", "save the file as UTF-8")]) from None
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         match = re.search(r"at line (\d+)", str(error))
         line = int(match.group(1)) if match else None
         raise ContentErrors([ContentError(shown, line, f"invalid TOML: {error}",
                                           "check quotes, brackets and `key = value` syntax")]) from None
-    read = _Reader(path, shown)
-    site = read.get(data, "site", "", dict, {}, required=True)
-    timezone = read.get(site, "timezone", "site", str, "UTC")
-    try:
-        ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        read.error("site.timezone", f"unknown time zone {timezone!r}", "use an IANA name such as America/New_York")
-        timezone = "UTC"
-    base_url = read.get(site, "base_url", "site", str, "https://example.org/", required=True)
-    if not base_url.endswith("/"):
-        base_url += "/"
-    raw_html = read.get(site, "raw_html", "site", str, "sanitize")
-    if raw_html not in RAW_HTML:
-        read.error("site.raw_html", f"unknown setting {raw_html!r}", f"write one of: {', '.join(RAW_HTML)}")
-        raw_html = "sanitize"
-    per_page = read.get(site, "articles_per_page", "site", int, 10)
-    if per_page < 1:
-        read.error("site.articles_per_page", "must be at least 1")
-        per_page = 10
+    read = _Reader(shown, text)
+    read.table(data, TOP, "", "")
+    site = read.table(read.get(data, TOP["site"], ""), SITE, "site", "")
     championships = tuple(
         _championship(read, table, index)
-        for index, table in enumerate(read.get(data, "championships", "", list, [], required=True))
+        for index, table in enumerate(read.get(data, TOP["championships"], ""))
     )
     slugs = [c.slug for c in championships]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         read.error("championships", f"the slug {slug!r} is used twice", "give each championship its own slug")
+    config = _site(read, site, path, championships)
     if read.errors:
         raise ContentErrors(read.errors)
+    return config
+
+
+def _read_text(path: Path, shown: str) -> str:
+    if not path.is_file():
+        raise ContentErrors([ContentError(shown, None, "configuration file not found",
+                                          "run cupsite in the site's folder or pass --config PATH")])
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContentErrors([ContentError(shown, None, "is not UTF-8 text", "save the file as UTF-8")]) from None
+
+
+def _site(read: _Reader, site: dict, path: Path, championships: tuple[Championship, ...]) -> SiteConfig:
+    def value(key: str):
+        return read.get(site, SITE[key], "site")
+
+    timezone = value("timezone")
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        read.error("site.timezone", f"unknown time zone {timezone!r}", "use an IANA name such as America/New_York")
+        timezone = SITE["timezone"].default
+    base_url = value("base_url")
+    raw_html = value("raw_html")
+    if raw_html not in RAW_HTML:
+        read.error("site.raw_html", f"unknown setting {raw_html!r}", f"write one of: {', '.join(RAW_HTML)}")
+        raw_html = SITE["raw_html"].default
+    per_page = value("articles_per_page")
+    if per_page < 1:
+        read.error("site.articles_per_page", "must be at least 1")
+        per_page = SITE["articles_per_page"].default
     return SiteConfig(
         root=path.parent.resolve(),
         path=path.resolve(),  # one cache key for the site however its path is spelled
-        title=read.get(site, "title", "site", str, "", required=True),
-        base_url=base_url,
-        language=read.get(site, "language", "site", str, "en"),
+        title=value("title"),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        language=value("language"),
         timezone=timezone,
-        description=read.get(site, "description", "site", str, ""),
+        description=value("description"),
         articles_per_page=per_page,
         championships=championships,
-        search=read.get(site, "search", "site", bool, True),
+        search=value("search"),
         raw_html=raw_html,
     )
 
 
 def _championship(read: _Reader, table, index: int) -> Championship:
     where = f"championships[{index}]"
-    if not isinstance(table, dict):
-        read.error(where, "should be a table", "write it as [[championships]]")
-        table = {}
-    name = read.get(table, "name", where, str, f"Championship {index + 1}", required=True)
-    slug = read.get(table, "slug", where, str, slugify(name))
+    table = read.table(table, CHAMPIONSHIP, where, "write it as [[championships]]")
+    name = read.get(table, CHAMPIONSHIP["name"], where, f"Championship {index + 1}")
+    slug = read.get(table, CHAMPIONSHIP["slug"], where, slugify(name))
     if slug != slugify(slug):
         read.error(f"{where}.slug", f"{slug!r} is not a slug", f"use {slugify(slug)!r}")
     if slug in RESERVED_SLUGS:
         read.error(f"{where}.slug", f"{slug!r} is the name of a section of the site", "choose another slug")
-    classes = []
-    for class_index, item in enumerate(read.get(table, "classes", where, list, [], required=True)):
-        class_where = f"{where}.classes[{class_index}]"
-        if not isinstance(item, dict):
-            read.error(class_where, "should be a table", "write it as [[championships.classes]]")
-            continue
-        code = read.get(item, "code", class_where, str, "?", required=True)
-        colour = read.get(item, "colour", class_where, str, "#888888", required=True)
-        if not _COLOUR.match(colour):
-            read.error(f"{class_where}.colour", f"{colour!r} is not a colour", "write it as #rrggbb")
-            colour = "#888888"
-        timing_names = read.get(item, "timing_names", class_where, list, [])
-        if not all(isinstance(name, str) for name in timing_names):
-            read.error(f"{class_where}.timing_names", "should be a list of names", 'write it as ["PRO AM", "PA"]')
-            timing_names = []
-        classes.append(CarClass(code, read.get(item, "name", class_where, str, code), colour, tuple(timing_names)))
+    classes = [car_class for class_index, item in enumerate(read.get(table, CHAMPIONSHIP["classes"], where))
+               if (car_class := _car_class(read, item, f"{where}.classes[{class_index}]"))]
     codes = [c.code for c in classes]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         read.error(f"{where}.classes", f"the class code {code!r} is used twice")
     if not classes:
         read.error(f"{where}.classes", "no classes are defined", "add at least one [[championships.classes]]")
-    points = parse_rules(read.get(table, "points", where, dict, {}),
-                         lambda key, message, hint: read.error(f"{where}.points.{key}", message, hint))
-    rookie_classes = tuple(read.get(table, "rookie_classes", where, list, codes))
+    points = parse_rules(read.get(table, CHAMPIONSHIP["points"], where),
+                         lambda key, message, hint: read.error(f"{where}.points.{rule_path(key)}", message, hint))
+    rookie_classes = tuple(read.get(table, CHAMPIONSHIP["rookie_classes"], where, codes))
     for code in rookie_classes:
         if code not in codes:
             read.error(f"{where}.rookie_classes", f"unknown class code {code!r}", f"use one of: {', '.join(codes)}")
-    cars = read.get(table, "team_cars_per_race", where, int, 0)
+    cars = read.get(table, CHAMPIONSHIP["team_cars_per_race"], where)
     if cars < 0:
         read.error(f"{where}.team_cars_per_race", "cannot be negative", "use 0 to count every car")
     return Championship(
         slug=slug,
         name=name,
-        short_name=read.get(table, "short_name", where, str, name),
+        short_name=read.get(table, CHAMPIONSHIP["short_name"], where, name),
         classes=tuple(classes),
         points=points,
         team_cars_per_race=max(cars, 0),
         rookie_classes=rookie_classes,
     )
+
+
+def _car_class(read: _Reader, item, where: str) -> CarClass | None:
+    if not isinstance(item, dict):
+        read.error(where, "should be a table", "write it as [[championships.classes]]")
+        return None
+    read.table(item, CAR_CLASS, where, "")
+    code = read.get(item, CAR_CLASS["code"], where)
+    colour = read.get(item, CAR_CLASS["colour"], where)
+    if not _COLOUR.match(colour):
+        read.error(f"{where}.colour", f"{colour!r} is not a colour", "write it as #rrggbb")
+        colour = CAR_CLASS["colour"].default
+    timing_names = read.get(item, CAR_CLASS["timing_names"], where)
+    if not all(isinstance(name, str) for name in timing_names):
+        read.error(f"{where}.timing_names", "should be a list of names", 'write it as ["PRO AM", "PA"]')
+        timing_names = []
+    return CarClass(code, read.get(item, CAR_CLASS["name"], where, code), colour, tuple(timing_names))

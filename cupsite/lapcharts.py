@@ -123,10 +123,28 @@ def lap_chart(race: RaceLaps, cars: Sequence[tuple[str, str]], class_name: str,
     laps = max((record.completed for record in records.values() if record), default=0)
     if laps == 0:
         raise ValueError(f"no laps to chart for {class_name}")
-    first_lap = 0 if grid else 1
     ranks = _ranks(records, grid, laps)
     rows = max((rank for by_lap in ranks.values() for rank in by_lap.values()), default=1)
+    frame, tick_x = _frame(numbers, rows, laps, first_lap=0 if grid else 1)
+    y_ticks = tuple(Tick(tick_x, frame.y_at(p), str(p), frame.y_at(p)) for p in range(1, rows + 1))
+    x_ticks = tuple(Tick(frame.x_at(lap), _round(frame.bottom + TICK_FONT + 4), "Grid" if lap == 0 else str(lap),
+                         frame.x_at(lap)) for lap in _lap_ticks(frame))
+    x_title = Label(_round((frame.left + frame.right) / 2), _round(frame.bottom + 2 * TICK_FONT + 6), "Lap", "middle")
+    lines = [_line(frame, index, number, name, ranks[number], records[number])
+             for index, (number, name) in enumerate(cars) if ranks[number]]
+    lines = _place_labels(lines, frame, y_ticks)
+    neutralised = _class_neutralised(records, ranks, laps)
+    description, aria, caption = _words(class_name, cars, ranks, lines, laps, bool(grid), neutralised)
+    return replace(
+        frame, lines=tuple(lines), bands=_bands(frame, neutralised), neutralised=neutralised, x_ticks=x_ticks,
+        y_ticks=y_ticks, x_title=x_title, title=f"{class_name}: position in class lap by lap",
+        description=description, aria_label=aria + ".", caption=caption,
+    )
 
+
+def _frame(numbers: Sequence[str], rows: int, laps: int, first_lap: int) -> tuple[LapChart, float]:
+    """The chart's frame, which places laps and positions (x_at, y_at), with the x of the
+    position ticks; the lines and words are filled in later."""
     tick_x = _round(2 + _width(str(rows), TICK_FONT))
     widest = max(_width(f"#{number}", FONT, bold=True) for number in numbers)
     left = _round(tick_x + TICK_GAP + widest + PAD)
@@ -134,49 +152,42 @@ def lap_chart(race: RaceLaps, cars: Sequence[tuple[str, str]], class_name: str,
     top = 4
     bottom = _round(top + rows * ROW)
     height = _round(bottom + 2 * TICK_FONT + 14)
-    # The frame places laps and positions (x_at, y_at); the rest is filled in at the end.
     frame = LapChart(width=WIDTH, height=height, left=left, top=top, right=right, bottom=bottom,
                      first_lap=first_lap, laps=laps, rows=rows, lines=(), bands=(), neutralised=(), x_ticks=(),
                      y_ticks=(), x_title=Label(0, 0, "", "middle"), font=FONT, tick_font=TICK_FONT,
                      title="", description="", aria_label="", caption="")
+    return frame, tick_x
 
-    y_ticks = tuple(Tick(tick_x, frame.y_at(p), str(p), frame.y_at(p)) for p in range(1, rows + 1))
-    x_ticks = tuple(Tick(frame.x_at(lap), _round(bottom + TICK_FONT + 4), "Grid" if lap == 0 else str(lap),
-                         frame.x_at(lap)) for lap in _lap_ticks(frame))
-    x_title = Label(_round((left + right) / 2), _round(bottom + 2 * TICK_FONT + 6), "Lap", "middle")
 
-    lines = []
-    for index, (number, name) in enumerate(cars):
-        by_lap = ranks[number]
-        if not by_lap:
-            continue
-        record = records[number]
-        lap_numbers = tuple(sorted(by_lap))
-        positions = tuple(by_lap[lap] for lap in lap_numbers)
-        points = tuple((frame.x_at(lap), frame.y_at(p)) for lap, p in zip(lap_numbers, positions, strict=True))
-        finished = bool(record and record.took_chequered_flag and lap_numbers[-1] > 0)
-        end_x, end_y = points[-1]
-        mark = "" if finished else (f"M{_text(end_x - MARK)} {_text(end_y - MARK)}L{_text(end_x + MARK)} "
-                                    f"{_text(end_y + MARK)}M{_text(end_x - MARK)} {_text(end_y + MARK)}"
-                                    f"L{_text(end_x + MARK)} {_text(end_y - MARK)}")
-        lines.append(LapLine(
-            car=number, name=name, number=f"#{number}", colour=PALETTE[index % len(PALETTE)],
-            laps=lap_numbers, positions=positions, points=points, finished=finished,
-            start_label=None, end_label=Label(0, 0, "", "start"), mark=mark,
-            summary=_summary(name, lap_numbers, positions, finished, laps, _led(by_lap))))
-    lines = _place_labels(lines, frame, y_ticks)
+def _line(frame: LapChart, index: int, number: str, name: str, by_lap: dict[int, int],
+          record: CarLaps | None) -> LapLine:
+    """One car's line (its labels are placed later), a × where it stopped before the flag."""
+    lap_numbers = tuple(sorted(by_lap))
+    positions = tuple(by_lap[lap] for lap in lap_numbers)
+    points = tuple((frame.x_at(lap), frame.y_at(p)) for lap, p in zip(lap_numbers, positions, strict=True))
+    finished = bool(record and record.took_chequered_flag and lap_numbers[-1] > 0)
+    end_x, end_y = points[-1]
+    mark = "" if finished else (f"M{_text(end_x - MARK)} {_text(end_y - MARK)}L{_text(end_x + MARK)} "
+                                f"{_text(end_y + MARK)}M{_text(end_x - MARK)} {_text(end_y + MARK)}"
+                                f"L{_text(end_x + MARK)} {_text(end_y - MARK)}")
+    return LapLine(
+        car=number, name=name, number=f"#{number}", colour=PALETTE[index % len(PALETTE)],
+        laps=lap_numbers, positions=positions, points=points, finished=finished,
+        start_label=None, end_label=Label(0, 0, "", "start"), mark=mark,
+        summary=_summary(name, lap_numbers, positions, finished, frame.laps, _led(by_lap)))
 
-    neutralised = _class_neutralised(records, ranks, laps)
-    bands = _bands(frame, neutralised)
+
+def _words(class_name: str, cars, ranks, lines: list[LapLine], laps: int, from_grid: bool,
+           neutralised) -> tuple[str, str, str]:
+    """The chart's description, its aria label (without the final full stop) and its caption."""
     absent = [name for number, name in cars if not ranks[number]]
     leaders = _leaders(cars, ranks, laps)
     cautions = _cautions(neutralised)
     stopped = [line for line in lines if not line.finished]
-
     span = f"each of {laps} laps" if laps > 1 else "the only lap"
     description = " ".join([
         f"Position in class of the {len(lines)} car{'s' if len(lines) != 1 else ''} of {class_name}"
-        f" {'from the grid and ' if grid else ''}after {span}.",
+        f" {'from the grid and ' if from_grid else ''}after {span}.",
         _caution_sentence(neutralised),
         *(line.summary for line in lines),
         *(f"{name} completed no lap." for name in absent),
@@ -192,11 +203,7 @@ def lap_chart(race: RaceLaps, cars: Sequence[tuple[str, str]], class_name: str,
     caption = f"{leaders[0].upper()}{leaders[1:]}; {cautions}{shaded}."
     if stopped:
         caption += " × marks where a car stopped."
-    return replace(
-        frame, lines=tuple(lines), bands=bands, neutralised=neutralised, x_ticks=x_ticks, y_ticks=y_ticks,
-        x_title=x_title, title=f"{class_name}: position in class lap by lap", description=description,
-        aria_label=aria + ".", caption=caption,
-    )
+    return description, aria, caption
 
 
 # --- positions ---------------------------------------------------------------------------------

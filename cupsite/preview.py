@@ -16,7 +16,7 @@ from .build import Mode, Pipeline, Prepared, index_output_for_search, resident_c
 from .config import load_config
 from .errors import ContentError, ContentErrors
 from .plan import Page
-from .preview_server import ChangeWatcher, PortUnavailable, PreviewApp, PreviewServer  # noqa: F401 - cli's
+from .preview_server import PreviewApp
 from .publishing import Publishing
 from .site_files import STATIC_FOLDER
 

@@ -8,18 +8,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from .config_schema import BONUS, BONUS_AWARDS, GOES_TO, POINTS, SEASON_PART, TIES, did_you_mean
 from .model import RACES, SESSION_TYPES
 from .slugs import slugify
 
-BONUS_AWARDS = ("pole", "fastest_lap", "led_lap", "most_laps_led", "participation", "finish")
-BONUS_KEYS = ("award", "points", "top", "goes_to", "ties", "session_types", "sessions")
-GOES_TO = ("holder", "fastest_eligible")
-TIES = ("each", "divided")
-SHARED_CAR = ("each", "divided")
-TIE_BREAKS = ("shared", "latest_result")
-CHOICES = {"tie_break": TIE_BREAKS, "shared_car": SHARED_CAR}  # keys that take one of a few words
-RULE_KEYS = SESSION_TYPES + ("bonus", "classified_only", "min_distance", "needs_flag", "must_drive", "drop_worst",
-                             "best_results", "guests", "tie_break", "wins_from", "shared_car", "best_of_parts")
+BONUS_KEYS = BONUS.keys
+CHOICES = {o.key: o.choices for o in POINTS.options if o.choices}  # keys that take one of a few words
+RULE_KEYS = POINTS.keys
 
 
 def award_session_types(award: str) -> tuple[str, ...]:
@@ -105,6 +100,23 @@ class PointsSystem:
 Report = Callable[[str, str, str], None]  # (key, message, hint)
 
 
+class RuleKey(str):
+    """The rule a problem is about ("bonus"), carrying the path of the very key inside it
+    ("bonus[0].tpo"): a report that knows the lines of the rules only (YAML) places it by the rule,
+    one that knows the line of every key (TOML) by `rule_path`."""
+
+    path: str
+
+    def __new__(cls, rule: str, path: str) -> RuleKey:
+        key = super().__new__(cls, rule)
+        key.path = path
+        return key
+
+
+def rule_path(key: str) -> str:
+    return getattr(key, "path", key)
+
+
 def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None) -> PointsSystem:
     """Read rules from a mapping (a TOML table or a YAML mapping); keys not given keep `base`."""
     rules = base or PointsSystem()
@@ -112,7 +124,8 @@ def parse_rules(mapping: dict, report: Report, base: PointsSystem | None = None)
     tables = dict(rules.tables)
     for key, value in mapping.items():
         if key not in RULE_KEYS:
-            report(key, f"unknown points rule {key!r}", f"known rules: {', '.join(RULE_KEYS)}")
+            report(key, f"unknown points rule {key!r}",
+                   did_you_mean(str(key), RULE_KEYS) or f"known rules: {', '.join(RULE_KEYS)}")
         elif key in SESSION_TYPES:
             if _is_number_list(value):
                 tables[key] = tuple(value)
@@ -166,9 +179,12 @@ def _season_parts(value, report: Report) -> tuple[SeasonPart, ...]:
     parts: list[SeasonPart] = []
     for index, item in enumerate(_as_list(value)):
         where = f"best_of_parts[{index}]"
-        if not isinstance(item, dict) or set(item) != {"rounds", "best"}:
-            report("best_of_parts", f"{where} should hold exactly `rounds` and `best`",
-                   'e.g. {rounds = "1-7", best = 4}')
+        if not isinstance(item, dict) or set(item) != set(SEASON_PART.keys):
+            unknown = SEASON_PART.unknown(item) if isinstance(item, dict) else []
+            meant = did_you_mean(str(unknown[0]), SEASON_PART.keys) if unknown else ""
+            report(RuleKey("best_of_parts", f"{where}.{unknown[0]}" if unknown else where),
+                   f"{where} should hold exactly `rounds` and `best`",
+                   f'{meant} e.g. {{rounds = "1-7", best = 4}}'.lstrip())
             continue
         rounds, best = parse_round_set(item["rounds"]), item["best"]
         if rounds is None:
@@ -210,10 +226,9 @@ def _bonus(item, index: int, report: Report) -> Bonus | None:
     if not isinstance(item, dict):
         report("bonus", f"{where} should be a mapping such as {{award: pole, points: 1}}", "")
         return None
-    unknown = set(item) - set(BONUS_KEYS)
-    if unknown:
-        report("bonus", f"{where} has unknown keys: {', '.join(sorted(map(str, unknown)))}",
-               f"use {', '.join(BONUS_KEYS)}")
+    for key in BONUS.unknown(item):
+        report(RuleKey("bonus", f"{where}.{key}"), f"{where} has an unknown key {str(key)!r}",
+               did_you_mean(str(key), BONUS_KEYS) or f"use {', '.join(BONUS_KEYS)}")
     award, points, top = item.get("award"), item.get("points"), item.get("top", 0)
     if award not in BONUS_AWARDS:
         report("bonus", f"{where}: unknown award {award!r}", f"use one of: {', '.join(BONUS_AWARDS)}")

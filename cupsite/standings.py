@@ -4,13 +4,14 @@ tie-break; dropped results; who can still win each class."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import drops
 from .adjustments import Adjustment
 from .config import Championship
 from .drops import counting_parts
 from .model import SCORING_STATUSES, Season, car_sort_key
+from .rules import PointsSystem
 from .session_scoring import RACES, ScoredSession, finish_label
 
 
@@ -93,15 +94,33 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
     round_of_event = {event.key: event.round for event in season.events}
     race_rounds = {i: round_of_event.get(s.event, 0) for i, s in enumerate(races)}
     parts = counting_parts(rules, sum(1 for e in season.events for s in e.sessions if s.type in RACES))
-    other_points = defaultdict(float)  # points from sessions that are not races, and adjustments: never dropped
-    race_points = defaultdict(dict)  # key -> {race index: points}
-    driver_positions = defaultdict(list)
-    driver_finishes = defaultdict(dict)
-    driver_numbers, driver_teams = defaultdict(set), defaultdict(set)
-    team_points, team_positions = defaultdict(float), defaultdict(list)
-    rookies = set()
+    tally = _Tally()
     for session in scoring:
-        index = race_index.get(id(session))
+        tally.add_session(session, race_index.get(id(session)), rules, championship)
+    tally.add_entries(season.entries, number, championship)
+    adjustments = tuple(a for a in season.adjustments if a.counts_after(number))
+    tally.add_adjustments(adjustments)
+    return _tables(number, tally, _Season(len(races), race_rounds, parts, rules, championship, still_to_score),
+                   adjustments)
+
+
+@dataclass
+class _Tally:
+    """What the tables after a round are counted from, gathered session by session. Drivers are
+    keyed by (class code, slug), teams by name."""
+
+    other_points: dict = field(default_factory=lambda: defaultdict(float))  # not from races, so never dropped
+    race_points: dict = field(default_factory=lambda: defaultdict(dict))  # driver -> {race index: points}
+    driver_positions: dict = field(default_factory=lambda: defaultdict(list))
+    driver_finishes: dict = field(default_factory=lambda: defaultdict(dict))
+    driver_numbers: dict = field(default_factory=lambda: defaultdict(set))
+    driver_teams: dict = field(default_factory=lambda: defaultdict(set))
+    team_points: dict = field(default_factory=lambda: defaultdict(float))
+    team_positions: dict = field(default_factory=lambda: defaultdict(list))
+    rookies: set = field(default_factory=set)
+
+    def add_session(self, session: ScoredSession, race: int | None, rules, championship: Championship) -> None:
+        """One scoring session's rows; `race`: its index among the races, None if it is not one."""
         counts_wins = session.info.type in rules.wins_from
         by_team = defaultdict(list)
         for row in session.rows:
@@ -111,81 +130,100 @@ def standings_after(number: int, scoring: list[ScoredSession], season: Season, c
             share = row.points / len(row.drivers) if rules.shared_car == "divided" and row.drivers else row.points
             for driver in row.drivers:
                 key = (row.car_class, driver)
-                driver_numbers[key].add(row.car)
-                driver_teams[key].add(row.team)
+                self.driver_numbers[key].add(row.car)
+                self.driver_teams[key].add(row.team)
                 if row.rookie and row.car_class in championship.rookie_classes:
-                    rookies.add(key)
-                if index is None:
-                    other_points[key] += share
+                    self.rookies.add(key)
+                if race is None:
+                    self.other_points[key] += share
                     continue
-                race_points[key][index] = race_points[key].get(index, 0) + share
+                self.race_points[key][race] = self.race_points[key].get(race, 0) + share
                 if counts_wins and row.status in SCORING_STATUSES:
-                    driver_positions[key].append(row.class_position)
-                driver_finishes[key][index] = finish_label(row)
+                    self.driver_positions[key].append(row.class_position)
+                self.driver_finishes[key][race] = finish_label(row)
         for team, rows in by_team.items():
             counted = sorted(rows, key=lambda r: (-r.points, r.position))
             if championship.team_cars_per_race:
                 counted = counted[: championship.team_cars_per_race]
-            team_points[team] += sum(r.points for r in counted)
+            self.team_points[team] += sum(r.points for r in counted)
             if counts_wins:
-                team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
-    for entry in season.entries:  # entered cars appear in the tables before they score, once their entry starts
-        if entry.guest or (entry.rounds and min(entry.rounds) > number):
-            continue
-        for driver in entry.drivers:
-            other_points[(entry.car_class, driver)] += 0
-            if entry.rookie and entry.car_class in championship.rookie_classes:
-                rookies.add((entry.car_class, driver))
-        team_points[entry.team] += 0
-    adjustments = tuple(a for a in season.adjustments if a.counts_after(number))
-    for adjustment in adjustments:
-        for key in adjustment.drivers:
-            other_points[key] += adjustment.points
-        for team in adjustment.teams:
-            team_points[team] += adjustment.points
-    for adjustment in adjustments:
-        if adjustment.withdrawn:
-            for team in adjustment.teams:
-                team_points.pop(team, None)
+                self.team_positions[team].extend(r.class_position for r in counted if r.status in SCORING_STATUSES)
 
-    keys = set(other_points) | set(race_points)
-    dropped = {key: drops.dropped(race_points[key], race_rounds, parts) for key in keys}
-    totals = {key: other_points[key] + sum(p for i, p in race_points[key].items() if i not in dropped[key])
+    def add_entries(self, entries, number: int, championship: Championship) -> None:
+        """Entered cars appear in the tables before they score, once their entry starts."""
+        for entry in entries:
+            if entry.guest or (entry.rounds and min(entry.rounds) > number):
+                continue
+            for driver in entry.drivers:
+                self.other_points[(entry.car_class, driver)] += 0
+                if entry.rookie and entry.car_class in championship.rookie_classes:
+                    self.rookies.add((entry.car_class, driver))
+            self.team_points[entry.team] += 0
+
+    def add_adjustments(self, adjustments: tuple[Adjustment, ...]) -> None:
+        for adjustment in adjustments:
+            for key in adjustment.drivers:
+                self.other_points[key] += adjustment.points
+            for team in adjustment.teams:
+                self.team_points[team] += adjustment.points
+        for adjustment in adjustments:
+            if adjustment.withdrawn:
+                for team in adjustment.teams:
+                    self.team_points.pop(team, None)
+
+
+@dataclass(frozen=True)
+class _Season:
+    """What ranks a round's tally: the season's races so far, its rules, what is still to score."""
+
+    race_count: int
+    race_rounds: dict  # race index -> round number
+    parts: tuple
+    rules: PointsSystem
+    championship: Championship
+    still_to_score: tuple[tuple[bool, float, int], ...]
+
+    def most_possible(self, tally: _Tally, key) -> float:
+        """The most a driver could still total, keeping only the results the rules count."""
+        scores = [(self.race_rounds[i], p) for i, p in tally.race_points[key].items()]
+        future = [(round_number, p) for is_race, p, round_number in self.still_to_score if is_race]
+        future_other = sum(p for is_race, p, _ in self.still_to_score if not is_race)
+        return tally.other_points[key] + future_other + drops.best_total(scores + future, self.parts)
+
+
+def _tables(number: int, tally: _Tally, season: _Season, adjustments: tuple[Adjustment, ...]) -> Standings:
+    keys = set(tally.other_points) | set(tally.race_points)
+    dropped = {key: drops.dropped(tally.race_points[key], season.race_rounds, season.parts) for key in keys}
+    totals = {key: tally.other_points[key] + sum(p for i, p in tally.race_points[key].items() if i not in dropped[key])
               for key in keys}
     latest_first = None
-    if rules.tie_break == "latest_result":
-        latest_first = {key: tuple(_latest_rank(driver_finishes[key].get(i, "")) for i in reversed(range(len(races))))
-                        for key in keys}
+    if season.rules.tie_break == "latest_result":
+        latest_first = {key: tuple(_latest_rank(tally.driver_finishes[key].get(i, ""))
+                                   for i in reversed(range(season.race_count))) for key in keys}
 
     def driver_row(key, position, tied, gap):
         code, slug = key
-        positions = driver_positions[key]
+        positions = tally.driver_positions[key]
         return StandingRow(position, tied, slug, code, totals[key], gap, positions.count(1),
                            sum(1 for p in positions if p <= 3),
-                           tuple(driver_finishes[key].get(i, "") for i in range(len(races))),
-                           tuple(sorted(driver_numbers[key], key=car_sort_key)), tuple(sorted(driver_teams[key])),
-                           tuple(sorted(dropped[key])))
-
-    def most_possible(key) -> float:
-        scores = [(race_rounds[i], p) for i, p in race_points[key].items()]
-        future = [(round_number, p) for is_race, p, round_number in still_to_score if is_race]
-        future_other = sum(p for is_race, p, _ in still_to_score if not is_race)
-        return other_points[key] + future_other + drops.best_total(scores + future, parts)
+                           tuple(tally.driver_finishes[key].get(i, "") for i in range(season.race_count)),
+                           tuple(sorted(tally.driver_numbers[key], key=car_sort_key)),
+                           tuple(sorted(tally.driver_teams[key])), tuple(sorted(dropped[key])))
 
     tables, contenders = [], []
-    for car_class in championship.classes:
-        class_keys = {k: (totals[k], driver_positions[k]) for k in keys if k[0] == car_class.code}
+    for car_class in season.championship.classes:
+        class_keys = {k: (totals[k], tally.driver_positions[k]) for k in keys if k[0] == car_class.code}
         rows = _ranked(class_keys, driver_row, latest_first)
         tables.append((car_class.code, rows))
-        contenders.append((car_class.code, _contenders(rows, most_possible)))
-    rookie_keys = {k: (totals[k], driver_positions[k]) for k in rookies}
+        contenders.append((car_class.code, _contenders(rows, lambda key: season.most_possible(tally, key))))
+    rookie_keys = {k: (totals[k], tally.driver_positions[k]) for k in tally.rookies}
 
     def team_row(team, position, tied, gap):
-        positions = team_positions[team]
-        return StandingRow(position, tied, team, "", team_points[team], gap, positions.count(1),
+        positions = tally.team_positions[team]
+        return StandingRow(position, tied, team, "", tally.team_points[team], gap, positions.count(1),
                            sum(1 for p in positions if p <= 3), ())
 
-    teams = _ranked({t: (team_points[t], team_positions[t]) for t in team_points}, team_row)
+    teams = _ranked({t: (tally.team_points[t], tally.team_positions[t]) for t in tally.team_points}, team_row)
     return Standings(number, tuple(tables), teams, _ranked(rookie_keys, driver_row, latest_first),
                      tuple(contenders), adjustments)
 

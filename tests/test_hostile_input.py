@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cupsite.cli import MAX_SHOWN_PER_FILE, main
+from cupsite.cli import main
+from cupsite.console import MAX_SHOWN_PER_FILE
 
 from .conftest import SITES, copy_site
 

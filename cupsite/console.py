@@ -1,0 +1,137 @@
+"""What the commands tell the person at the terminal: problems by file (and as JSON or GitHub
+annotations), what the system stopped a build with, and what `serve` did after each change."""
+
+from __future__ import annotations
+
+import errno
+from collections import Counter
+
+import click
+
+from .build import BuildProgress
+from .errors import ContentErrors
+
+MAX_WARNINGS_AT_START = 20  # `serve` lists at most this many at its first build; later, only new ones
+
+
+# What the system, not cupsite or the content, can stop a build with: the disk, the permissions.
+SYSTEM_ERRORS = {
+    errno.ENOSPC: "free some space on that disk, then build again",
+    errno.EDQUOT: "the disk quota is used up: free some space, then build again",
+    errno.EFBIG: "a file is larger than this system lets the build write (ulimit -f)",
+    errno.EROFS: "the file system is mounted read-only: build on a writable one, or give --output a folder there",
+    errno.EACCES: "make the folder writable for this user, or give --output a folder that is",
+    errno.EPERM: "make the folder writable for this user, or give --output a folder that is",
+    errno.EBUSY: "the folder is in use (a mount point, or open elsewhere): give --output another folder",
+    errno.EXDEV: "the output and the folder beside it are on different file systems: give --output "
+                 "a folder inside the mounted one",
+    errno.EIO: "the disk reported an input/output error: check it before building again",
+}
+
+
+def system_failure(error: OSError, progress: BuildProgress) -> str:
+    """What the system stopped the build with, on which file, and what became of the output."""
+    where = error.filename or progress.output
+    where = f" ({where})" if where else ""
+    return (f"the system stopped the build: {error.strerror or error}{where}; {what_became_of_the_output(progress)}\n"
+            f"    hint: {SYSTEM_ERRORS[error.errno]}")
+
+
+def what_became_of_the_output(progress: BuildProgress) -> str:
+    if progress.published:
+        return "the new site had been published, but the build cache was not saved."
+    return "the output folder is as it was."
+
+
+def report(failure: ContentErrors) -> None:
+    count = len(failure.errors)
+    for line in shown_by_file(failure.errors):
+        click.echo(line, err=True)
+    click.echo(f"\n{count:,} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+
+
+#: problems shown of one file, in the text a person reads (the JSON and GitHub formats list all):
+#: a damaged export can make hundreds of thousands, and the first ones are what helps
+MAX_SHOWN_PER_FILE = 25
+
+
+def shown_by_file(problems) -> list[str]:
+    """Each problem formatted, at most MAX_SHOWN_PER_FILE of a file, then a line counting the rest."""
+    lines, shown, left = [], Counter(), Counter()
+    for problem in problems:
+        if shown[problem.path] < MAX_SHOWN_PER_FILE:
+            shown[problem.path] += 1
+            lines.append(problem.format())
+        else:
+            left[problem.path] += 1
+    lines += [f"{path}: {count:,} more problem{'s' if count != 1 else ''} like these, not shown"
+              for path, count in sorted(left.items())]
+    return lines
+
+
+def format_problems(errors, warnings, output_format: str) -> str:
+    problems = sorted(errors + warnings, key=lambda p: p.sort_key())
+    if output_format == "json":
+        from .data import dumps
+
+        return dumps([{"file": p.path, "line": p.line, "severity": p.severity, "message": p.message,
+                       "hint": p.hint} for p in problems], pretty=True).decode("utf-8")
+    if output_format == "github":
+        return "".join(_annotation(p) for p in problems)
+    lines = shown_by_file(problems)
+    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+                 f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
+    return "\n".join(lines) + "\n"
+
+
+def _annotation(problem) -> str:
+    def escape(text: str) -> str:  # the workflow-command escaping of GitHub Actions
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    where = f"file={escape(problem.path).replace(',', '%2C').replace(':', '%3A')}"
+    if problem.line:
+        where += f",line={problem.line}"
+    message = problem.message + (f" ({problem.hint})" if problem.hint else "")
+    return f"::{problem.severity} {where}::{escape(message)}\n"
+
+
+class PreviewConsole:
+    """What `serve` prints after each rebuild: the pages rebuilt, the problems, and the warnings
+    new since the last build (a name just misspelled)."""
+
+    def __init__(self) -> None:
+        self.shown_warnings: set = set()
+
+    def tell_warnings(self, warnings) -> None:
+        """The new warnings; all of them at first, unless there are so many that a count says more."""
+        new = [warning for warning in warnings if warning not in self.shown_warnings]
+        if self.shown_warnings or len(new) <= MAX_WARNINGS_AT_START:
+            for warning in new:
+                click.echo(warning.format(), err=True)
+        if warnings:
+            click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({len(new)} new); "
+                       "`cupsite check` lists them all.", err=True)
+        self.shown_warnings.clear()
+        self.shown_warnings.update(warnings)
+
+    def rebuilt(self, outcome) -> None:
+        """After a change: the open pages (the rest follows), or the whole site."""
+        if outcome.problems:
+            report(ContentErrors(list(outcome.problems)))
+        elif outcome.left:
+            click.echo(f"Rebuilt the {outcome.pages} open page{'s' if outcome.pages != 1 else ''} in "
+                       f"{outcome.seconds:.2f} s; {len(outcome.written)} files changed.")
+        else:
+            click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
+                       f"{len(outcome.written)} files changed.")
+            self.tell_warnings(outcome.warnings)
+
+    def finished(self, outcome) -> bool:
+        """After the pages left to the end; True when they had problems (reported here)."""
+        if outcome.problems:
+            report(ContentErrors(list(outcome.problems)))
+            return True
+        click.echo(f"Rebuilt the other {outcome.pages} pages in {outcome.seconds:.2f} s; "
+                   f"{len(outcome.written)} files changed.")
+        self.tell_warnings(outcome.warnings)
+        return False
