@@ -1,0 +1,64 @@
+"""A championship's page of seasons, and each season's calendar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..config import Championship
+from ..link import Person, Site
+from ..model import RACES, Event, Season
+from ..score import ScoredRow, ScoredSession
+from . import PageContext
+
+
+@dataclass(frozen=True)
+class ChampionshipPage(PageContext):
+    """`championship.html`: a championship's seasons."""
+
+    title: str
+    """the championship's name"""
+    championship: Championship
+    """the championship: `slug`, `name`, `short_name`, `classes`, `points`, `team_cars_per_race`"""
+    seasons: tuple[Season, ...]
+    """its seasons, newest first"""
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    """A round as the season's calendar shows it."""
+
+    event: Event
+    """the round: `key`, `round`, `name`, `start`, `end`, `track`, `sessions`"""
+    track: Person | None
+    """its track"""
+    races: tuple[ScoredSession, ...]
+    """its races with results, in running order"""
+    winners: tuple[tuple[ScoredSession, tuple[tuple[str, ScoredRow], ...]], ...]
+    """(race, (class code, its winner's row) per class) of each race with results"""
+
+
+@dataclass(frozen=True)
+class CalendarPage(PageContext):
+    """`calendar.html`: a season's rounds and their winners."""
+
+    title: str
+    """"<short name> <year> calendar" """
+    championship: Championship
+    """the championship"""
+    season: Season
+    """the season: `championship` (slug), `year`, `name`, `events`, `entries`"""
+    season_tables: object
+    """the season's tables (score.SeasonTables): `races`, `sessions`, `final`, `by_round`, `complete`"""
+    rounds: tuple[RoundSummary, ...]
+    """the season's rounds"""
+    championship_seasons: tuple[Season, ...]
+    """the championship's seasons, oldest first (for the `switchers` macro, as on the standings pages)"""
+    other_championships: tuple[tuple[Championship, Season], ...]
+    """(championship, its latest season) of the site's other championships (for the `switchers` macro)"""
+
+
+def round_summary(site: Site, season_tables, event: Event) -> RoundSummary:
+    races = tuple(season_tables.sessions[(event.key, s.slug)] for s in event.sessions
+                  if s.type in RACES and (event.key, s.slug) in season_tables.sessions)
+    winners = tuple((race, tuple((code, rows[0]) for code, rows in race.classes)) for race in races)
+    return RoundSummary(event, site.tracks.get(event.track), races, winners)
