@@ -18,7 +18,7 @@ from .pages.event import event_page
 from .pages.fixed import NotFoundPage, SearchPage, SitemapPage
 from .pages.home import current_season, home_page
 from .pages.people import driver_page, index_pages, team_page
-from .pages.season import CalendarPage, ChampionshipPage, round_summary
+from .pages.season import CalendarPage, ChampionshipPage, round_summary, switcher
 from .pages.standings import standings_pages
 from .pages.stories import feed, news_pages, tag_pages, tags_page, topic_feeds
 from .pages.track import track_page
@@ -93,7 +93,9 @@ def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page
             pages.append(Page(urls.season(season.championship, season.year), "calendar.html", CalendarPage(
                 title=f"{championship.short_name} {season.year} calendar", championship=championship, season=season,
                 season_tables=season_tables,
-                rounds=tuple(round_summary(site, season_tables, e) for e in season.events), **switchers)))
+                rounds=tuple(round_summary(site, season_tables, e) for e in season.events), **switchers,
+                switcher=switcher(season, switchers["championship_seasons"], switchers["other_championships"],
+                                  urls.season))))
             pages += [Page(path, "standings.html", context)
                       for path, context in standings_pages(site, championship, season, season_tables, switchers)]
             events = season.events

@@ -38,6 +38,18 @@ class RoundSummary:
 
 
 @dataclass(frozen=True)
+class Switcher:
+    """The links of a season's page to the same page of the championship's other seasons and of the
+    other championships' latest season."""
+
+    seasons: tuple[tuple[str, str], ...]
+    """(year, site path of that season's page; "" for this season's own) of each of the championship's seasons,
+    oldest first; empty when it has only one"""
+    others: tuple[tuple[str, str], ...]
+    """("<short name> <year>", site path) of each other championship's latest season"""
+
+
+@dataclass(frozen=True)
 class CalendarPage(PageContext):
     """`calendar.html`: a season's rounds and their winners."""
 
@@ -55,6 +67,17 @@ class CalendarPage(PageContext):
     """the championship's seasons, oldest first (for the `switchers` macro, as on the standings pages)"""
     other_championships: tuple[tuple[Championship, Season], ...]
     """(championship, its latest season) of the site's other championships (for the `switchers` macro)"""
+    switcher: Switcher
+    """the links to the calendars of the other seasons and championships (drawn by the `switchers` macro)"""
+
+
+def switcher(season: Season, seasons: tuple[Season, ...], others: tuple[tuple[Championship, Season], ...],
+             page_of) -> Switcher:
+    """The switcher of a season's page, `page_of(championship slug, year)` giving the path of each page."""
+    return Switcher(
+        tuple((s.year, "" if s is season else page_of(s.championship, s.year)) for s in seasons)
+        if len(seasons) > 1 else (),
+        tuple((f"{other.short_name} {s.year}", page_of(s.championship, s.year)) for other, s in others))
 
 
 def round_summary(site: Site, season_tables, event: Event) -> RoundSummary:

@@ -15,6 +15,7 @@ from ..link import Person, Site
 from ..model import RACES, Event, Season
 from ..standings import Standings
 from . import PageContext
+from .season import Switcher, switcher
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class StandingsPage(PageContext):
     """the championship's seasons, oldest first (for the `switchers` macro)"""
     other_championships: tuple[tuple[Championship, Season], ...]
     """(championship, its latest season) of the site's other championships (for the `switchers` macro)"""
+    switcher: Switcher
+    """the links to the standings of the other seasons and championships (drawn by the `switchers` macro)"""
     round_links: tuple[tuple[int, str], ...]
     """(round number, site path of the tables after it; "" for this page's own) of each round with results"""
     adjustment_lines: dict[str, tuple[AdjustmentLine, ...]]
@@ -131,6 +134,8 @@ def _latest_standings(site: Site, championship: Championship, season: Season, se
             {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total),
             counting=_chart_counting(site, season, season_tables, rules, race_total)),
         **switchers,
+        switcher=switcher(season, switchers["championship_seasons"], switchers["other_championships"],
+                          urls.standings),
         round_links=_round_links(season, season_tables, season_tables.final),
         adjustment_lines=_adjustment_lines(site, season_tables.final),
         drops_results=bool(rules.drop_worst or rules.best_results or rules.best_of_parts),
