@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..config import Championship
 from ..link import Person, Site
@@ -35,6 +36,8 @@ class RoundSummary:
     """its races with results, in running order"""
     winners: tuple[tuple[ScoredSession, tuple[tuple[str, ScoredRow], ...]], ...]
     """(race, (class code, its winner's row) per class) of each race with results"""
+    first_start: datetime | None
+    """when its first session starts (local time at the track), if it has sessions"""
 
 
 @dataclass(frozen=True)
@@ -84,4 +87,5 @@ def round_summary(site: Site, season_tables, event: Event) -> RoundSummary:
     races = tuple(season_tables.sessions[(event.key, s.slug)] for s in event.sessions
                   if s.type in RACES and (event.key, s.slug) in season_tables.sessions)
     winners = tuple((race, tuple((code, rows[0]) for code, rows in race.classes)) for race in races)
-    return RoundSummary(event, site.tracks.get(event.track), races, winners)
+    first_start = event.sessions[0].start if event.sessions else None
+    return RoundSummary(event, site.tracks.get(event.track), races, winners, first_start)
