@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..link import Site
+from ..link import Person, Site
 from ..model import RACES, Article, Event, Season
 from ..score import ScoredRow, ScoredSession, Tables
 from ..standings import StandingRow
@@ -24,6 +24,8 @@ class HomePage(PageContext):
     """the newest stories"""
     next_event: Event | None
     """the first round after the latest round with results (decided from the content, not the clock)"""
+    next_track: Person | None
+    """its track"""
     next_sessions: tuple[ScheduledSession, ...]
     """the next round's first session and its first race (one, if they are the same)"""
     current_season: Season | None
@@ -54,6 +56,7 @@ def home_page(site: Site, tables: Tables) -> HomePage:
         title=site.config.title,
         stories=site.articles[:HOME_STORIES],
         next_event=upcoming,
+        next_track=site.tracks[upcoming.track] if upcoming else None,
         next_sessions=_first_session_and_race(site, upcoming) if upcoming else (),
         current_season=current,
         season_complete=bool(current) and tables.season(current.championship, current.year).complete,
