@@ -122,8 +122,7 @@ def session(kind: str, rows) -> ScoredSession:
 
 
 def cells(table):
-    return [(line.place, line.time_or_gap, line.led, line.sets_lap_record) for _, lines in table.classes
-            for line in lines]
+    return [line for _, _, lines in table.classes for line in lines]
 
 
 def test_a_race_shows_the_winners_time_the_gaps_and_the_status_in_words():
@@ -145,7 +144,6 @@ def test_qualifying_shows_the_gap_to_the_class_best_and_laps_led_in_class_when_c
 
 
 def test_a_table_in_a_story_shows_the_winners_time_else_the_gap_whatever_the_status():
-    assert summary_line(row(1, 1, time="45:01.5")).time_or_gap == "45:01.500"
-    assert summary_line(row(1, 1, gap="1 lap")).time_or_gap == "1 lap"
-    assert (summary_line(row(4, 4, status="dnf", gap="5 laps")).place,
-            summary_line(row(4, 4, status="dnf", gap="5 laps")).time_or_gap) == ("DNF", "5 laps")
+    assert summary_line(row(1, 1, time="45:01.5"))[1:] == ("1", "45:01.500")
+    assert summary_line(row(1, 1, gap="1 lap"))[1:] == ("1", "1 lap")
+    assert summary_line(row(4, 4, status="dnf", gap="5 laps"))[1:] == ("DNF", "5 laps")

@@ -25,8 +25,9 @@ class EmbedView:
     championship: str
     """the championship's slug"""
     classes: tuple = ()
-    """(class code, rows) per class shown: ResultLine for a classification, StandingRow for standings, Entry for
-    an entry list"""
+    """(class code, rows) per class shown: for a classification (ScoredRow, place, time or gap) (as in
+    `ResultTable`, but the winner's time else the gap whatever the status), StandingRow for standings, Entry for an
+    entry list"""
     schedule: tuple[ScheduledSession, ...] = ()
     """the sessions, for a schedule"""
     link: str = ""

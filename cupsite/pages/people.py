@@ -37,18 +37,6 @@ class TracksIndexPage(PageContext):
 
 
 @dataclass(frozen=True)
-class WeekendResult:
-    """A driver's result in one session of a round."""
-
-    session: ScoredSession
-    """the session"""
-    row: ScoredRow
-    """the driver's row in it"""
-    place: str
-    """the class position, or the status in capitals (DNF)"""
-
-
-@dataclass(frozen=True)
 class Weekend:
     """One driver's round: each session's result and the points it brought."""
 
@@ -58,8 +46,8 @@ class Weekend:
     """(session, the driver's row) in running order"""
     points: float
     """the points of the round"""
-    results: tuple[WeekendResult, ...]
-    """each session's result, in running order"""
+    places: tuple[str, ...]
+    """each session's class position, or the status in capitals (DNF), in the order of `sessions`"""
 
 
 @dataclass(frozen=True)
@@ -183,7 +171,7 @@ def _weekends(site: Site, record: SeasonRecord) -> tuple[Weekend, ...]:
     for event_key, session, row in record.results:
         grouped.setdefault(event_key, []).append((session, row))
     return tuple(Weekend(site.events[key], tuple(rows), sum(row.points for _, row in rows),
-                         tuple(WeekendResult(session, row, place_of(row)) for session, row in rows))
+                         tuple(place_of(row) for _, row in rows))
                  for key, rows in grouped.items())
 
 

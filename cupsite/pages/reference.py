@@ -38,9 +38,9 @@ CONTEXTS = (
 
 # the values the contexts hold that are made for the pages (the model's own are described where they are used)
 VALUES = (
-    sessions.ScheduledSession, sessions.ResultTable, sessions.ResultLine, article.EmbedView, season.RoundSummary,
+    sessions.ScheduledSession, sessions.ResultTable, article.EmbedView, season.RoundSummary,
     season.Switcher, standings.TitleStatus, standings.RaceColumn, standings.AdjustmentLine, people.Weekend,
-    people.WeekendResult, people.TeamSeason,
+    people.TeamSeason,
 )
 
 # what render.py gives every template besides its page's context: (name, meaning)
@@ -93,7 +93,7 @@ def field_docs(kind: type) -> dict[str, tuple[str, str]]:
     """Field name -> (its annotation, the docstring under it), for every field of a dataclass."""
     found = {}
     for owner in reversed(kind.__mro__):
-        if owner is object or not dataclasses.is_dataclass(owner):
+        if owner is not kind and not dataclasses.is_dataclass(owner):
             continue
         node = ast.parse(textwrap.dedent(inspect.getsource(owner))).body[0]
         for statement, following in zip(node.body, node.body[1:] + [None], strict=True):
@@ -101,10 +101,16 @@ def field_docs(kind: type) -> dict[str, tuple[str, str]]:
                 text = following.value.value if isinstance(following, ast.Expr) and isinstance(
                     following.value, ast.Constant) and isinstance(following.value.value, str) else ""
                 found[statement.target.id] = (ast.unparse(statement.annotation), " ".join(text.split()))
-    missing = [f.name for f in dataclasses.fields(kind) if not found.get(f.name, ("", ""))[1]]
+    names = field_names(kind)
+    missing = [name for name in names if not found.get(name, ("", ""))[1]]
     if missing:
         raise ValueError(f"{kind.__module__}.{kind.__name__}: no docstring under {', '.join(missing)}")
-    return {f.name: found[f.name] for f in dataclasses.fields(kind)}
+    return {name: found[name] for name in names}
+
+
+def field_names(kind: type) -> tuple[str, ...]:
+    """The fields of a dataclass or a named tuple."""
+    return tuple(f.name for f in dataclasses.fields(kind)) if dataclasses.is_dataclass(kind) else kind._fields
 
 
 def _table(kind: type) -> list[str]:

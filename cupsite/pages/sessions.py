@@ -20,23 +20,10 @@ from ..session_scoring import TIMED_SESSIONS
 from ..stints import TimingTable, timing_table
 from ..timing import format_time, parse_time
 
-
-@dataclass(frozen=True)
-class ResultLine:
-    """A row of a classification with the text of its cells that depend on its status and session."""
-
-    row: ScoredRow
-    """the scored row: `position` (overall), `car`, `drivers`, `team`, `laps`, `best`, `speed`, `points`, `rookie`,
-    `note`, `fastest_in_class`, `status`, `timing`"""
-    place: str
-    """the class position, or the status in capitals (`DNF`) of a car not classified"""
-    time_or_gap: str
-    """the Time / gap cell of a race (the status in words, the class winner's time, else the gap to the class
-    winner); in practice and qualifying, the gap to the class's best lap"""
-    led: str = ""
-    """laps led (in the class, when the session counts those), or "" """
-    sets_lap_record: bool = False
-    """its best lap is the new lap record the session set"""
+# The text of a classification row's cells that depend on its status and session: (place, time or
+# gap, laps led, sets the lap record); see ResultTable.classes. A plain tuple: a build makes one per
+# row of every session, and the page cache digests plain tuples fastest.
+ResultLine = tuple[str, str, str, bool]
 
 
 @dataclass(frozen=True)
@@ -53,8 +40,13 @@ class ResultTable:
     """some row has laps led"""
     led_in_class: bool
     """the laps led are counted in each class (from a per-lap export), not overall"""
-    classes: tuple[tuple[str, tuple[ResultLine, ...]], ...]
-    """(class code, lines) in the championship's order of classes"""
+    classes: tuple[tuple[str, tuple[ScoredRow, ...], tuple[ResultLine, ...]], ...]
+    """(class code, its rows, their lines) in the championship's order of classes. A row has `position` (overall),
+    `car`, `drivers`, `team`, `laps`, `best`, `speed`, `points`, `rookie`, `note`, `fastest_in_class`, `status`,
+    `timing`. `lines[i]`, the text of `rows[i]`'s cells, is (place: the class position, or the status in capitals,
+    `DNF`; time or gap: in a race the status in words, the class winner's time, else the gap to the class winner,
+    in practice and qualifying the gap to the class's best lap; laps led, in the class when the session counts
+    those, or ""; whether its best lap is the new lap record the session set)"""
 
 
 @dataclass(frozen=True)
@@ -101,10 +93,10 @@ def result_table(session: ScoredSession, new_record: LapRecord | None = None) ->
         led = row.class_laps_led if in_class else row.laps_led
         gap = row.class_gap if timed else _race_time_or_gap(row)
         sets_record = record_car is not None and row.car == record_car
-        return ResultLine(row, place_of(row), gap, str(led) if led else "", sets_record)
+        return (place_of(row), gap, str(led) if led else "", sets_record)
 
     return ResultTable(session, timed, session.shows_speed, session.shows_laps_led, in_class,
-                       tuple((code, tuple(line(row) for row in rows)) for code, rows in session.classes))
+                       tuple((code, rows, tuple(line(row) for row in rows)) for code, rows in session.classes))
 
 
 def _race_time_or_gap(row: ScoredRow) -> str:
@@ -115,10 +107,11 @@ def _race_time_or_gap(row: ScoredRow) -> str:
     return row.class_gap or row.gap
 
 
-def summary_line(row: ScoredRow) -> ResultLine:
-    """A row of a short table placed in a story: the winner's time, else the gap, whatever the status."""
+def summary_line(row: ScoredRow) -> tuple[ScoredRow, str, str]:
+    """A row of a short table placed in a story, (row, place, time or gap): the winner's time, else
+    the gap, whatever the status."""
     time_or_gap = (format_laptime(row.time) or row.gap) if row.class_position == 1 else (row.class_gap or row.gap)
-    return ResultLine(row, place_of(row), time_or_gap)
+    return (row, place_of(row), time_or_gap)
 
 
 def schedule(site: Site, event: Event, season_tables, new_records: dict | None = None
