@@ -19,7 +19,7 @@ class EventPage(PageContext):
     """`event.html`: a round."""
 
     title: str
-    """"<round name> <year>" """
+    """the round's name and year ("Indianapolis 2025")"""
     championship: Championship
     """the championship"""
     season: Season

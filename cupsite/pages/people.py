@@ -8,7 +8,7 @@ from .. import urls
 from ..link import Person, Site
 from ..model import Article, Entry, Event, Season
 from ..score import ScoredRow, ScoredSession, Tables
-from ..stats import SeasonRecord
+from ..stats import SeasonRecord, Stats
 from . import PageContext
 from .images import body_image_sizes, profile_image_size
 from .sessions import place_of
@@ -69,8 +69,8 @@ class DriverPage(PageContext):
     `stats`; the rounds)"""
     latest_record: SeasonRecord | None
     """the record of their latest season"""
-    career: object
-    """career statistics (stats.Stats: `starts`, `wins`, `podiums`, `poles`, `fastest_laps`, `laps_led`,
+    career: Stats | None
+    """career statistics (`starts`, `wins`, `podiums`, `poles`, `fastest_laps`, `laps_led`,
     `best_finish`, `average_finish`, `dnfs`, `points`, `titles`), or None"""
     articles: tuple[Article, ...]
     """stories about the driver, newest first"""
@@ -106,8 +106,8 @@ class TeamPage(PageContext):
     """the profile's front matter (`image`, `base`, `founded`, `principal`, ...), or {}"""
     records: tuple[SeasonRecord, ...]
     """per season, newest first: its record (standing in the teams' table, stats)"""
-    career: object
-    """statistics over every season (stats.Stats), or None"""
+    career: Stats | None
+    """statistics over every season, or None"""
     line_ups: tuple[tuple[Season, tuple[Entry, ...]], ...]
     """(season, its entries) per season, newest first"""
     team_seasons: tuple[TeamSeason, ...]

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..config import Championship
 from ..link import Person, Site
 from ..model import RACES, Event, Season
-from ..score import ScoredRow, ScoredSession
+from ..score import ScoredRow, ScoredSession, SeasonTables
 from . import PageContext
 
 
@@ -57,13 +57,13 @@ class CalendarPage(PageContext):
     """`calendar.html`: a season's rounds and their winners."""
 
     title: str
-    """"<short name> <year> calendar" """
+    """the championship's short name, the year and "calendar" ("Carrera Cup 2025 calendar")"""
     championship: Championship
     """the championship"""
     season: Season
     """the season: `championship` (slug), `year`, `name`, `events`, `entries`"""
-    season_tables: object
-    """the season's tables (score.SeasonTables): `races`, `sessions`, `final`, `by_round`, `complete`"""
+    season_tables: SeasonTables
+    """the season's tables: `races`, `sessions`, `final`, `by_round`, `complete`"""
     rounds: tuple[RoundSummary, ...]
     """the season's rounds"""
     championship_seasons: tuple[Season, ...]

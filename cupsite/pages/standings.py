@@ -8,11 +8,13 @@ from dataclasses import dataclass
 
 from .. import urls
 from ..adjustments import Adjustment
-from ..charts import Counting, progression_charts
+from ..charts import Chart, Counting, progression_charts
 from ..config import Championship
 from ..drops import counting_parts
 from ..link import Person, Site
 from ..model import RACES, Event, Season
+from ..rules import PointsSystem
+from ..score import SeasonTables
 from ..standings import Standings
 from . import PageContext
 from .season import Switcher, switcher
@@ -61,13 +63,13 @@ class StandingsPage(PageContext):
     """`standings.html`: a season's tables, after its latest round or after an earlier one."""
 
     title: str
-    """"<short name> <year> standings", then " after round <n>" for an earlier table"""
+    """"Carrera Cup 2025 standings", with " after round 3" for an earlier table"""
     championship: Championship
     """the championship"""
     season: Season
     """the season"""
-    season_tables: object
-    """the season's tables (score.SeasonTables): `races`, `sessions`, `final`, `by_round`, `complete`"""
+    season_tables: SeasonTables
+    """the season's tables: `races`, `sessions`, `final`, `by_round`, `complete`"""
     standings: Standings | None
     """the tables shown: `drivers` ((class code, rows) per class), `teams`, `rookies`, `after_round`,
     `adjustments`; None before any results"""
@@ -82,10 +84,10 @@ class StandingsPage(PageContext):
     moves: dict[str, dict[str, int]]
     """class code, "teams" or "rookies" -> driver or team slug -> places gained since the round before
     (negative: lost; left out: new); empty after the first round"""
-    rules: object
+    rules: PointsSystem
     """the season's points system (rules.PointsSystem)"""
-    charts: dict
-    """class code -> points progression chart (charts.ProgressionChart; drawn by the `points_chart` macro)"""
+    charts: dict[str, Chart]
+    """class code -> points progression chart (drawn by the `points_chart` macro of `charts.html`)"""
     championship_seasons: tuple[Season, ...]
     """the championship's seasons, oldest first (for the `switchers` macro)"""
     other_championships: tuple[tuple[Championship, Season], ...]
