@@ -15,6 +15,7 @@ from cupsite.build import prepare
 from cupsite.config import load_config
 from cupsite.model import SessionInfo
 from cupsite.pages import PageContext, reference
+from cupsite.pages.season import Switcher
 from cupsite.pages.sessions import result_table, summary_line
 from cupsite.plan import plan
 from cupsite.score import ScoredRow, ScoredSession
@@ -147,3 +148,15 @@ def test_a_table_in_a_story_shows_the_winners_time_else_the_gap_whatever_the_sta
     assert summary_line(row(1, 1, time="45:01.5"))[1:] == ("1", "45:01.500")
     assert summary_line(row(1, 1, gap="1 lap"))[1:] == ("1", "1 lap")
     assert summary_line(row(4, 4, status="dnf", gap="5 laps"))[1:] == ("DNF", "5 laps")
+
+
+def test_the_switchers_macro_draws_the_ready_links_and_still_takes_the_old_argument():
+    switcher = Switcher((("2023", "cup/2023/"), ("2024", "")), (("Trophy 2024", "trophy/2024/"),))
+    for call in ("switchers()", 'switchers("calendar")'):
+        html = THEME.from_string('{% from "macros.html" import switchers with context %}{{ ' + call + ' }}').render(
+            switcher=switcher, url=lambda path: f"/{path}")
+        assert '<a href="/cup/2023/">2023</a>' in html and '<strong aria-current="page">2024</strong>' in html
+        assert '<a href="/trophy/2024/">Trophy 2024</a>' in html
+    lonely = Switcher((), ())
+    assert "<nav" not in THEME.from_string('{% from "macros.html" import switchers with context %}{{ switchers() }}'
+                                           ).render(switcher=lonely, url=str)
