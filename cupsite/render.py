@@ -20,9 +20,10 @@ from .errors import ContentError
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
+from .pages.sessions import format_laptime
 from .plan import Page, current_season
 from .score import Tables
-from .timing import format_time, parse_time
+from .timing import format_time
 
 
 def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
@@ -148,12 +149,6 @@ def ordinal(number: int) -> str:
     return f"{number}{suffix}"
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a session's times recur on its event, driver and team pages
-def format_laptime(text: str) -> str:
-    seconds = parse_time(text) if text else None
-    return format_time(seconds) if seconds is not None else (text or "")
-
-
 class Linker:
     """`url(thing)` in templates: a relative link from the page being rendered, or, with
     `root` set, a link from the site's root path (for the 404 page, which a host serves at
@@ -197,7 +192,7 @@ class PageRenderer:
         try:
             template = self._templates.get(page.template) or self._env.get_template(page.template)
             root = urlsplit(self._base_url).path if page.path == urls.NOT_FOUND else None
-            html = template.render(page.context, page=page, url=Linker(page.path, root),
+            html = template.render(page.context.variables(), page=page, url=Linker(page.path, root),
                                    canonical=urls.absolute(self._base_url, page.path))
             return html.encode("utf-8")
         except Exception as error:  # a template bug must not become a traceback

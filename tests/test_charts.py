@@ -11,7 +11,8 @@ from cupsite import charts
 from cupsite.build import prepare
 from cupsite.charts import LABEL_GAP, PALETTE, Series, progression_chart, progression_charts, running_totals, spread
 from cupsite.config import load_config
-from cupsite.plan import _race_columns, plan
+from cupsite.pages.standings import race_columns
+from cupsite.plan import plan
 from cupsite.score import SeasonTables
 
 from .conftest import SITES
@@ -49,7 +50,7 @@ def running_order(season):
 
 def mini_charts(site, tables):
     season, season_tables = season_of(site, tables)
-    labels = [c.label for c in _race_columns(site, season_tables)]
+    labels = [c.label for c in race_columns(site, season_tables)]
     names = {slug: person.name for slug, person in site.drivers.items()}
     return progression_charts(season_tables, running_order(season), labels, names, {"A": "Class A", "B": "Class B"})
 
@@ -148,7 +149,7 @@ def test_text_names_the_drivers_and_their_points(mini):
 def test_the_standings_page_is_given_the_charts(mini):
     site, tables = mini
     pages = {page.path: page for page in plan(site, tables)}
-    drawn = pages["cup/2024/standings/"].context["charts"]
+    drawn = pages["cup/2024/standings/"].context.charts
     assert list(drawn) == ["A", "B"]
     assert drawn["A"].caption == "Points after each race, top 3 of Class A"
 

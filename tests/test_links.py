@@ -25,7 +25,7 @@ FIXTURES = {"mini": "mini_site", "demo": "demo_site"}
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 ARTIFACTS = ROOT / "test-artifacts"
-FEED_SIZE = 20  # the feed carries the newest 20 articles (cupsite/plan.py)
+FEED_SIZE = 20  # the feed carries the newest 20 articles (cupsite/pages/stories.py)
 
 
 @dataclass(frozen=True)

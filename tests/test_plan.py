@@ -24,18 +24,18 @@ def test_every_page_has_one_path_and_a_template():
 
 def test_next_event_is_the_first_round_after_the_last_results():
     home = planned()[""].context
-    assert home["next_event"].slug == "gamma"  # beta (10 May) has the last results; gamma has none
-    assert home["latest_result"].key == ("cup/2024/beta", "race-1")
-    assert [code for code, _ in home["leaders"]] == ["A", "B"]
+    assert home.next_event.slug == "gamma"  # beta (10 May) has the last results; gamma has none
+    assert home.latest_result.key == ("cup/2024/beta", "race-1")
+    assert [code for code, _ in home.leaders] == ["A", "B"]
 
 
 def test_sitemap_lists_pages_but_not_the_feed_or_404():
-    paths = planned()["sitemap.xml"].context["paths"]
+    paths = planned()["sitemap.xml"].context.paths
     assert "drivers/ann-able/" in paths
     assert "404.html" not in paths and "feed.xml" not in paths
 
 
 def test_event_schedule_is_in_the_tracks_time_zone():
     beta = planned()["cup/2024/beta/"].context
-    assert [(s.info.slug, s.zone) for s in beta["schedule"]] == [("race-1", "CEST")]
-    assert beta["entry_count"] == 5
+    assert [(s.info.slug, s.zone) for s in beta.schedule] == [("race-1", "CEST")]
+    assert beta.entry_count == 5
