@@ -103,11 +103,20 @@ def read_session_files(seasons: list[SeasonFiles], problems: Problems
     """Each season's classifications and per-lap exports, (results, laps) by season. The files of
     all the seasons are read in one pass, each from the cache or on one of the cores: a pass per
     season cost more in starting workers than it saved."""
-    readings = [_SeasonReading(files.championship, files.driver_names) for files in seasons]
+    # made once per season and per round, so that each is digested once for all the files it serves
+    season_readings = [_SeasonReading(files.championship, files.driver_names) for files in seasons]
+    readings: dict[tuple[int, int | None], _Reading] = {}
+
+    def reading(number: int, file: SessionFile) -> _Reading:
+        key = (number, file.event.round if file.event is not None else None)
+        if key not in readings:
+            readings[key] = _Reading(season_readings[number], seasons[number].cars_for(file))
+        return readings[key]
+
     items = {kind: [(number, file) for number, files in enumerate(seasons) for file in getattr(files, kind)]
              for kind in ("classifications", "laps")}
-    given = {kind: [(file, read_file(file.path), seasons[number].cars_for(file), readings[number])
-                    for number, file in numbered] for kind, numbered in items.items()}
+    given = {kind: [(file, read_file(file.path), reading(number, file)) for number, file in numbered]
+             for kind, numbered in items.items()}
     results = steps.checked_each(classification_of, given["classifications"], problems=problems,
                                  per_worker=CLASSIFICATIONS_PER_WORKER)
     laps = steps.checked_each(laps_of, given["laps"], problems=problems, per_worker=CLASSIFICATIONS_PER_WORKER)
@@ -163,22 +172,30 @@ def with_laps_led(results: list[SessionResult], laps: list[SessionLaps], season:
 
 @dataclass(frozen=True)
 class _SeasonReading:
-    """What reading a season's session files needs besides each file and its cars."""
-
     championship: Championship
     driver_names: dict
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What reading a round's session files needs besides each file: its season's championship and
+    drivers' names, and the cars entered at the round."""
+
+    season: _SeasonReading
+    cars: dict
+
+
 def classification_of(given: tuple, problems: Problems) -> SessionResult | None:
-    """The classification of (a session file, its bytes, the cars entered, the season's reading)."""
-    file, _, cars, reading = given
-    return read_classification(file, reading.championship, cars, reading.driver_names, problems)
+    """The classification of (a session file, its bytes, what reading its round's files needs)."""
+    file, _, reading = given
+    return read_classification(file, reading.season.championship, reading.cars, reading.season.driver_names,
+                               problems)
 
 
 def laps_of(given: tuple, problems: Problems) -> SessionLaps | None:
-    """The laps of (a per-lap export, its bytes, the cars entered, the season's reading)."""
-    file, _, cars, _ = given
-    return read_laps(file, cars, problems)
+    """The laps of (a per-lap export, its bytes, what reading its round's files needs)."""
+    file, _, reading = given
+    return read_laps(file, reading.cars, problems)
 
 
 def with_laps_of(given: tuple, problems: Problems) -> SessionResult:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .. import urls
+from .. import steps, urls
 from ..adjustments import Adjustment
-from ..charts import Chart, Counting, progression_charts
+from ..charts import TOP, Chart, Counting, progression_charts
 from ..config import Championship
 from ..drops import counting_parts
 from ..link import Person, Site
@@ -130,11 +130,12 @@ def _latest_standings(site: Site, championship: Championship, season: Season, se
         titles=_title_status(season_tables),
         moves=_moves(season_tables, season_tables.final),
         rules=rules,
-        charts=progression_charts(
-            season_tables, ((e.key, s.slug) for e in season.events for s in e.sessions), [c.label for c in columns],
-            {slug: person.name for slug, person in site.drivers.items()},
-            {k.code: k.name for k in championship.classes}, counted=rules.counted(race_total),
-            counting=_chart_counting(site, season, season_tables, rules, race_total)),
+        charts=steps.once(
+            progression_charts,
+            season_tables, tuple((e.key, s.slug) for e in season.events for s in e.sessions),
+            tuple(c.label for c in columns), _names_in(site, season_tables.final),
+            {k.code: k.name for k in championship.classes}, TOP, rules.counted(race_total),
+            _chart_counting(site, season, season_tables, rules, race_total)),
         **switchers,
         switcher=switcher(season, switchers["championship_seasons"], switchers["other_championships"],
                           urls.standings),
@@ -142,6 +143,13 @@ def _latest_standings(site: Site, championship: Championship, season: Season, se
         adjustment_lines=_adjustment_lines(site, season_tables.final),
         drops_results=bool(rules.drop_worst or rules.best_results or rules.best_of_parts),
     )
+
+
+def _names_in(site: Site, table: Standings | None) -> dict[str, str]:
+    """The names of the drivers of a table, by slug: all a season's charts show of the drivers."""
+    if table is None:
+        return {}
+    return {row.key: site.drivers[row.key].name for _, rows in table.drivers for row in rows if row.key in site.drivers}
 
 
 def _round_links(season: Season, season_tables, shown: Standings | None) -> tuple[tuple[int, str], ...]:
