@@ -5,7 +5,6 @@ package would be (an entry point of the `cupsite.readers` group)."""
 from __future__ import annotations
 
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,44 +17,12 @@ from cupsite.errors import Problems
 from cupsite.load.readers import registry
 from cupsite.load.readers.base import CLASSIFICATION, Reader
 
-from .conftest import SITES, copy_site
+from .conftest import ROOT, SITES, copy_site
 
 ALPHA = Path("content/results/cup/2024/alpha")
 
-# A made-up timing system's classification: tab-separated, a header line, then one car a line.
-THIRD_LAYOUT = '''\
-    """A made-up timing system's classification export: POS, NO, LAPS and TIME separated by tabs."""
-
-    from cupsite.load.readers.base import CLASSIFICATION, Reader
-    from cupsite.model import ResultRow
-    from cupsite.timing import format_time, parse_time
-
-    HEADER = b"POS\\tNO\\tLAPS\\tTIME"
-
-
-    def recognises(data):
-        return data.startswith(HEADER)
-
-
-    def read(file, problems):
-        rows = []
-        for line, text in enumerate(file.data.decode("utf-8").splitlines()[1:], start=2):
-            values = text.split("\\t")
-            seconds = parse_time(values[3]) if len(values) == 4 else None
-            if seconds is None or not values[0].isdigit() or not values[2].isdigit():
-                problems.add(file.path, line, "the row is not a position, a car number, laps and a time",
-                             "write each row as the timing system does: 1<tab>23<tab>20<tab>30:10.000")
-                continue
-            if values[1] not in file.cars:
-                problems.add(file.path, line, f"car #{values[1]} is not in the entry list")
-                continue
-            rows.append(ResultRow(int(values[0]), values[1], laps=int(values[2]), time=format_time(seconds),
-                                  line=line))
-        return rows
-
-
-    READER = Reader("{name}", "tab-separated timing export", CLASSIFICATION, {suffixes}, read, recognises)
-'''
+# The example reader of docs/readers.md: a made-up timing system's tab-separated classification.
+EXAMPLE = (ROOT / "docs/readers.md").read_text(encoding="utf-8").split("```python\n")[1].split("```")[0]
 RACE_1 = "POS\tNO\tLAPS\tTIME\n1\t2\t20\t30:09.000\n2\t1\t20\t30:10.000\n3\t8\t20\t30:30.000\n4\t3\t19\t30:40.000\n"
 
 
@@ -79,7 +46,8 @@ def install(folder: Path, monkeypatch, **modules: str) -> None:
 
 
 def third_layout(name: str, suffixes: str) -> str:
-    return textwrap.dedent(THIRD_LAYOUT).replace("{suffixes}", suffixes).replace("{name}", name.replace("_", "-"))
+    """The example reader, named after its module, reading files that end with `suffixes`."""
+    return EXAMPLE.replace('"tab-timing"', repr(name.replace("_", "-"))).replace('(".tsv",)', suffixes)
 
 
 INSTALLED: set[str] = set()
@@ -211,3 +179,27 @@ def _file(path: Path):
     from cupsite.load.readers.base import FileToRead
 
     return FileToRead(path, path.read_bytes(), "race-1", {})
+
+
+def test_a_per_lap_export_named_as_a_classification_is_told_its_name(tmp_path):
+    path = tmp_path / "race-1.csv"
+    path.write_text("NUMBER;LAP_NUMBER;LAP_TIME;ELAPSED\n6;1;1:31.402;1:31.402\n", encoding="utf-8")
+    problems = Problems(tmp_path)
+    claim = registry.reader_for(path, problems)
+    assert claim.reader.read(_file(path), problems) is None
+    assert [(p.line, p.message, p.hint) for p in problems.items] == [
+        (1, "this is a per-lap export, not a classification", "name it race-1.laps.csv")]
+
+
+@pytest.mark.parametrize(("name", "reader", "session"), [
+    ("Race-1.CSV", "alkamel-classification", "Race-1"),
+    ("race-1.laps.CSV", "alkamel-laps", "race-1"),
+    (".laps.csv", "alkamel-laps", ""),  # a session with no name: reported as no such session
+    (".csv", None, None),  # a hidden file with no extension, as pathlib reads names
+    ("race-1.yaml.bak", None, None),
+])
+def test_the_end_of_a_name_decides_among_the_readers_as_the_extension_did(tmp_path, name, reader, session):
+    path = tmp_path / name
+    path.write_text("POSITION;NUMBER\n1;6\n", encoding="utf-8")
+    claim = registry.reader_for(path, Problems(tmp_path))
+    assert (claim.reader.name, claim.session(path)) == (reader, session) if reader else claim is None
