@@ -68,12 +68,12 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
         read_classification(file, championship, cars, names, problems, matching)
         problems.raise_if_any()
         report_lines += _matching_lines(matching, names)
-        hand_written = [(path, other) for path, other in classifications if path != target]
-        if hand_written and not replace_hand_written:
-            shown = hand_written[0][0].relative_to(config.root)
-            raise ImportRefused(f"{shown} already holds the {hand_written[0][1].title} of {session}; pass "
-                                "--replace to remove it in favour of the export, or remove it yourself")
-        hand_written = [path for path, _ in hand_written]
+        others = [(path, other) for path, other in classifications if path != target]
+        if others and not replace_hand_written:
+            path, other = others[0]
+            raise ImportRefused(f"{path.relative_to(config.root)} already holds the {other.title} of {session}; "
+                                "pass --replace to remove it in favour of the export, or remove it yourself")
+        hand_written = [path for path, _ in others]
     else:
         laps = read_laps(file, cars, problems)
         problems.raise_if_any()
