@@ -220,7 +220,7 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         publishing = replace(publishing, now=publishing.moment())
     if cache_dir is not None:
         inputs = stamps.input_stamp(config, publishing)  # before reading: an edit made meanwhile rebuilds
-        last = stamps.current(cache_dir, inputs, publishing, output)
+        last = stamps.current(cache_dir, inputs, publishing, output, _installed_readers)
         if last is not None:
             return BuildResult(output, last.pages, last.files, last.warnings)
         cache = cache or BuildCache.open(cache_dir)
@@ -233,9 +233,18 @@ def build(config_path: Path, output: Path | None = None, publishing: Publishing 
         kept.attempt(cache.save, cache_dir)
         kept.attempt(stamps.save, cache_dir, stamps.Stamp(
             inputs, stamps.output_stamp(output, staging.manifest), site.next_due, len(pages), count,
-            tuple(site.warnings), publishing.now), required=kept.failure is None)
+            tuple(site.warnings), publishing.now, _installed_readers(looked_up_only=True)),
+            required=kept.failure is None)
     return BuildResult(output, len(pages), count, tuple(site.warnings) + kept.warnings(), site, prepared.tables,
                        cache)
+
+
+def _installed_readers(looked_up_only: bool = False) -> tuple[str, ...]:
+    """The origins of the installed timing readers (load/readers/registry.py): all of them, or
+    only if this process looked them up."""
+    from .load.readers import registry
+
+    return registry.looked_up_origins() if looked_up_only else registry.installed_origins()
 
 
 def _published(pipeline: Pipeline, prepared: Prepared, pages: list[Page], output: Path, cache_dir: Path | None,

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .errors import Problems
-from .load.classifications import LAPS_SUFFIX, SessionFile, read_classification, read_laps
+from .load.classifications import SessionFile, read_classification, read_laps
+from .load.readers.base import CLASSIFICATION, Matching, Reader
+from .load.readers.registry import classification_readers, reader_recognising
 from .load.results import load_season
-from .load.timing_exports import Matching, read_export
 from .model import RACES, Event, Season
 from .slugs import one_key_ending_with
 
@@ -52,40 +53,46 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
     if not source.is_file():
         raise ImportRefused(f"{source} is not a file")
     data = source.read_bytes()
-    export = read_export(source, data, problems)
+    reader = reader_recognising(source, data, problems)
     problems.raise_if_any()
     championship = config.championship(event.championship)
     cars = season.cars_at(event.round)
     folder = config.content_dir / "results" / event.championship / event.season / event.slug
-    file = SessionFile(source, event, session)
+    file = SessionFile(source, event, session, reader)
+    target = folder / f"{session}{reader.suffixes[0]}"
+    classifications = _classification_files(folder, session)
     report_lines = []
-    if export.is_laps:
-        laps = read_laps(file, cars, problems)
-        problems.raise_if_any()
-        target = folder / f"{session}{LAPS_SUFFIX}"
-        counted = {lap.car for lap in laps.laps}
-        report_lines.append(f"{len(laps.laps)} laps of {len(counted)} cars, every car in the entry list")
-        hand_written = []
-        if not any((folder / f"{session}{suffix}").is_file() for suffix in (".csv", ".yaml", ".yml")):
-            report_lines.append(_no_classification_note(event, session))
-    else:
+    if reader.kind == CLASSIFICATION:
         names = {slug: known_names.get(("driver", slug), slug) for entry in season.entries for slug in entry.drivers}
         matching = Matching()
         read_classification(file, championship, cars, names, problems, matching)
         problems.raise_if_any()
-        target = folder / f"{session}.csv"
         report_lines += _matching_lines(matching, names)
-        hand_written = [folder / f"{session}{suffix}" for suffix in (".yaml", ".yml")
-                        if (folder / f"{session}{suffix}").is_file()]
-        if hand_written and not replace_hand_written:
-            shown = hand_written[0].relative_to(config.root)
-            raise ImportRefused(f"{shown} already holds the hand-written classification of {session}; pass "
-                                "--replace to remove it in favour of the export, or remove it yourself")
+        others = [(path, other) for path, other in classifications if path != target]
+        if others and not replace_hand_written:
+            path, other = others[0]
+            raise ImportRefused(f"{path.relative_to(config.root)} already holds the {other.title} of {session}; "
+                                "pass --replace to remove it in favour of the export, or remove it yourself")
+        hand_written = [path for path, _ in others]
+    else:
+        laps = read_laps(file, cars, problems)
+        problems.raise_if_any()
+        counted = {lap.car for lap in laps.laps}
+        report_lines.append(f"{len(laps.laps)} laps of {len(counted)} cars, every car in the entry list")
+        hand_written = []
+        if not classifications:
+            report_lines.append(_no_classification_note(event, session))
     replaced = target.is_file()
     _write_atomically(target, data)
     for path in hand_written:
         path.unlink()
     return ImportReport(target, replaced, hand_written, report_lines, problems.warnings)
+
+
+def _classification_files(folder: Path, session: str) -> list[tuple[Path, Reader]]:
+    """The session's classification files in the round's folder, each with its reader."""
+    return [(folder / f"{session}{suffix}", reader) for reader in classification_readers()
+            for suffix in reader.suffixes if (folder / f"{session}{suffix}").is_file()]
 
 
 def _no_classification_note(event: Event, session: str) -> str:

@@ -17,6 +17,7 @@ from cupsite.cli import main
 from cupsite.config import load_config
 from cupsite.errors import Problems
 from cupsite.load.classifications import SessionFile, read_classification
+from cupsite.load.readers import alkamel_classification
 from cupsite.load.results import load_season
 from cupsite.model import car_sort_key
 from cupsite.yamlio import load_yaml
@@ -111,7 +112,8 @@ def test_a_timing_export_keeps_007_apart_from_7(tmp_path):
     export = tmp_path / "race-1.csv"
     export.write_text("POSITION;NUMBER;STATUS;LAPS;TOTAL_TIME;GAP_FIRST\n1;7;Classified;20;30:00.000;\n"
                       "2;007;Classified;20;30:01.500;+1.500\n", encoding="utf-8")
-    result = read_classification(SessionFile(export, season.events[0], "race-1"), config.championships[0],
+    file = SessionFile(export, season.events[0], "race-1", alkamel_classification.READER)
+    result = read_classification(file, config.championships[0],
                                  season.cars_at(1), {}, problems)
     assert not problems.items, problems.items
     assert [(row.position, row.car, row.gap) for row in result.rows] == [(1, "7", ""), (2, "007", "+1.500")]

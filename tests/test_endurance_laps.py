@@ -15,7 +15,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from cupsite.errors import Problems
-from cupsite.load.timing_exports import lap_rows, read_export
+from cupsite.load.readers.alkamel import read_export
+from cupsite.load.readers.alkamel_laps import lap_rows
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "timing" / "endurance-laps"
 CAR_007 = "007"  # beside car 7 in GT3: two cars, as in real endurance fields

@@ -86,8 +86,8 @@ def leaky_step(item: int) -> int:
     return item * _LEAKED["value"]
 
 
-def honest_step(item: int, factor: int) -> int:
-    return item * factor
+def honest_step(item: int, factor) -> int | type:
+    return item * factor if isinstance(factor, int) else TypeError
 
 
 def test_the_verification_catches_a_step_that_reads_outside_its_arguments():
@@ -119,6 +119,16 @@ def test_a_step_that_could_hide_an_input_is_refused():
         with pytest.raises(TypeError, match="not a step"):
             steps.once(inner, 1)
         assert steps.once(honest_step, 2, 5) == 10
+
+
+def test_an_argument_that_cannot_be_digested_is_computed_every_time_never_kept():
+    """A value no key can be made of (a lambda of a third party's, say) is not an error: the step
+    runs, and its result is not kept under a key that would not describe it."""
+    cache = BuildCache()
+    with steps.running_with(CachingRunner(cache)):
+        assert steps.each(honest_step, [1, 2], lambda: None) == [TypeError, TypeError]
+        assert steps.once(honest_step, 3, lambda: None) is TypeError
+    assert len(cache) == 0
 
 
 _IN_WORKERS = """

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup
 from cupsite.errors import Problems
 from cupsite.laps import analyse
 from cupsite.load.classifications import SessionFile, read_laps
+from cupsite.load.readers import alkamel_laps
 from cupsite.model import Lap, ResultRow
 from cupsite.session_scoring import _race_class_gap
 from cupsite.stints import (
@@ -181,7 +182,8 @@ def test_the_hand_worked_lap_file_gives_one_stint_per_car_and_its_finish(demo_se
     88.4 + 86.3 + 85.7 + 86.2 + 86.3 = 432.9 s (its ELAPSED 7:12.900), led laps 3-5.
     Car 6 stopped after lap 4: 89.1 + 86.8 + 86.9 + 87.3 = 350.1 s (5:50.100)."""
     _, cars, _, event = demo_season
-    laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1"), cars, Problems(FIXTURES)).laps
+    file = SessionFile(FIXTURES / "laps-short.csv", event, "race-1", alkamel_laps.READER)
+    laps = read_laps(file, cars, Problems(FIXTURES)).laps
     timings = car_timings(laps, analyse(laps, {"6": "PRO", "12": "PRO", "22": "PRO"}))
     assert timings["22"].stints == (Stint(1, 1, 5, 5, 432.9, led=3, slug="ryan-yardley"),)  # DRIVER_NAME names him
     assert timings["6"].stints == (Stint(1, 1, 4, 4, 350.1, led=0, slug="zachary-vanier"),)
@@ -194,9 +196,10 @@ def test_the_hand_worked_lap_file_gives_best_sectors_and_top_speeds(demo_season)
     S3 25.7 (lap 3): ideal 85.7 = 1:25.700; top speed 242.6 (lap 3). Car 12: 25.8 (lap 3),
     34.5 (lap 3), 25.6 (lap 1): ideal 85.9; top 241.8."""
     _, cars, _, event = demo_season
-    laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1"), cars, Problems(FIXTURES)).laps
+    file = SessionFile(FIXTURES / "laps-short.csv", event, "race-1", alkamel_laps.READER)
+    laps = read_laps(file, cars, Problems(FIXTURES)).laps
     if not any(lap.sectors for lap in laps):
-        pytest.skip("the per-lap reader does not read sector times yet (load/timing_exports.py, issue 21)")
+        pytest.skip("the per-lap reader does not read sector times yet (load/readers/alkamel_laps.py, issue 21)")
     timings = car_timings(laps, analyse(laps, {"6": "PRO", "12": "PRO", "22": "PRO"}))
     figures = {car: (timings[car].best_sectors, timings[car].ideal_lap, timings[car].top_speed) for car in ("22", "12")}
     assert figures == {"22": ((25.7, 34.3, 25.7), 85.7, 242.6), "12": ((25.8, 34.5, 25.6), 85.9, 241.8)}

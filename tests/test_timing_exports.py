@@ -12,7 +12,11 @@ from hypothesis import strategies as st
 from cupsite.config import CarClass, Championship
 from cupsite.errors import Problems
 from cupsite.load.classifications import SessionFile, read_classification
-from cupsite.load.timing_exports import Matching, classification_rows, lap_rows, read_export
+from cupsite.load.readers import alkamel_classification
+from cupsite.load.readers.alkamel import read_export
+from cupsite.load.readers.alkamel_classification import classification_rows
+from cupsite.load.readers.alkamel_laps import lap_rows
+from cupsite.load.readers.base import Matching
 from cupsite.model import Entry, Event, SessionInfo, Source
 from cupsite.rules import PointsSystem
 from cupsite.timing import parse_gap, parse_status, parse_time
@@ -215,7 +219,7 @@ def test_a_duplicate_car_and_a_duplicate_position_are_errors(tmp_path):
     path = tmp_path / "race-1.csv"
     path.write_text("POSITION;NUMBER;LAPS\n1;6;24\n2;22;24\n3;6;24\n3;14;24\n", encoding="utf-8")
     problems = Problems(tmp_path)
-    read_classification(SessionFile(path, RACE, "race-1"), CUP, CARS, NAMES, problems)
+    read_classification(SessionFile(path, RACE, "race-1", alkamel_classification.READER), CUP, CARS, NAMES, problems)
     found = [p.message for p in problems.items]
     assert any("car number" in m and "6" in m for m in found), found
     assert any("position" in m and "3" in m for m in found), found

@@ -15,6 +15,7 @@ from cupsite.config import load_config
 from cupsite.errors import Problems
 from cupsite.laps import analyse
 from cupsite.load.classifications import SessionFile, read_classification, read_laps
+from cupsite.load.readers import alkamel_classification, alkamel_laps
 from cupsite.load.results import load_season
 from cupsite.timing import format_time
 from cupsite.yamlio import load_yaml
@@ -39,7 +40,8 @@ def demo_season():
 def read_fixture(demo_season, path: Path, session: str):
     championship, cars, names, event = demo_season
     problems = Problems(FIXTURES)
-    result = read_classification(SessionFile(path, event, session), championship, cars, names, problems)
+    file = SessionFile(path, event, session, alkamel_classification.READER)
+    result = read_classification(file, championship, cars, names, problems)
     return result, problems
 
 
@@ -80,15 +82,15 @@ def test_each_broken_export_gives_one_clear_error_naming_the_line(demo_season, n
 def test_a_per_lap_export_without_elapsed_times_is_refused(demo_season):
     _, cars, _, event = demo_season
     problems = Problems(FIXTURES)
-    assert read_laps(SessionFile(FIXTURES / "broken/laps-missing-elapsed.csv", event, "race-1"), cars, problems) \
-        is None
+    file = SessionFile(FIXTURES / "broken/laps-missing-elapsed.csv", event, "race-1", alkamel_laps.READER)
+    assert read_laps(file, cars, problems) is None
     assert [p.message for p in problems.items] == ["the per-lap export has no ELAPSED column"]
 
 
 def test_the_hand_worked_lap_file_gives_the_positions_and_leaders_worked_out_by_hand(demo_season):
     _, cars, _, event = demo_season
     problems = Problems(FIXTURES)
-    laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1"), cars, problems)
+    laps = read_laps(SessionFile(FIXTURES / "laps-short.csv", event, "race-1", alkamel_laps.READER), cars, problems)
     assert problems.items == []
     race = analyse(laps.laps, {6: "PRO", 12: "PRO", 22: "PRO"})
     assert race.car("12").positions == (1, 1, 2, 2, 2)

@@ -10,6 +10,7 @@ tests/test_step_keys.py uses to catch a step that reads more than its key."""
 from __future__ import annotations
 
 import functools
+import pickle
 import sys
 from collections.abc import Callable, Sequence
 
@@ -18,7 +19,7 @@ from ..steps import Plain, running_with
 from . import cachedata
 from .cache import BuildCache
 from .files import FileReader
-from .fingerprints import digest
+from .fingerprints import Fingerprints, digest
 from .parallel import map_in_parallel
 
 
@@ -41,19 +42,20 @@ class CachingRunner:
               finish: Callable | None) -> list:
         cache = self.cache
         keys = self._keys(items, shared) if cache is not None else [None] * len(items)
-        results = [cache.get(namespace, key) for key in keys] if cache is not None else [None] * len(items)
+        results = [cache.get(namespace, key) if key is not None else None for key in keys]
         missing = [number for number, result in enumerate(results) if result is None]
         computed = map_in_parallel(functools.partial(_call, step, shared), [items[n] for n in missing],
                                    per_worker=per_worker, shared_out=self._in_workers)
         for number, result in zip(missing, computed, strict=True):
             results[number] = result = finish(items[number], result) if finish is not None else result
-            if cache is not None:
+            if keys[number] is not None:
                 cache.put(namespace, keys[number], result)
         if cache is not None:
             if self.verify:
                 self._compare(namespace, step, items, shared, finish, results, set(missing))
             for key, result in zip(keys, results, strict=True):
-                cache.fingerprints.name_by_key(namespace, key, result)
+                if key is not None:
+                    cache.fingerprints.name_by_key(namespace, key, result)
         return results
 
     def checked_each(self, step: Callable, items: Sequence, shared: tuple, problems: Problems, per_worker: int,
@@ -72,7 +74,9 @@ class CachingRunner:
         if cache is None:
             return step(*args)
         namespace = step_name(step)
-        key = digest(cache.fingerprints.of(args))
+        key = _digest_or_none(cache.fingerprints, args)
+        if key is None:
+            return step(*args)
         stored = cache.get(namespace, key)
         if stored is None:
             value = step(*args)
@@ -98,10 +102,18 @@ class CachingRunner:
         would put in its copy never comes back), and read the files this build has read."""
         return running_with(_SharedOut(self.files))
 
-    def _keys(self, items: Sequence, shared: tuple) -> list[bytes]:
+    def _keys(self, items: Sequence, shared: tuple) -> list[bytes | None]:
+        """Each item's key; None for one that cannot be digested (a value of a third party's that
+        cannot be pickled): it is computed every time, never kept."""
         fingerprints = self.cache.fingerprints
-        shared_digest = fingerprints.of(shared)
-        return [digest(shared_digest, fingerprints.of(item)) for item in items]
+        shared_digest = _digest_or_none(fingerprints, shared)
+        if shared_digest is None:
+            return [None] * len(items)
+        keys = []
+        for item in items:
+            item_digest = _digest_or_none(fingerprints, item)
+            keys.append(digest(shared_digest, item_digest) if item_digest is not None else None)
+        return keys
 
     def _compare(self, namespace, step, items, shared, finish, results, fresh: set[int]) -> None:
         for number, (item, result) in enumerate(zip(items, results, strict=True)):
@@ -116,6 +128,13 @@ class _SharedOut(Plain):
 
     def read_bytes(self, path: str) -> bytes | OSError:
         return self._files.read(path)
+
+
+def _digest_or_none(fingerprints: Fingerprints, value) -> bytes | None:
+    try:
+        return fingerprints.of(value)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def _same(namespace: str, kept, fresh) -> None:

@@ -12,6 +12,7 @@ another inode. Both come from the same stat call, so the check costs nothing mor
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,9 @@ class Stamp:
     files: int
     warnings: tuple[ContentError, ...]
     moment: datetime  # the build's "now": a build told an earlier one may publish fewer stories
+    # the installed readers the build looked up (their origins): read again, the site is built
+    # again, since a reader that changed may read the same files otherwise
+    readers: tuple[str, ...] = ()
 
 
 def input_stamp(config: SiteConfig, publishing: Publishing) -> bytes:
@@ -81,11 +85,15 @@ def _listing(folder: Path, prefix: str = "", with_identity: bool = False) -> lis
     return rows
 
 
-def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path) -> Stamp | None:
+def current(folder: Path, inputs: bytes, publishing: Publishing, output: Path,
+            readers_now: Callable[[], tuple[str, ...]] = tuple) -> Stamp | None:
     """The last build's stamp when the inputs (`input_stamp`) are those it read and the output is
-    still what it wrote, else None."""
+    still what it wrote, else None. `readers_now` gives the origins of the installed readers as
+    they are now; it is asked only when the last build used some."""
     stamp = _stamp(cachedata.read_file(folder / FILE))
     if stamp is None or stamp.inputs != inputs:
+        return None
+    if stamp.readers and stamp.readers != readers_now():
         return None
     now = publishing.moment()
     if (stamp.next_due is not None and now >= stamp.next_due) or now < stamp.moment:
@@ -112,7 +120,8 @@ def _stamp(stored) -> Stamp | None:
     if (type(stamp.inputs) is bytes and type(stamp.output) is bytes and type(stamp.pages) is int
             and type(stamp.files) is int and _aware(stamp.moment)
             and (stamp.next_due is None or _aware(stamp.next_due))
-            and type(stamp.warnings) is tuple and all(type(w) is ContentError for w in stamp.warnings)):
+            and type(stamp.warnings) is tuple and all(type(w) is ContentError for w in stamp.warnings)
+            and type(stamp.readers) is tuple and all(type(r) is str for r in stamp.readers)):
         return stamp
     return None
 

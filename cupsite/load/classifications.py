@@ -1,6 +1,6 @@
 """Classifications: content/results/<championship>/<season>/<round>/<session>.yaml, or the
-timing system's export <session>.csv (with a race's laps in <session>.laps.csv), and the
-checks that catch a result that cannot have happened."""
+timing system's export <session>.csv (with a race's laps in <session>.laps.csv), each read by
+the reader of its layout (readers/), and the checks that catch a result that cannot have happened."""
 
 from __future__ import annotations
 
@@ -12,22 +12,15 @@ from ..config import Championship
 from ..errors import Problems
 from ..lap_classification import classification_from_laps
 from ..laps import analyse
-from ..model import RACES, STATUSES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
-from ..slugs import slugify
-from ..steps import read_file
+from ..model import RACES, Event, ResultRow, Season, SessionLaps, SessionResult, Source
+from ..steps import file_bytes, read_file
 from ..stints import car_timings
-from ..timing import format_time, parse_gap, parse_status, parse_time
+from ..timing import format_time, parse_gap
 from ..yamlio import shown
-from .documents import read_yaml_file
-from .fields import Fields, report_duplicates
-from .files import file_bytes, listed
-from .timing_exports import Matching, classification_rows, lap_rows, read_export
-
-ROW_FIELDS = ("pos", "car", "status", "laps", "time", "gap", "interval", "best", "best_lap", "speed", "note",
-              "drivers", "laps_led")
-CLASSIFICATION_SUFFIXES = (".yaml", ".yml", ".csv")
-LAPS_SUFFIX = ".laps.csv"
-
+from .fields import report_duplicates
+from .files import listed
+from .readers.base import CLASSIFICATION, NO_RESULTS_HINT, FileToRead, Matching, Reader
+from .readers.registry import reader_for
 
 CLASSIFICATIONS_PER_WORKER = 8  # a file of 30 rows takes longer to read than a story: fewer pay for a worker
 
@@ -39,6 +32,7 @@ class SessionFile:
     path: Path
     event: Event | None
     session: str
+    reader: Reader
 
 
 @dataclass(frozen=True)
@@ -74,22 +68,19 @@ def find_session_files(folder: Path, season: Season, championship: Championship,
         sessions = {s.slug: s for s in event.sessions} if event else {}
         by_session: dict[str, list[Path]] = {}
         for path in (Path(e.path) for e in listed(event_dir, problems)):
-            is_laps = path.name.lower().endswith(LAPS_SUFFIX)
-            session = path.name[:-len(LAPS_SUFFIX)] if is_laps else path.stem
-            if not is_laps and path.suffix.lower() not in CLASSIFICATION_SUFFIXES:
-                problems.add(path, None, "is not a classification file",
-                             "classifications are <session>.yaml files or timing exports <session>.csv; "
-                             "move other files out of content/results/")
+            claim = reader_for(path, problems)
+            if claim is None:
                 continue
+            session = claim.session(path)
             if event and session not in sessions:
                 problems.add(path, None, f"no session {shown(session)} in round {event.round} ({event.name})",
                              f"name the file after one of: {', '.join(sessions) or 'add sessions to season.yaml'}")
                 continue
-            if is_laps:
-                lap_files.append(SessionFile(path, event, session))
-            else:
+            if claim.reader.kind == CLASSIFICATION:
                 by_session.setdefault(session, []).append(path)
-                classification_files.append(SessionFile(path, event, session))
+                classification_files.append(SessionFile(path, event, session, claim.reader))
+            else:
+                lap_files.append(SessionFile(path, event, session, claim.reader))
         for session, paths in by_session.items():
             if len(paths) > 1:
                 problems.add(paths[-1], None, f"session {shown(session)} has {len(paths)} classifications: "
@@ -243,10 +234,7 @@ def _with_laps_of(session_laps: SessionLaps, result: SessionResult, car_classes:
 
 
 def read_laps(file: SessionFile, cars: dict, problems: Problems) -> SessionLaps | None:
-    export = read_export(file.path, file_bytes(file.path), problems)
-    if export is None:
-        return None
-    laps = lap_rows(export, cars, problems)
+    laps = file.reader.read(FileToRead(file.path, file_bytes(file.path), file.session, cars), problems)
     if laps is None or file.event is None:
         return None
     return SessionLaps(file.event.championship, file.event.season, file.event.slug, file.session, laps,
@@ -257,18 +245,9 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
                         problems: Problems, matching: Matching | None = None) -> SessionResult | None:
     path, event, session = file.path, file.event, file.session
     reported_before = len(problems.items)
-    if path.suffix.lower() == ".csv":
-        export = read_export(path, file_bytes(path), problems)
-        if export is None:
-            return None
-        if export.is_laps:
-            problems.add(path, 1, "this is a per-lap export, not a classification",
-                         f"name it {session}.laps.csv")
-            return None
-        race = event is None or _session_type(event, session) in RACES
-        rows = classification_rows(export, championship, cars, driver_names, problems, matching, race)
-    else:
-        rows = _yaml_rows(path, cars, problems)
+    race = event is None or _session_type(event, session) in RACES
+    rows = file.reader.read(FileToRead(path, file_bytes(path), session, cars, championship, driver_names, race,
+                                       matching if matching is not None else Matching()), problems)
     if rows is None:
         return None
     report_duplicates(problems, path, [(r.position, r.line) for r in rows], "position")
@@ -298,9 +277,6 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
                          Source(problems.relative(path)))
 
 
-NO_RESULTS_HINT = "this session has no results yet: remove the file, or fill it in when the results are out"
-
-
 def _measured(row: ResultRow, race: bool) -> bool:
     """Whether timing measured something for the row. A classification with no such row is one
     not filled in yet (`cupsite new results` writes one): scored as it stands, it would give
@@ -314,22 +290,6 @@ def _measured(row: ResultRow, race: bool) -> bool:
 
 def _session_type(event: Event, session: str) -> str:
     return next(s.type for s in event.sessions if s.slug == session)
-
-
-def _yaml_rows(path: Path, cars: dict, problems: Problems) -> list[ResultRow] | None:
-    data = read_yaml_file(path, problems, NO_RESULTS_HINT)
-    if data is None:
-        return None
-    fields = Fields(problems, path, data, "the classification", ("results",))
-    rows_data = data.get("results") if fields.ok else None
-    if not isinstance(rows_data, list):
-        problems.add(path, 1, "the classification should hold a list `results:`",
-                     "see docs/formats.md, 'A session's classification'")
-        return None
-    if not rows_data:
-        problems.add(path, fields.line_of("results"), "the classification lists no cars", NO_RESULTS_HINT)
-        return None
-    return [row for row in (_load_row(path, item, cars, problems) for item in rows_data) if row]
 
 
 def _check_race_order(path, rows, problems: Problems) -> None:
@@ -365,43 +325,3 @@ def _check_drivers_once(path, rows, cars: dict, problems: Problems) -> None:
                              "in the same session", "if so, name the driver in `drivers:` on both rows; "
                              "else name who drove each car with `drivers:`")
             seen[driver] = (row.car, bool(row.drivers))
-
-
-def _load_row(path, item, cars: dict, problems: Problems) -> ResultRow | None:
-    fields = Fields(problems, path, item, "a result row", ROW_FIELDS)
-    if not fields.ok:
-        problems.add(path, None, "each result should be a mapping such as `- pos: 1` / `car: 23`")
-        return None
-    position = fields.integer("pos", required=True, minimum=1)
-    car = fields.car_number("car", required=True)
-    if car is not None and car not in cars:
-        fields.error("car", f"car #{car} is not in the entry list for this round",
-                     "add it to entries.yaml (or to the `rounds:` of its entry), or fix the number")
-    written_status = fields.text("status", default="classified")
-    status = parse_status(written_status)
-    if status is None:
-        fields.error("status", f"unknown status {shown(written_status)}", f"use one of: {', '.join(STATUSES)}")
-        status = "classified"
-    texts = {key: fields.text(key) for key in ("time", "best")}
-    for key, text in texts.items():
-        if text and parse_time(text) is None:
-            fields.error(key, f"{shown(key)} is not a time: {shown(text)}", 'write it as "1:26.384" (in quotes)')
-            texts[key] = ""
-    gaps = {key: fields.text(key) for key in ("gap", "interval")}
-    for key, gap in gaps.items():
-        if gap and parse_gap(gap) is None:
-            fields.error(key, f"{shown(key)} is not a gap: {shown(gap)}", 'write it as "+0.512", "+1 Lap" or "+3 Laps"')
-            gaps[key] = ""
-    drivers = fields.names("drivers")
-    if drivers and car in cars:
-        crew = cars[car].drivers
-        for name in drivers:
-            if slugify(name) not in crew:
-                fields.error("drivers", f"{shown(name)} is not in the crew of car #{car}",
-                             f"the entry list names: {', '.join(crew)}")
-    if position is None or car is None:
-        return None
-    return ResultRow(position, car, status, fields.integer("laps", minimum=0), texts["time"], gaps["gap"],
-                     texts["best"], fields.integer("best_lap", minimum=1), fields.text("note", lines=True),
-                     tuple(slugify(d) for d in drivers), fields.line, fields.integer("laps_led", minimum=0),
-                     gaps["interval"], fields.number("speed"))

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..steps import file_bytes, read_bytes  # noqa: F401 - the load stage's way to a file's bytes
 from ..yamlio import shown
 
 if TYPE_CHECKING:
