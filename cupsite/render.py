@@ -20,7 +20,7 @@ from .errors import ContentError
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
-from .pages.sessions import format_laptime
+from .pages.sessions import format_laptime, result_table
 from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time
@@ -53,6 +53,7 @@ def environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
         "points": format_points,
         "ordinal": ordinal,
         "laptime": format_laptime,
+        "result_table": result_table,  # for templates that pass a session's result to `classification`
         "seconds": lambda seconds: format_time(seconds) if seconds is not None else "",  # 325.0 -> "5:25.000"
         "status": lambda status: STATUS_LABELS.get(status, status),
         "links": _relative_links,

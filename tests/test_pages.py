@@ -160,3 +160,24 @@ def test_the_switchers_macro_draws_the_ready_links_and_still_takes_the_old_argum
     lonely = Switcher((), ())
     assert "<nav" not in THEME.from_string('{% from "macros.html" import switchers with context %}{{ switchers() }}'
                                            ).render(switcher=lonely, url=str)
+
+
+def test_an_event_template_written_for_the_earlier_classification_macro_still_builds(tmp_path):
+    """Before the typed contexts, event.html called `classification(s.result, championship, slug,
+    new_record)`; a site that overrides event.html that way gets the same page as the theme's."""
+    from cupsite.build import build
+
+    from .conftest import ROOT, copy_site
+
+    site = copy_site(ROOT, tmp_path / "demo")
+    theme_event = (ROOT / "cupsite/theme/templates/event.html").read_text(encoding="utf-8")
+    new_call = "classification(s.table, event.championship, s.info.slug)"
+    assert new_call in theme_event
+    old_call = "classification(s.result, event.championship, s.info.slug, new_lap_records.get(s.info.slug))"
+    old_style = theme_event.replace(new_call, old_call)
+    (site / "templates/event.html").write_text(old_style, encoding="utf-8")
+    theirs = build(site / "cupsite.toml", tmp_path / "theirs").output
+    (site / "templates/event.html").unlink()
+    ours = build(site / "cupsite.toml", tmp_path / "ours").output
+    page = "carrera-cup/2025/indianapolis/index.html"
+    assert (theirs / page).read_bytes() == (ours / page).read_bytes()
