@@ -111,7 +111,12 @@ class CachingRunner:
             return [None] * len(items)
         keys = []
         for item in items:
-            item_digest = _digest_or_none(fingerprints, item)
+            if type(item) is tuple and all(type(part) in _PLAIN for part in item):
+                # a file's path and bytes, the usual item: digested as they are, without pickling a copy
+                item_digest = digest(_PLAIN_TUPLE, "".join(_PLAIN[type(part)] for part in item),
+                                     *(str(part) if type(part) is int else part for part in item))
+            else:
+                item_digest = _digest_or_none(fingerprints, item)
             keys.append(digest(shared_digest, item_digest) if item_digest is not None else None)
         return keys
 
@@ -128,6 +133,10 @@ class _SharedOut(Plain):
 
     def read_bytes(self, path: str) -> bytes | OSError:
         return self._files.read(path)
+
+
+_PLAIN = {str: "s", bytes: "b", int: "i"}
+_PLAIN_TUPLE = b"\0a tuple of text and numbers"  # keeps these digests apart from those of pickled values
 
 
 def _digest_or_none(fingerprints: Fingerprints, value) -> bytes | None:

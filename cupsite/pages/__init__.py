@@ -11,7 +11,7 @@ import functools
 from dataclasses import dataclass, fields
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PageContext:
     """The base of every page's context: its fields are its template's variables."""
 

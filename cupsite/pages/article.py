@@ -14,7 +14,7 @@ from .images import body_image_sizes
 from .sessions import ScheduledSession, schedule, summary_line
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class EmbedView:
     """A table placed in a story, ready to show: rows per class, or a schedule."""
 
@@ -36,7 +36,7 @@ class EmbedView:
     """the anchor of the table on that page"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ArticlePage(PageContext):
     """`article.html`: a story."""
 

@@ -14,7 +14,7 @@ from . import PageContext
 from .sessions import ScheduledSession, schedule
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class EventPage(PageContext):
     """`event.html`: a round."""
 

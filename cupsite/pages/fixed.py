@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from . import PageContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class NotFoundPage(PageContext):
     """`404.html`: what a host serves for an address the site does not have (its links start at the site's root)."""
 
@@ -15,7 +15,7 @@ class NotFoundPage(PageContext):
     """"Page not found" """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SearchPage(PageContext):
     """`search.html`: the search page (its script asks Pagefind's engine, `pagefind/pagefind.js`)."""
 
@@ -23,7 +23,7 @@ class SearchPage(PageContext):
     """"Search" """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class SitemapPage(PageContext):
     """`sitemap.xml`: every page a search engine should know."""
 

@@ -14,7 +14,7 @@ from .sessions import ScheduledSession, schedule
 HOME_STORIES = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class HomePage(PageContext):
     """`home.html`: the site's front page."""
 

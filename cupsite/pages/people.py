@@ -14,7 +14,7 @@ from .images import body_image_sizes, profile_image_size
 from .sessions import place_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class PeopleIndexPage(PageContext):
     """`drivers.html`, `teams.html`: every driver or every team."""
 
@@ -26,7 +26,7 @@ class PeopleIndexPage(PageContext):
     """slug -> their latest season's record (numbers, class, teams, standing)"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TracksIndexPage(PageContext):
     """`tracks.html`: every track."""
 
@@ -36,7 +36,7 @@ class TracksIndexPage(PageContext):
     """each track: `slug`, `name`, `profile`"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Weekend:
     """One driver's round: each session's result and the points it brought."""
 
@@ -50,7 +50,7 @@ class Weekend:
     """each session's class position, or the status in capitals (DNF), in the order of `sessions`"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class DriverPage(PageContext):
     """`driver.html`: a driver."""
 
@@ -78,7 +78,7 @@ class DriverPage(PageContext):
     """the site path of the driver's Atom feed, if they have stories"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TeamSeason:
     """A team's season: its cars and its place in the teams' table."""
 
@@ -90,7 +90,7 @@ class TeamSeason:
     """its records of the season that have a place in the teams' table (`standing`)"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TeamPage(PageContext):
     """`team.html`: a team."""
 

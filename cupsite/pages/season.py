@@ -12,7 +12,7 @@ from ..score import ScoredRow, ScoredSession, SeasonTables
 from . import PageContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ChampionshipPage(PageContext):
     """`championship.html`: a championship's seasons."""
 
@@ -24,7 +24,7 @@ class ChampionshipPage(PageContext):
     """its seasons, newest first"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RoundSummary:
     """A round as the season's calendar shows it."""
 
@@ -40,7 +40,7 @@ class RoundSummary:
     """when its first session starts (local time at the track), if it has sessions"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class Switcher:
     """The links of a season's page to the same page of the championship's other seasons and of the
     other championships' latest season."""
@@ -52,7 +52,7 @@ class Switcher:
     """("<short name> <year>", site path) of each other championship's latest season"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class CalendarPage(PageContext):
     """`calendar.html`: a season's rounds and their winners."""
 

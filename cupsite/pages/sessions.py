@@ -26,7 +26,7 @@ from ..timing import format_time, parse_time
 ResultLine = tuple[str, str, str, bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ResultTable:
     """A session's classification ready to show, class by class (the `classification` macro draws it)."""
 
@@ -49,7 +49,7 @@ class ResultTable:
     those, or ""; whether its best lap is the new lap record the session set)"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class ScheduledSession:
     """A session of a round as the schedule shows it: local time at the track, and its result."""
 

@@ -20,7 +20,7 @@ from . import PageContext
 from .season import Switcher, switcher
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TitleStatus:
     """Where a class title stands: its champion and the round that decided it, or who can still win."""
 
@@ -34,7 +34,7 @@ class TitleStatus:
     """the slugs of the drivers who can still win it"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class RaceColumn:
     """A race's column in the season's results grid."""
 
@@ -48,7 +48,7 @@ class RaceColumn:
     """"Round 5, Indianapolis, Race 2" """
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class AdjustmentLine:
     """A points adjustment as one table lists it, with the drivers or teams of that table it counts for."""
 
@@ -58,7 +58,7 @@ class AdjustmentLine:
     """the table's drivers (a class's table) or teams (the teams' table) whose total it changes"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class StandingsPage(PageContext):
     """`standings.html`: a season's tables, after its latest round or after an earlier one."""
 

@@ -13,7 +13,7 @@ from . import PageContext
 FEED_LENGTH = 20
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class NewsPage(PageContext):
     """`news.html`: one page of the news index, newest stories first."""
 
@@ -31,7 +31,7 @@ class NewsPage(PageContext):
     """the site path of the page of older stories, if any"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TagsPage(PageContext):
     """`tags.html`: every tag."""
 
@@ -41,7 +41,7 @@ class TagsPage(PageContext):
     """(name, site path of its page, how many stories) per tag"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TagPage(PageContext):
     """`tag.html`: the stories of one tag."""
 
@@ -55,7 +55,7 @@ class TagPage(PageContext):
     """its stories, newest first"""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class FeedPage(PageContext):
     """`feed.xml`: an Atom feed, of the site or of a driver, team or tag."""
 

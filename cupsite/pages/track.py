@@ -10,7 +10,7 @@ from ..records import LapRecord, LapRecords
 from . import PageContext
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)
 class TrackPage(PageContext):
     """`track.html`: a track."""
 

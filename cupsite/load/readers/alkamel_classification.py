@@ -9,8 +9,6 @@ from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
-from rapidfuzz import process
-
 from ...config import Championship
 from ...errors import Problems
 from ...model import ResultRow
@@ -154,6 +152,8 @@ def _drivers(values: dict, columns: tuple[str, ...], entry, cars: dict, driver_n
                                 f"car #{entry.number}", "check the car number in the export, or the crews in "
                                 "entries.yaml")
             continue
+        from rapidfuzz import process  # here: only a name that matches nobody needs it, and it takes 10 ms to load
+
         crew_names = [driver_names.get(slug, slug) for slug in entry.drivers]
         guess = process.extractOne(slugify(name), list(entry.drivers), score_cutoff=70)
         hint = (f"did you mean {driver_names.get(guess[0], guess[0])}? " if guess else "") + \

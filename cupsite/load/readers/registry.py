@@ -10,7 +10,6 @@ small site's classifications, and a site that uses only the built-in layouts nev
 from __future__ import annotations
 
 import functools
-import hashlib
 import importlib
 import pkgutil
 import sys
@@ -170,15 +169,19 @@ def _report_disagreement(path: Path, readers: list[Reader], problems: Problems) 
                  "(docs/readers.md)")
 
 
-@dataclass(frozen=True)
 class _Guarded:
     """An installed reader's `read`, with what it raises or returns amiss reported as a problem of
     the file: its bugs must not stop a build with a traceback, nor reach the rest of the load. A
-    value, not a closure, so that a step's key can digest it."""
+    value, not a closure, so that a step's key can digest it. (A plain class: a dataclass costs
+    every build a little time to make, and this one only serves sites with installed readers.)"""
 
-    name: str
-    kind: str
-    read: Callable
+    __slots__ = ("name", "kind", "read")
+
+    def __init__(self, name: str, kind: str, read: Callable) -> None:
+        self.name, self.kind, self.read = name, kind, read
+
+    def __reduce__(self):
+        return _Guarded, (self.name, self.kind, self.read)
 
     def __call__(self, file: FileToRead, problems: Problems):
         wanted = ResultRow if self.kind == CLASSIFICATION else Lap
@@ -195,11 +198,16 @@ class _Guarded:
         return rows if rows is None else list(rows) if self.kind == CLASSIFICATION else tuple(rows)
 
 
-@dataclass(frozen=True)
 class _Careful:
     """An installed reader's `recognises`, where raising means not recognising the file."""
 
-    recognises: Callable[[bytes], bool]
+    __slots__ = ("recognises",)
+
+    def __init__(self, recognises: Callable[[bytes], bool]) -> None:
+        self.recognises = recognises
+
+    def __reduce__(self):
+        return _Careful, (self.recognises,)
 
     def __call__(self, data: bytes) -> bool:
         try:
@@ -212,6 +220,8 @@ def _origin(point, reader: Reader) -> str:
     """Where an installed reader comes from: its distribution and version, and a digest of its
     module's source. It is part of every cache key the reader's files are read under, so a
     reader upgraded, edited or replaced reads them again."""
+    import hashlib  # here: its C library takes a few milliseconds to load, and most sites never need it
+
     module = sys.modules.get(getattr(reader.read, "__module__", "") or "")
     source = getattr(module, "__file__", None)
     try:
