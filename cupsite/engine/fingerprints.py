@@ -75,6 +75,27 @@ class Fingerprints:
     def of(self, value) -> bytes:
         return self._of_object(value) if _is_model(value) else self._pickled(value)
 
+    def of_parts(self, parts: tuple) -> bytes | None:
+        """A digest of a tuple of text, numbers and model objects (a file's path and bytes, a story
+        and its season: what most steps are given), made from the parts themselves, without
+        pickling the tuple; None for a tuple with any other part (`of` digests it)."""
+        kinds, digested = [], [_PARTS]
+        for part in parts:
+            kind = type(part)
+            if kind is str or kind is bytes:
+                kinds.append("s" if kind is str else "b")
+                digested.append(part)
+            elif kind is int:
+                kinds.append("i")
+                digested.append(str(part))
+            elif _is_model(part):
+                kinds.append("m")
+                digested.append(self._of_object(part))
+            else:
+                return None
+        digested.append("".join(kinds))
+        return digest(*digested)
+
     def _pickled(self, value) -> bytes:
         buffer = io.BytesIO()
         _DigestingPickler(buffer, self, value).dump(value)
@@ -105,6 +126,9 @@ class Fingerprints:
             name = digest(name, str(step[1]))
             self._places[id(step)] = (step, name)  # the place is kept, so its id stays its own
         return name
+
+
+_PARTS = b"\0parts"  # keeps the digests of `of_parts` apart from those of pickled values
 
 
 class _Digested(bytes):

@@ -74,7 +74,7 @@ class CachingRunner:
         if cache is None:
             return step(*args)
         namespace = step_name(step)
-        key = _digest_or_none(cache.fingerprints, args)
+        key = _parts_digest(cache.fingerprints, args) or _digest_or_none(cache.fingerprints, args)
         if key is None:
             return step(*args)
         stored = cache.get(namespace, key)
@@ -106,16 +106,13 @@ class CachingRunner:
         """Each item's key; None for one that cannot be digested (a value of a third party's that
         cannot be pickled): it is computed every time, never kept."""
         fingerprints = self.cache.fingerprints
-        shared_digest = _digest_or_none(fingerprints, shared)
+        shared_digest = _parts_digest(fingerprints, shared) or _digest_or_none(fingerprints, shared)
         if shared_digest is None:
             return [None] * len(items)
         keys = []
         for item in items:
-            if type(item) is tuple and all(type(part) in _PLAIN for part in item):
-                # a file's path and bytes, the usual item: digested as they are, without pickling a copy
-                item_digest = digest(_PLAIN_TUPLE, "".join(_PLAIN[type(part)] for part in item),
-                                     *(str(part) if type(part) is int else part for part in item))
-            else:
+            item_digest = _parts_digest(fingerprints, item) if type(item) is tuple else None
+            if item_digest is None:
                 item_digest = _digest_or_none(fingerprints, item)
             keys.append(digest(shared_digest, item_digest) if item_digest is not None else None)
         return keys
@@ -135,8 +132,11 @@ class _SharedOut(Plain):
         return self._files.read(path)
 
 
-_PLAIN = {str: "s", bytes: "b", int: "i"}
-_PLAIN_TUPLE = b"\0a tuple of text and numbers"  # keeps these digests apart from those of pickled values
+def _parts_digest(fingerprints: Fingerprints, item: tuple) -> bytes | None:
+    try:
+        return fingerprints.of_parts(item)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return None
 
 
 def _digest_or_none(fingerprints: Fingerprints, value) -> bytes | None:
