@@ -11,17 +11,19 @@ import pickle
 import types
 import typing
 
-import xxhash
+from xxhash import xxh3_128_digest as _xxh3_128
 
 
 def digest(*parts: bytes | str) -> bytes:
-    hasher = xxhash.xxh3_128()
+    """The digest of the parts, each after its length: joined and hashed in one call, which costs
+    less than a call per part (the digest is the same: xxh3 of the whole sequence)."""
+    chunks = []
     for part in parts:
         # a file name that is not UTF-8 holds lone surrogates: digested as its bytes (the load reports it)
         data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.digest()
+        chunks.append(len(data).to_bytes(8, "little"))
+        chunks.append(data)
+    return _xxh3_128(b"".join(chunks))
 
 
 class Fingerprints:
@@ -75,11 +77,11 @@ class Fingerprints:
     def of(self, value) -> bytes:
         return self._of_object(value) if _is_model(value) else self._pickled(value)
 
-    def of_parts(self, parts: tuple) -> bytes | None:
-        """A digest of a tuple of text, numbers and model objects (a file's path and bytes, a story
-        and its season: what most steps are given), made from the parts themselves, without
-        pickling the tuple; None for a tuple with any other part (`of` digests it)."""
-        kinds, digested = [], [_PARTS]
+    def of_parts(self, parts: tuple, *before: bytes) -> bytes | None:
+        """A digest of `before` and a tuple of text, numbers and model objects (a file's path and
+        bytes, a story and its season: what most steps are given), made from the parts themselves,
+        without pickling the tuple; None for a tuple with any other part (`of` digests it)."""
+        kinds, digested = [], [*before, _PARTS]
         for part in parts:
             kind = type(part)
             if kind is str or kind is bytes:

@@ -111,10 +111,11 @@ class CachingRunner:
             return [None] * len(items)
         keys = []
         for item in items:
-            item_digest = _parts_digest(fingerprints, item) if type(item) is tuple else None
-            if item_digest is None:
+            key = _parts_digest(fingerprints, item, shared_digest) if type(item) is tuple else None
+            if key is None:
                 item_digest = _digest_or_none(fingerprints, item)
-            keys.append(digest(shared_digest, item_digest) if item_digest is not None else None)
+                key = digest(shared_digest, item_digest) if item_digest is not None else None
+            keys.append(key)
         return keys
 
     def _compare(self, namespace, step, items, shared, finish, results, fresh: set[int]) -> None:
@@ -132,9 +133,9 @@ class _SharedOut(Plain):
         return self._files.read(path)
 
 
-def _parts_digest(fingerprints: Fingerprints, item: tuple) -> bytes | None:
+def _parts_digest(fingerprints: Fingerprints, item: tuple, *before: bytes) -> bytes | None:
     try:
-        return fingerprints.of_parts(item)
+        return fingerprints.of_parts(item, *before)
     except (pickle.PicklingError, TypeError, AttributeError):
         return None
 
