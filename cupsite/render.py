@@ -20,6 +20,7 @@ from .errors import ContentError
 from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
+from .pages import variables
 from .pages.sessions import format_laptime, result_table
 from .plan import Page, current_season
 from .score import Tables
@@ -193,7 +194,7 @@ class PageRenderer:
         try:
             template = self._templates.get(page.template) or self._env.get_template(page.template)
             root = urlsplit(self._base_url).path if page.path == urls.NOT_FOUND else None
-            html = template.render(page.context.variables(), page=page, url=Linker(page.path, root),
+            html = template.render(variables(page.context), page=page, url=Linker(page.path, root),
                                    canonical=urls.absolute(self._base_url, page.path))
             return html.encode("utf-8")
         except Exception as error:  # a template bug must not become a traceback

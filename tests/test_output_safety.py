@@ -122,21 +122,29 @@ def test_an_output_written_by_an_earlier_cupsite_is_still_replaced(site):
     assert "Able storms the opener" in (site / "output/news/able-wins/index.html").read_text(encoding="utf-8")
 
 
-def test_the_next_builds_leave_exactly_the_new_sites_files(site):
+def test_the_next_builds_leave_exactly_the_new_sites_files(site, tmp_path):
     """A spare output is written into by the build after next: whatever it holds that the new
-    site does not (here, the pages of a draft that an older `cupsite serve` left in output/) is
-    removed, not only what its manifest knew of."""
+    site does not (here, the pages of a draft that an older `cupsite serve` left in output/, and
+    a link to a folder of the user's) is removed, not only what its manifest knew of; a link is
+    removed as a link, and where it leads is untouched."""
     assert cupsite(site, "build").returncode == 0
     stray = site / "output/news/draft/index.html"
     stray.parent.mkdir(parents=True)
     stray.write_text("<p>Not yet.</p>", encoding="utf-8")
     (site / "output/static/old-logo.svg").write_text("<svg/>", encoding="utf-8")
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "grid.jpg").write_bytes(b"\xff\xd8")
+    (site / "output/news/photos").symlink_to(photos)
+    (site / "output/news/empty/deeper").mkdir(parents=True)
     for title in ("Able storms the opener", "Able takes the opener"):  # the second build reuses the spare
         edit_story(site, title)
         result = cupsite(site, "build")
         assert result.returncode == 0, result.stderr
     assert cupsite(site, "build", "--no-cache", "--output", "clean").returncode == 0
     assert files_of(site / "output") == files_of(site / "clean")
+    assert everything_in(site / "output") == everything_in(site / "clean")  # no link, no empty folder
+    assert everything_in(photos) == {"grid.jpg": b"\xff\xd8"}
 
 
 def test_the_preview_and_the_build_never_share_a_folder(site):

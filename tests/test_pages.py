@@ -1,10 +1,10 @@
-"""Typed page contexts (cupsite/pages/): every page's template receives one documented dataclass,
+"""Typed page contexts (cupsite/pages/): every page's template receives one documented named tuple,
 the reference in docs/templates.md is the one generated from them, theme templates use nothing
 their page does not receive, and the cells of a classification are decided in Python."""
 
 from __future__ import annotations
 
-import dataclasses
+from typing import NamedTuple
 
 import jinja2
 import pytest
@@ -14,7 +14,8 @@ from cupsite import render
 from cupsite.build import prepare
 from cupsite.config import load_config
 from cupsite.model import SessionInfo
-from cupsite.pages import PageContext, reference
+from cupsite.pages import reference
+from cupsite.pages import variables as pages_variables
 from cupsite.pages.season import Switcher
 from cupsite.pages.sessions import result_table, summary_line
 from cupsite.plan import plan
@@ -40,8 +41,7 @@ def test_the_reference_in_docs_templates_md_is_the_generated_one():
 
 
 def test_a_field_without_a_docstring_stops_the_reference():
-    @dataclasses.dataclass(frozen=True)
-    class Careless(PageContext):
+    class Careless(NamedTuple):
         shown: str
         """what it shows"""
         forgotten: int
@@ -67,8 +67,8 @@ def test_the_documented_globals_are_those_render_gives(planned):
 def test_variables_are_the_fields_themselves(planned):
     _, _, pages = planned
     event = next(page for page in pages if page.template == "event.html").context
-    variables = event.variables()
-    assert list(variables) == [field.name for field in dataclasses.fields(event)]
+    variables = pages_variables(event)
+    assert list(variables) == list(event._fields)
     assert variables["schedule"] is event.schedule  # shared, not copied
 
 
@@ -85,12 +85,12 @@ def used(name: str) -> set[str]:
 
 @pytest.mark.parametrize("template", sorted(CONTEXT_OF))
 def test_a_theme_template_uses_only_what_its_page_receives(template):
-    fields = {field.name for field in dataclasses.fields(CONTEXT_OF[template])}
+    fields = set(CONTEXT_OF[template]._fields)
     assert used(template) - fields - RECEIVED_BY_ALL == set()
 
 
 def test_base_and_the_macros_use_only_documented_variables():
-    every_field = {field.name for kind in CONTEXT_OF.values() for field in dataclasses.fields(kind)}
+    every_field = {name for kind in CONTEXT_OF.values() for name in kind._fields}
     assert used("base.html") - RECEIVED_BY_ALL - {"title", *reference.BASE_OPTIONAL} == set()
     for name in ("macros.html", "embeds.html", "charts.html", "lapchart.html"):
         assert used(name) - RECEIVED_BY_ALL - every_field == set(), name
@@ -101,7 +101,7 @@ def test_an_undocumented_variable_is_caught():
     THEME.loader = jinja2.ChoiceLoader([jinja2.DictLoader({"news.html": "{{ articles }}{{ page_title }}"}),
                                         THEME.loader])
     try:
-        assert used("news.html") - RECEIVED_BY_ALL - {f.name for f in dataclasses.fields(CONTEXT_OF["news.html"])} \
+        assert used("news.html") - RECEIVED_BY_ALL - set(CONTEXT_OF["news.html"]._fields) \
             == {"page_title"}
     finally:
         THEME.loader = THEME.loader.loaders[1]

@@ -218,16 +218,28 @@ def _stat_of(path: Path) -> tuple[int, int] | None:
 def _remove_strays(folder: Path, wanted) -> None:
     """Delete every file, link and folder below `folder` that is not wanted (paths relative to
     `folder`, with /), and the folders left empty."""
-    for directory, folders, names in os.walk(folder, topdown=False):
-        links = [name for name in folders if os.path.islink(os.path.join(directory, name))]
-        for name in (*names, *links):  # a link to a folder is removed as a link, never followed
-            path = os.path.join(directory, name)
-            if os.path.relpath(path, folder).replace(os.sep, "/") not in wanted:
-                os.unlink(path)
-        for name in folders:
-            path = os.path.join(directory, name)
-            if not os.path.islink(path) and not os.listdir(path):
-                os.rmdir(path)
+    _prune(os.fspath(folder), "", wanted)
+
+
+def _prune(directory: str, prefix: str, wanted) -> bool:
+    """_remove_strays for one folder, whose paths start with `prefix`: whether anything is left in
+    it. One pass of scandir, whose entries already say what each is: walking the output and asking
+    the system of each path again took a tenth of an edit's rebuild."""
+    kept = False
+    with os.scandir(directory) as listing:
+        entries = list(listing)
+    for entry in entries:
+        path = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):  # a link to a folder is a link: removed, never followed
+            if _prune(entry.path, path + "/", wanted):
+                kept = True
+            else:
+                os.rmdir(entry.path)
+        elif path in wanted:
+            kept = True
+        else:
+            os.unlink(entry.path)
+    return kept
 
 
 def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previous: dict[str, bytes],

@@ -126,11 +126,8 @@ class _PageKeys:
 
     def key(self, page: Page) -> bytes | None:
         try:
-            # a context digested as the variables the template gets, under its kind's name: pickled
-            # as one dict, which is what the template reads, rather than as an object of its own
-            context = page.context
-            shown = (type(context).__qualname__, context.variables()) if hasattr(context, "variables") else context
-            page_digest = self._fingerprints.of((page.path, page.template, page.in_sitemap, shown))
+            # a context is a named tuple: digested as its kind's name and the values the template gets
+            page_digest = self._fingerprints.of((page.path, page.template, page.in_sitemap, page.context))
         except (pickle.PicklingError, TypeError, AttributeError):  # a value that cannot be digested: render it
             return None
         return digest(self._shared, page_digest)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import urls
 from ..embeds import split_body
 from ..link import Person, Site
 from ..model import Article, Event, car_sort_key
 from ..score import Tables
-from . import PageContext
 from .images import body_image_sizes
 from .sessions import ScheduledSession, schedule, summary_line
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class EmbedView:
+class EmbedView(NamedTuple):
     """A table placed in a story, ready to show: rows per class, or a schedule."""
 
     kind: str
@@ -36,8 +34,7 @@ class EmbedView:
     """the anchor of the table on that page"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ArticlePage(PageContext):
+class ArticlePage(NamedTuple):
     """`article.html`: a story."""
 
     title: str

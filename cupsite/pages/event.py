@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import urls
 from ..config import CarClass, Championship
@@ -10,12 +10,10 @@ from ..link import Person, Site
 from ..model import Article, Event, Season
 from ..records import LapRecord, LapRecords
 from ..score import Tables
-from . import PageContext
 from .sessions import ScheduledSession, schedule
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class EventPage(PageContext):
+class EventPage(NamedTuple):
     """`event.html`: a round."""
 
     title: str

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from . import PageContext
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class NotFoundPage(PageContext):
+class NotFoundPage(NamedTuple):
     """`404.html`: what a host serves for an address the site does not have (its links start at the site's root)."""
 
     title: str
     """"Page not found" """
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class SearchPage(PageContext):
+class SearchPage(NamedTuple):
     """`search.html`: the search page (its script asks Pagefind's engine, `pagefind/pagefind.js`)."""
 
     title: str
     """"Search" """
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class SitemapPage(PageContext):
+class SitemapPage(NamedTuple):
     """`sitemap.xml`: every page a search engine should know."""
 
     paths: tuple[str, ...]

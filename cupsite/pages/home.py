@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..link import Person, Site
 from ..model import RACES, Article, Event, Season
 from ..score import ScoredRow, ScoredSession, Tables
 from ..standings import StandingRow
-from . import PageContext
 from .sessions import ScheduledSession, schedule
 
 HOME_STORIES = 6
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class HomePage(PageContext):
+class HomePage(NamedTuple):
     """`home.html`: the site's front page."""
 
     title: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import urls
 from ..link import Person, Site
@@ -14,8 +14,7 @@ from .images import body_image_sizes, profile_image_size
 from .sessions import place_of
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class PeopleIndexPage(PageContext):
+class PeopleIndexPage(NamedTuple):
     """`drivers.html`, `teams.html`: every driver or every team."""
 
     title: str
@@ -26,8 +25,7 @@ class PeopleIndexPage(PageContext):
     """slug -> their latest season's record (numbers, class, teams, standing)"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TracksIndexPage(PageContext):
+class TracksIndexPage(NamedTuple):
     """`tracks.html`: every track."""
 
     title: str
@@ -36,8 +34,7 @@ class TracksIndexPage(PageContext):
     """each track: `slug`, `name`, `profile`"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Weekend:
+class Weekend(NamedTuple):
     """One driver's round: each session's result and the points it brought."""
 
     event: Event
@@ -50,8 +47,7 @@ class Weekend:
     """each session's class position, or the status in capitals (DNF), in the order of `sessions`"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class DriverPage(PageContext):
+class DriverPage(NamedTuple):
     """`driver.html`: a driver."""
 
     title: str
@@ -78,8 +74,7 @@ class DriverPage(PageContext):
     """the site path of the driver's Atom feed, if they have stories"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TeamSeason:
+class TeamSeason(NamedTuple):
     """A team's season: its cars and its place in the teams' table."""
 
     season: Season
@@ -90,8 +85,7 @@ class TeamSeason:
     """its records of the season that have a place in the teams' table (`standing`)"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TeamPage(PageContext):
+class TeamPage(NamedTuple):
     """`team.html`: a team."""
 
     title: str

@@ -90,7 +90,7 @@ def reference() -> str:
 
 
 def field_docs(kind: type) -> dict[str, tuple[str, str]]:
-    """Field name -> (its annotation, the docstring under it), for every field of a dataclass."""
+    """Field name -> (its annotation, the docstring under it), for every field of a dataclass or a named tuple."""
     found = {}
     for owner in reversed(kind.__mro__):
         if owner is not kind and not dataclasses.is_dataclass(owner):

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from ..config import Championship
 from ..link import Person, Site
 from ..model import RACES, Event, Season
 from ..score import ScoredRow, ScoredSession, SeasonTables
-from . import PageContext
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ChampionshipPage(PageContext):
+class ChampionshipPage(NamedTuple):
     """`championship.html`: a championship's seasons."""
 
     title: str
@@ -24,8 +22,7 @@ class ChampionshipPage(PageContext):
     """its seasons, newest first"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class RoundSummary:
+class RoundSummary(NamedTuple):
     """A round as the season's calendar shows it."""
 
     event: Event
@@ -40,8 +37,7 @@ class RoundSummary:
     """when its first session starts (local time at the track), if it has sessions"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Switcher:
+class Switcher(NamedTuple):
     """The links of a season's page to the same page of the championship's other seasons and of the
     other championships' latest season."""
 
@@ -52,8 +48,7 @@ class Switcher:
     """("<short name> <year>", site path) of each other championship's latest season"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class CalendarPage(PageContext):
+class CalendarPage(NamedTuple):
     """`calendar.html`: a season's rounds and their winners."""
 
     title: str

@@ -4,8 +4,8 @@ text (a place, a time or a gap, laps led) is decided here, so a template only wr
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import steps
@@ -26,8 +26,7 @@ from ..timing import format_time, parse_time
 ResultLine = tuple[str, str, str, bool]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ResultTable:
+class ResultTable(NamedTuple):
     """A session's classification ready to show, class by class (the `classification` macro draws it)."""
 
     session: ScoredSession
@@ -49,8 +48,7 @@ class ResultTable:
     those, or ""; whether its best lap is the new lap record the session set)"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ScheduledSession:
+class ScheduledSession(NamedTuple):
     """A session of a round as the schedule shows it: local time at the track, and its result."""
 
     info: SessionInfo

@@ -3,8 +3,7 @@ title fight, movement since the round before, the season's results grid and the 
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import steps, urls
 from ..adjustments import Adjustment
@@ -16,12 +15,10 @@ from ..model import RACES, Event, Season
 from ..rules import PointsSystem
 from ..score import SeasonTables
 from ..standings import Standings
-from . import PageContext
 from .season import Switcher, switcher
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TitleStatus:
+class TitleStatus(NamedTuple):
     """Where a class title stands: its champion and the round that decided it, or who can still win."""
 
     car_class: str
@@ -34,8 +31,7 @@ class TitleStatus:
     """the slugs of the drivers who can still win it"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class RaceColumn:
+class RaceColumn(NamedTuple):
     """A race's column in the season's results grid."""
 
     event: Event
@@ -48,8 +44,7 @@ class RaceColumn:
     """"Round 5, Indianapolis, Race 2" """
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class AdjustmentLine:
+class AdjustmentLine(NamedTuple):
     """A points adjustment as one table lists it, with the drivers or teams of that table it counts for."""
 
     adjustment: Adjustment
@@ -58,8 +53,7 @@ class AdjustmentLine:
     """the table's drivers (a class's table) or teams (the teams' table) whose total it changes"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class StandingsPage(PageContext):
+class StandingsPage(NamedTuple):
     """`standings.html`: a season's tables, after its latest round or after an earlier one."""
 
     title: str
@@ -109,8 +103,8 @@ def standings_pages(site: Site, championship: Championship, season: Season, seas
     pages = [(urls.standings(season.championship, season.year), latest)]
     for number, table in season_tables.by_round.items():
         if table is not season_tables.final:
-            pages.append((urls.standings_after_round(season.championship, season.year, number), dataclasses.replace(
-                latest, standings=table, latest=False, title=f"{latest.title} after round {number}",
+            pages.append((urls.standings_after_round(season.championship, season.year, number), latest._replace(
+                standings=table, latest=False, title=f"{latest.title} after round {number}",
                 titles=_title_status(season_tables, number), moves=_moves(season_tables, table),
                 round_links=_round_links(season, season_tables, table), adjustment_lines=_adjustment_lines(site, table),
             )))

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .. import urls
 from ..link import Site
 from ..model import Article
-from . import PageContext
 
 FEED_LENGTH = 20
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class NewsPage(PageContext):
+class NewsPage(NamedTuple):
     """`news.html`: one page of the news index, newest stories first."""
 
     title: str
@@ -31,8 +29,7 @@ class NewsPage(PageContext):
     """the site path of the page of older stories, if any"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TagsPage(PageContext):
+class TagsPage(NamedTuple):
     """`tags.html`: every tag."""
 
     title: str
@@ -41,8 +38,7 @@ class TagsPage(PageContext):
     """(name, site path of its page, how many stories) per tag"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TagPage(PageContext):
+class TagPage(NamedTuple):
     """`tag.html`: the stories of one tag."""
 
     title: str
@@ -55,8 +51,7 @@ class TagPage(PageContext):
     """its stories, newest first"""
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class FeedPage(PageContext):
+class FeedPage(NamedTuple):
     """`feed.xml`: an Atom feed, of the site or of a driver, team or tag."""
 
     articles: tuple[Article, ...]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..link import Person, Site
 from ..model import Article, Event, SessionInfo
 from ..records import LapRecord, LapRecords
-from . import PageContext
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class TrackPage(PageContext):
+class TrackPage(NamedTuple):
     """`track.html`: a track."""
 
     title: str
