@@ -2,7 +2,7 @@
 prints one table of medians and ratios, all measured in the same run.
 
     .venv/bin/python bench/run.py            # the full run (about 20 minutes on 2 cores)
-    .venv/bin/python bench/run.py --quick    # smaller corpora, one run each, a first look
+    .venv/bin/python bench/run.py --quick    # smaller corpora, one run each (--runs N for more), a first look
 
 Corpora are generated (deterministically) into bench/.corpus/, the peers are installed into
 bench/.peers/. Each build runs as its own process: wall time and that process's peak memory
@@ -172,11 +172,12 @@ def compile_cupsite() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description="cupsite's benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="small corpora, one run each")
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=None,
+                        help="runs of each scenario, whose median is reported [default: 3, or 1 with --quick]")
     parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
     parser.add_argument("--no-archive", action="store_true", help="skip the 20-season archive")
     options = parser.parse_args()
-    runs = 1 if options.quick else max(3, options.runs)
+    runs = options.runs if options.runs is not None else 1 if options.quick else 3
     sizes = (250, 500) if options.quick else (1000, 2000, 4000, 8000)
     compared = sizes[1]
     CORPUS_DIR.mkdir(exist_ok=True)

@@ -5,7 +5,6 @@ is an error with the nearest known key, and docs/config.md is written from them
 
 from __future__ import annotations
 
-import difflib
 import re
 import sys
 from dataclasses import dataclass
@@ -71,6 +70,8 @@ def article(word: str) -> str:
 
 
 def did_you_mean(key: str, known) -> str:
+    import difflib  # here: only a mistyped key needs it, and every build, even one with nothing to do, reads the config
+
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     return f"did you mean `{close[0]}`?" if close else ""
 

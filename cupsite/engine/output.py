@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import xxhash
 
@@ -30,6 +30,9 @@ from .output_folder import (
     set_aside,
     swap,
 )
+
+if TYPE_CHECKING:
+    import subprocess
 
 # the output's folders of copied files, beside the pages (the site's and theme's static files, and
 # Pagefind's index), which the write's manifest of pages does not list
@@ -291,6 +294,8 @@ def index_for_search(site: Path, started: Callable[[subprocess.Popen], None] | N
     """Build the static search index with Pagefind (its binary comes with the `pagefind[bin]`
     package); the search page loads it from pagefind/. Returns the number of files it wrote.
     `started` is given the Pagefind process, for a caller that may have to stop it."""
+    import subprocess  # here: a site without search, or a build with nothing to do, never needs it
+
     try:
         with subprocess.Popen([sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:

@@ -3,7 +3,6 @@ and how a built site takes an old one's place in one step."""
 
 from __future__ import annotations
 
-import ctypes
 import errno
 import functools
 import os
@@ -131,6 +130,8 @@ def _exchange(one: Path, other: Path) -> bool:
     renameat2 = _renameat2()
     if renameat2 is None:
         return False
+    import ctypes  # loaded by _renameat2 already
+
     if renameat2(_AT_FDCWD, os.fsencode(one), _AT_FDCWD, os.fsencode(other), _RENAME_EXCHANGE) == 0:
         return True
     error = ctypes.get_errno()
@@ -141,6 +142,8 @@ def _exchange(one: Path, other: Path) -> bool:
 
 @functools.cache
 def _renameat2():
+    import ctypes  # here: only publishing needs it, and a build with nothing to do checks the output folder too
+
     try:
         function = ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
     except (OSError, AttributeError):

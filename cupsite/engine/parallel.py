@@ -7,7 +7,6 @@ enough items to outweigh starting the workers."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
@@ -39,7 +38,11 @@ def map_in_parallel(function: Callable[[Item], Result], items: Sequence[Item], w
     While the work is shared out, it runs within `shared_out()`. An exception `function` raises
     in a worker is raised here, as it would be without workers."""
     count = min(workers or cores(), len(items) // per_worker)
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+    if count < 2 or threading.active_count() > 1:
+        return [function(item) for item in items]
+    import multiprocessing  # here: a build that shares out no work (nothing changed, a small site) never needs it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [function(item) for item in items]
     parts = _parts(len(items), count)
     # Small runs of items are taken in turn by whichever process is free, this one included: a
