@@ -184,9 +184,23 @@ def code_version() -> bytes:
     """A digest of cupsite's own code and theme, of Python's version and of the versions of the
     libraries whose results the cache keeps, so a new version of any of them never reuses an old
     page: an upgraded sanitizer must reach every cached story."""
-    files = sorted(p for p in CODE_DIR.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    return digest(*(part for path in files for part in (str(path.relative_to(CODE_DIR)), path.read_bytes())),
+    files = _package_files()
+    return digest(*(part for relative, path in files for part in (relative, Path(path).read_bytes())),
                   sys.version, *(f"{name} {version}" for name, version in dependency_versions()))
+
+
+def _package_files() -> list[tuple[str, str]]:
+    """(path within the package, full path) of each of the package's files, bytecode left out, in
+    the order of their paths' parts. Walked with the bytecode folders pruned: globbing every path,
+    theirs included, took 5 ms of every build, one with nothing to do too."""
+    found = []
+    for folder, subfolders, names in os.walk(CODE_DIR):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in names:
+            path = os.path.join(folder, name)
+            if os.path.isfile(path):
+                found.append((os.path.relpath(path, CODE_DIR), path))
+    return sorted(found, key=lambda file: file[0].split(os.sep))
 
 
 # The distributions whose behaviour shapes what the cache keeps: the output (Markdown, sanitizer,
