@@ -18,6 +18,7 @@ from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
 from .publishing import Publishing
 from .slugs import KeysByEnding, slugify
+from .weekend import next_change
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,8 @@ class Site:
     team_entries: dict = field(default_factory=dict)  # team slug -> ((season, entry), ...)
     tags: dict = field(default_factory=dict)  # tag slug -> (tag name, article slugs)
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
-    next_due: datetime | None = None  # when a story held back for its date comes due
+    next_due: datetime | None = None  # when the site changes by itself: a story comes due, a session starts or ends
+    now: datetime | None = None  # the build's moment (publishing.py): what the site says is on, or next, is as of then
     image_sizes: dict = field(default_factory=dict)  # a story's or a profile's image -> its (width, height) in pixels
     laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
@@ -71,7 +73,8 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     results = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.results}
     laps = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.laps}
 
-    articles = (publishing or Publishing()).select(content.articles, ZoneInfo(config.timezone))
+    publishing = publishing or Publishing()
+    articles = publishing.select(content.articles, ZoneInfo(config.timezone))
     _unique_slugs(articles, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
 
@@ -88,9 +91,12 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         for entry in season.entries:
             team_entries[entry.team].append((season, entry))
 
+    now = publishing.moment()
+    due = [publishing.next_due(content.articles, ZoneInfo(config.timezone)), next_change(events.values(), now)]
     return Site(
         config=config,
-        next_due=(publishing or Publishing()).next_due(content.articles, ZoneInfo(config.timezone)),
+        next_due=min((moment for moment in due if moment is not None), default=None),
+        now=now,
         image_sizes=image_sizes,
         articles=tuple(articles),
         seasons=seasons,

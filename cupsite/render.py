@@ -21,6 +21,7 @@ from .link import Site
 from .mentions import resolve_links
 from .model import STATUS_LABELS
 from .pages import variables
+from .pages.home import calendar_season
 from .pages.sessions import format_laptime, result_table
 from .plan import Page, current_season
 from .score import Tables
@@ -230,5 +231,6 @@ def site_values(site: Site, tables: Tables) -> dict:
         "championships": {c.slug: c for c in config.championships},
         "urls": urls,
         "nav_season": current_season(site, tables),
+        "nav_calendar": calendar_season(site, tables),
         "article_event": site.article_event,
     }

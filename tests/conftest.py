@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from cupsite.build import build
+from cupsite.publishing import Publishing
 
 ROOT = Path(__file__).resolve().parent.parent
+# The moment the demo is built at (scripts/build-demo passes the same): after the 2025 finale and its
+# stories, before the 2026 opener, so that the demo stays as it is told whenever it is built
+DEMO_MOMENT = datetime(2025, 11, 1, 12, 0, tzinfo=ZoneInfo("America/New_York"))
 SITES = Path(__file__).resolve().parent / "sites"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 
@@ -32,7 +38,7 @@ def mini_site(tmp_path_factory) -> Path:
 def demo_build(tmp_path_factory):
     """The repository's own demo site, built into a temporary folder; returns the BuildResult."""
     output = tmp_path_factory.mktemp("demo") / "output"
-    return build(ROOT / "cupsite.toml", output)
+    return build(ROOT / "cupsite.toml", output, Publishing(now=DEMO_MOMENT))
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from cupsite.timing import parse_time
 
-from .conftest import ROOT
+from .conftest import DEMO_MOMENT, ROOT
 
 SEASON = ("carrera-cup", "2025")
 INDY = "carrera-cup/2025/indianapolis"
@@ -225,7 +225,8 @@ def test_demo_builds_byte_identical_twice(demo_site, tmp_path):
     env = {**os.environ, "PYTHONHASHSEED": "0", "TZ": "Pacific/Kiritimati", "LC_ALL": "C", "LANG": "C"}
     env.pop("SOURCE_DATE_EPOCH", None)
     subprocess.run(["sh", "-c", 'umask 077 && exec "$@"', "sh", sys.executable, "-c",
-                    "from cupsite.cli import main; main()", "build", "--no-cache", "--output", str(again)],
+                    "from cupsite.cli import main; main()", "build", "--no-cache", "--output", str(again),
+                    "--build-date", DEMO_MOMENT.strftime("%Y-%m-%dT%H:%M")],  # the moment is an input
                    cwd=copy, env=env, check=True, capture_output=True)
     digest = lambda folder: {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
                              for p in sorted(folder.rglob("*")) if p.is_file()}

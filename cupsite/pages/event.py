@@ -10,6 +10,7 @@ from ..link import Person, Site
 from ..model import Article, Event, Season
 from ..records import LapRecord, LapRecords
 from ..score import Tables
+from ..weekend import WeekendNow, weekend_now
 from .sessions import ScheduledSession, schedule
 
 
@@ -34,6 +35,10 @@ class EventPage(NamedTuple):
     """the round's sessions in running order, with classifications, lap charts and car-by-car timing"""
     entry_count: int
     """how many cars took part (or are entered, before any results)"""
+    entries_label: str
+    """that count in words ("24 entries", "1 entry"), or "entry list not published yet" when there is none"""
+    weekend_now: WeekendNow | None
+    """while the round is under way at the build's moment: the session on track and the next one"""
     articles: tuple[Article, ...]
     """its stories, newest first"""
     previous_event: Event | None
@@ -66,6 +71,8 @@ def event_page(site: Site, tables: Tables, track_records: LapRecords, championsh
         new_lap_records=new_records,
         schedule=sessions,
         entry_count=len(cars) or len(season.entries),
+        entries_label=_entries_label(len(cars) or len(season.entries)),
+        weekend_now=weekend_now(event, site.now),
         articles=tuple(by_slug[s] for s in site.event_articles.get(event.key, ())),
         previous_event=previous,
         next_event=following,
@@ -73,3 +80,9 @@ def event_page(site: Site, tables: Tables, track_records: LapRecords, championsh
         class_links=tuple((k, urls.session_anchor(results[-1].info.slug, k.code)) for k in championship.classes)
         if results else (),
     )
+
+
+def _entries_label(count: int) -> str:
+    if count == 0:
+        return "entry list not published yet"
+    return f"{count} {'entry' if count == 1 else 'entries'}"

@@ -8,6 +8,7 @@ from ..link import Person, Site
 from ..model import RACES, Article, Event, Season
 from ..score import ScoredRow, ScoredSession, Tables
 from ..standings import StandingRow
+from ..weekend import WeekendNow, latest_started, on_or_next, weekend_now
 from .sessions import ScheduledSession, schedule
 
 HOME_STORIES = 6
@@ -21,11 +22,14 @@ class HomePage(NamedTuple):
     stories: tuple[Article, ...]
     """the newest stories"""
     next_event: Event | None
-    """the first round after the latest round with results (decided from the content, not the clock)"""
+    """the round under way at the build's moment, else the first one after it (None when every round is over)"""
     next_track: Person | None
     """its track"""
     next_sessions: tuple[ScheduledSession, ...]
-    """the next round's first session and its first race (one, if they are the same)"""
+    """the next round's first session and its first race (one, if they are the same); for a round under
+    way, its races still to come"""
+    weekend_now: WeekendNow | None
+    """for a round under way at the build's moment: the session on track and the next one"""
     current_season: Season | None
     """the newest season with results, else the newest"""
     season_complete: bool
@@ -49,13 +53,15 @@ def home_page(site: Site, tables: Tables) -> HomePage:
             leaders = tuple((code, rows[:3]) for code, rows in season_tables.final.drivers if rows)
         if season_tables.races:
             latest = season_tables.sessions[season_tables.races[-1]]
-    upcoming = _next_event(site, tables)
+    upcoming = on_or_next(site.events.values(), site.now)
+    under_way = weekend_now(upcoming, site.now) if upcoming else None
     return HomePage(
         title=site.config.title,
         stories=site.articles[:HOME_STORIES],
         next_event=upcoming,
         next_track=site.tracks[upcoming.track] if upcoming else None,
-        next_sessions=_first_session_and_race(site, upcoming) if upcoming else (),
+        next_sessions=_sessions_to_name(site, upcoming, under_way) if upcoming else (),
+        weekend_now=under_way,
         current_season=current,
         season_complete=bool(current) and tables.season(current.championship, current.year).complete,
         leaders=leaders,
@@ -71,22 +77,23 @@ def current_season(site: Site, tables: Tables) -> Season | None:
                key=lambda s: (bool(tables.season(s.championship, s.year).races), s.year, s.championship))
 
 
-def _first_session_and_race(site: Site, event: Event) -> tuple[ScheduledSession, ...]:
-    """The sessions the home page names for the next event: its first, and its first race."""
+def calendar_season(site: Site, tables: Tables) -> Season | None:
+    """The season whose calendar the menu opens: that of the round under way or next at the build's
+    moment; once every round is over, that of the latest round to have started."""
+    event = on_or_next(site.events.values(), site.now) or latest_started(site.events.values(), site.now)
+    if event is None:
+        return current_season(site, tables)
+    return next(s for s in site.seasons if s.championship == event.championship and s.year == event.season)
+
+
+def _sessions_to_name(site: Site, event: Event, under_way: WeekendNow | None) -> tuple[ScheduledSession, ...]:
+    """The sessions the home page names for the next round: its first, and its first race; for a
+    round under way, the races still to come."""
     sessions = schedule(site, event, None)
+    if under_way is not None:
+        up_next = under_way.up_next
+        return tuple(s for s in sessions if up_next and s.info.type in RACES and s.info.start >= up_next.info.start)
     first_race = next((s for s in sessions if s.info.type in RACES), None)
     if first_race is None or not sessions or first_race is sessions[0]:
         return sessions[:1]
     return (sessions[0], first_race)
-
-
-def _next_event(site: Site, tables: Tables) -> Event | None:
-    """The first round after the latest round with results. Decided from the content, not the
-    clock, so that building the same content always gives the same site."""
-    done = [site.events[key] for t in tables.seasons.values() for key, _ in t.sessions]
-    if not done:
-        upcoming = sorted(site.events.values(), key=lambda e: (e.start, e.key))
-        return upcoming[0] if upcoming else None
-    last = max(e.end for e in done)
-    upcoming = sorted((e for e in site.events.values() if e.start > last), key=lambda e: (e.start, e.key))
-    return upcoming[0] if upcoming else None

@@ -12,6 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .. import weekend
 from . import article, event, fixed, home, people, season, sessions, standings, stories, track
 
 # (templates, the context they receive), in the order the reference lists them
@@ -40,7 +41,7 @@ CONTEXTS = (
 VALUES = (
     sessions.ScheduledSession, sessions.ResultTable, article.EmbedView, season.RoundSummary,
     season.Switcher, standings.TitleStatus, standings.RaceColumn, standings.AdjustmentLine, people.Weekend,
-    people.TeamSeason,
+    people.TeamSeason, weekend.WeekendNow, weekend.SessionTimes,
 )
 
 # what render.py gives every template besides its page's context: (name, meaning)
@@ -55,7 +56,9 @@ GLOBALS = (
     ("championships", "championship slug → championship"),
     ("urls", "the URL helpers (`urls.NEWS`, `urls.TAGS`, `urls.DRIVERS`, `urls.TEAMS`, `urls.TRACKS`, `urls.FEED`, "
              "`urls.season(c, y)`, `urls.standings(c, y)`, `urls.tag(name)`, `urls.static(path)`, ...)"),
-    ("nav_season", "the newest season with results (for the main menu), or None"),
+    ("nav_season", "the newest season with results (the main menu's standings), or None"),
+    ("nav_calendar", "the season of the round under way or next at the build's moment, else of the latest round "
+                     "(the main menu's calendar), or None"),
     ("article_event", "story slug → the key of the round it is about"),
 )
 PER_PAGE = (
