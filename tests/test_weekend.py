@@ -62,6 +62,7 @@ def test_during_a_race_the_home_and_event_pages_say_what_is_on_track_and_what_is
     for page in (pages["home"], pages["sebring"]):
         line = text(page, ".on-track")
         assert line == "On track now: Race 1, until 16:25 EDT Next: Race 2, Fri 10:30 EDT", line
+    assert text(pages["home"], ".next-event").count("Race 2") == 1  # named once, as what is next
     assert not pages["miami"].select(".on-track")  # another round says nothing of it
 
 

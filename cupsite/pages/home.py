@@ -27,7 +27,7 @@ class HomePage(NamedTuple):
     """its track"""
     next_sessions: tuple[ScheduledSession, ...]
     """the next round's first session and its first race (one, if they are the same); for a round under
-    way, its races still to come"""
+    way, its races after the next session"""
     weekend_now: WeekendNow | None
     """for a round under way at the build's moment: the session on track and the next one"""
     current_season: Season | None
@@ -88,11 +88,11 @@ def calendar_season(site: Site, tables: Tables) -> Season | None:
 
 def _sessions_to_name(site: Site, event: Event, under_way: WeekendNow | None) -> tuple[ScheduledSession, ...]:
     """The sessions the home page names for the next round: its first, and its first race; for a
-    round under way, the races still to come."""
+    round under way, the races after the next session (which the card names already)."""
     sessions = schedule(site, event, None)
     if under_way is not None:
         up_next = under_way.up_next
-        return tuple(s for s in sessions if up_next and s.info.type in RACES and s.info.start >= up_next.info.start)
+        return tuple(s for s in sessions if up_next and s.info.type in RACES and s.info.start > up_next.info.start)
     first_race = next((s for s in sessions if s.info.type in RACES), None)
     if first_race is None or not sessions or first_race is sessions[0]:
         return sessions[:1]
