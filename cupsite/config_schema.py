@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .model import SESSION_TYPES
 
@@ -15,8 +16,7 @@ _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: 
                dict: "a table"}
 
 
-@dataclass(frozen=True)
-class Option:
+class Option(NamedTuple):
     key: str
     kind: type | tuple[type, ...]  # what the value must be (an int is never a bool)
     default: object

@@ -4,7 +4,7 @@ prints and what the build publishes under output/data/ (schema: docs/data.md).""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import steps
 from .config import SiteConfig
@@ -155,13 +155,11 @@ def _season_folder(season) -> str:
     return f"data/{season.championship}/{season.year}/"
 
 
-@dataclass(frozen=True)
-class Named:
+class Named(NamedTuple):
     name: str
 
 
-@dataclass(frozen=True)
-class _Shown:
+class _Shown(NamedTuple):
     """What a season's data files show of the site besides the season: all they are given, so
     that they are made again when, and only when, one of these changes."""
 

@@ -12,9 +12,8 @@ import functools
 import os
 import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from . import cachedata
 from .fingerprints import Fingerprints, digest
@@ -24,8 +23,7 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
-@dataclass(frozen=True)
-class CacheReport:
+class CacheReport(NamedTuple):
     """What one build took from the cache and what it had to compute."""
 
     hits: int = 0

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from ..config import SiteConfig
 from ..errors import ContentError
@@ -29,8 +29,7 @@ FILE = "stamp.msgpack"
 OLD_FILES = ("stamp.pickle",)  # written by older cupsites; never read
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
     inputs: bytes
     output: bytes
     next_due: datetime | None
@@ -123,7 +122,7 @@ def save(folder: Path, stamp: Stamp) -> None:
     cachedata.write_file(folder / FILE, tuple(getattr(stamp, name) for name in _FIELDS))
 
 
-_FIELDS = tuple(Stamp.__dataclass_fields__)
+_FIELDS = Stamp._fields
 
 
 def _stamp(stored) -> Stamp | None:

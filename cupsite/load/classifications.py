@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import steps
 from ..config import Championship
@@ -25,8 +26,7 @@ from .readers.registry import reader_for
 CLASSIFICATIONS_PER_WORKER = 8  # a file of 30 rows takes longer to read than a story: fewer pay for a worker
 
 
-@dataclass(frozen=True)
-class SessionFile:
+class SessionFile(NamedTuple):
     """One file of a round's folder to read: a classification or a per-lap export."""
 
     path: Path
@@ -35,8 +35,7 @@ class SessionFile:
     reader: Reader
 
 
-@dataclass(frozen=True)
-class SeasonFiles:
+class SeasonFiles(NamedTuple):
     """A season's classification and per-lap files, with what reading them needs."""
 
     season: Season

@@ -14,8 +14,9 @@ import importlib
 import pkgutil
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from ...errors import Problems
 from ...model import Lap, ResultRow
@@ -30,8 +31,7 @@ _NOT_A_SESSION_FILE_HINT = ("classifications are <session>.yaml files or timing 
                             "move other files out of content/results/")
 
 
-@dataclass(frozen=True)
-class Claim:
+class Claim(NamedTuple):
     """The reader of a file, and the end of the file's name it reads it by: the session is the
     rest of the name."""
 
@@ -42,8 +42,7 @@ class Claim:
         return path.name[:-len(self.suffix)]
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     """The readers installed packages declare, with what was wrong with the others."""
 
     readers: tuple[Reader, ...]
