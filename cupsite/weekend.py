@@ -68,16 +68,40 @@ def event_span(event: Event) -> tuple[datetime, datetime]:
             datetime.combine(event.end + timedelta(days=1), time(), zone))
 
 
+def _not_over_by_date(events: Iterable[Event], now: datetime) -> list[Event]:
+    """The rounds whose last day (a session's or the round's) is not two days or more before `now`:
+    the others are over whatever their time zones, and an archive of twenty seasons has no need
+    to work out the times of their sessions on every build."""
+    today = now.date()
+    return [event for event in events
+            if max((info.start.date() for info in event.sessions), default=event.end) >= today - _MARGIN
+            or event.end >= today - _MARGIN]
+
+
+_MARGIN = timedelta(days=2)  # more than any two time zones are apart
+
+
 def on_or_next(events: Iterable[Event], now: datetime) -> Event | None:
     """The round on at `now`, else the first one after it; None when every round is over."""
-    coming = [(span[0], event.key, event) for event in events if (span := event_span(event))[1] > now]
+    coming = [(span[0], event.key, event) for event in _not_over_by_date(events, now)
+              if (span := event_span(event))[1] > now]
     return min(coming, key=lambda found: found[:2])[2] if coming else None
 
 
 def latest_started(events: Iterable[Event], now: datetime) -> Event | None:
     """The round that started last before `now`, if any did."""
-    started = [(span[0], event.key, event) for event in events if (span := event_span(event))[0] <= now]
-    return max(started, key=lambda found: found[:2])[2] if started else None
+    first_days = [(min((info.start.date() for info in event.sessions), default=event.start), event)
+                  for event in events]
+    began = [day for day, _ in first_days if day <= now.date() + _MARGIN]
+    if not began:
+        return None
+    # by date first: only the rounds whose first day is near the latest one can be it, in any time zone
+    near = [event for day, event in first_days if day >= max(began) - 2 * _MARGIN]
+    for candidates in (near, [event for _, event in first_days]):
+        started = [(span[0], event.key, event) for event in candidates if (span := event_span(event))[0] <= now]
+        if started:
+            return max(started, key=lambda found: found[:2])[2]
+    return None
 
 
 def weekend_now(event: Event, now: datetime) -> WeekendNow | None:
@@ -95,6 +119,7 @@ def weekend_now(event: Event, now: datetime) -> WeekendNow | None:
 def next_change(events: Iterable[Event], now: datetime) -> datetime | None:
     """The first moment after `now` at which a round or a session starts or ends: what the site says
     is on, or next, may change then."""
+    events = _not_over_by_date(events, now)
     moments = [moment for event in events for times in session_times(event) for moment in (times.start, times.end)]
     moments += [moment for event in events for moment in event_span(event)]
     return min((moment for moment in moments if moment > now), default=None)
