@@ -9,11 +9,11 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import steps
-from ..names import NameParts, person_name_parts, surname
 from ..lapcharts import lap_chart
 from ..laps import analyse
 from ..link import Site
 from ..model import RACES, STATUS_LABELS, Event, SessionInfo
+from ..names import NameParts, person_name_parts, surname
 from ..records import LapRecord
 from ..score import ScoredRow, ScoredSession
 from ..session_scoring import TIMED_SESSIONS
