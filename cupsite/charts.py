@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from .adjustments import Adjustment
 from .drops import CountingPart, best_total
+from .names import surname
 from .score import SeasonTables
 
 TOP = 10  # drivers per chart
@@ -34,8 +35,6 @@ X_LABEL_ANGLE = -45  # when the race labels do not fit side by side
 PALETTE = ("#2f7fd0", "#e8590c", "#2b9e44", "#d6336c", "#8259d6",
            "#b5820b", "#0f9b9b", "#a05a2c", "#768390", "#7c8f12")
 
-NAME_PARTICLES = {"da", "de", "del", "della", "der", "di", "do", "dos", "du", "la", "le", "van", "von"}
-NAME_SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
 
 
 @dataclass(frozen=True)
@@ -323,20 +322,6 @@ def _surnames(names: Sequence[str]) -> list[str]:
     shared = {s for s in short if short.count(s) > 1}
     return [f"{name.split()[0][0]}. {surname}" if surname in shared and len(name.split()) > 1 else surname
             for name, surname in zip(names, short, strict=True)]
-
-
-def surname(name: str) -> str:
-    """'Pieter van der Berg' -> 'van der Berg'; 'Sam Lee Jr.' -> 'Lee Jr.'."""
-    words = name.split()
-    if len(words) <= 1:
-        return name
-    end = len(words) - 1
-    if words[end].lower() in NAME_SUFFIXES and end > 1:
-        end -= 1
-    start = end
-    while start > 1 and words[start - 1].lower() in NAME_PARTICLES:
-        start -= 1
-    return " ".join(words[start:])
 
 
 def _summary(series: Sequence[Series]) -> str:

@@ -38,7 +38,8 @@ def class_blocks(output: Path, session: str):
         rows = []
         for tr in block.select("tbody tr"):
             cells = tr.find_all("td")
-            crew = " / ".join(a.get_text(strip=True) for a in cells[3].find_all("a"))
+            # a name's given name and surname are spans of their own
+            crew = " / ".join(a.get_text(" ", strip=True) for a in cells[3].find_all("a"))
             rows.append((cells[0].get_text(strip=True), crew, tr))
         blocks.append((code, colour, rows))
     return blocks

@@ -9,6 +9,7 @@ from .. import steps, urls
 from ..errors import Problems
 from ..markdown_html import markdown_to_html
 from ..model import Profile, Source
+from ..names import surname_in
 from ..slugs import slugify
 from ..steps import read_file
 from ..timing import parse_time
@@ -19,7 +20,7 @@ from .fields import Fields
 from .files import listed
 
 PROFILE_FIELDS = {
-    "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website"),
+    "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website", "surname"),
     "team": ("name", "base", "founded", "principal", "website", "image", "aliases"),
     "track": ("name", "location", "country", "length_miles", "length_km", "turns", "map", "image",
               "aliases", "lap_record", "timezone", "website"),
@@ -65,6 +66,10 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
             problems.add(path, fields.line_of(key), f"'{key}' should be a web address, not {shown(extra[key])}",
                          f"write the full address: {key}: https://...")
             del extra[key]
+    if "surname" in extra and not (isinstance(extra["surname"], str) and surname_in(name, extra["surname"])):
+        problems.add(path, fields.line_of("surname"), f"the surname {shown(extra['surname'])} is not part of the "
+                     f"name {shown(name)}", "write the words of the name that are the surname, as the name spells them")
+        del extra["surname"]
     if kind == "track" and "lap_record" in extra:
         extra["lap_record"] = _lap_record(path, fields, problems)
         if extra["lap_record"] is None:

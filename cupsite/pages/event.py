@@ -1,4 +1,5 @@
-"""A round's page: its schedule, every session's classification, lap charts and stories."""
+"""A round's page: a summary of its results, its schedule, every session's classification (the
+latest first), lap charts and stories."""
 
 from __future__ import annotations
 
@@ -7,11 +8,42 @@ from typing import NamedTuple
 from .. import urls
 from ..config import CarClass, Championship
 from ..link import Person, Site
-from ..model import Article, Event, Season
+from ..model import RACES, Article, Event, Season
 from ..records import LapRecord, LapRecords
-from ..score import Tables
+from ..score import ScoredRow, Tables
 from ..weekend import WeekendNow, weekend_now
-from .sessions import ScheduledSession, schedule
+from .sessions import ScheduledSession, format_laptime, schedule
+
+# (driver slug, words before the surname, surname, words after it) per driver of a car
+Crew = tuple[tuple[str, str, str, str], ...]
+
+
+class SummaryLine(NamedTuple):
+    """A class's line in the summary of a race or a qualifying at the top of an event page."""
+
+    car_class: str
+    """the class code"""
+    first: ScoredRow
+    """the class winner of a race, the pole sitter of a qualifying"""
+    first_crew: Crew
+    """its drivers: (slug, words before the surname, surname, words after it) each"""
+    first_time: str
+    """the winner's race time, or the pole lap ("1:25.015")"""
+    fastest: ScoredRow | None
+    """in a race, the car that set the class's fastest lap (its `best` is the lap); None in a qualifying"""
+    fastest_crew: Crew
+    """its drivers, as `first_crew`"""
+
+
+class SessionSummary(NamedTuple):
+    """A race or a qualifying with results, as the event page's summary shows it."""
+
+    session: ScheduledSession
+    """the session (`info`: `slug`, `name`, `type`; `local_start`, `zone`)"""
+    race: bool
+    """a race (its lines give winners and fastest laps), else a qualifying (pole positions)"""
+    lines: tuple[SummaryLine, ...]
+    """one per class, in the championship's order of classes"""
 
 
 class EventPage(NamedTuple):
@@ -50,6 +82,10 @@ class EventPage(NamedTuple):
     class_links: tuple[tuple[CarClass, str], ...]
     """(class, anchor of its table in the latest session with results) per class of the championship; empty
     without results"""
+    latest_first: tuple[ScheduledSession, ...]
+    """the sessions with results, the latest first: the order the page shows their classifications in"""
+    summary: tuple[SessionSummary, ...]
+    """the races and qualifyings with results, the latest first: class winners, fastest laps, pole positions"""
 
 
 def event_page(site: Site, tables: Tables, track_records: LapRecords, championship: Championship, season: Season,
@@ -79,6 +115,8 @@ def event_page(site: Site, tables: Tables, track_records: LapRecords, championsh
         results=results,
         class_links=tuple((k, urls.session_anchor(results[-1].info.slug, k.code)) for k in championship.classes)
         if results else (),
+        latest_first=tuple(reversed(results)),
+        summary=event_summary(results),
     )
 
 
@@ -86,3 +124,22 @@ def _entries_label(count: int) -> str:
     if count == 0:
         return "entry list not published yet"
     return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
+def event_summary(results: tuple[ScheduledSession, ...]) -> tuple[SessionSummary, ...]:
+    """What the top of an event page says of its races and qualifyings, the latest first."""
+    summaries = []
+    for scheduled in reversed(results):
+        race = scheduled.info.type in RACES
+        if scheduled.table is None or not (race or scheduled.info.type == "qualifying"):
+            continue
+        lines = []
+        for code, rows, texts in scheduled.table.classes:
+            if not rows:
+                continue
+            fastest = next((i for i, row in enumerate(rows) if row.fastest_in_class), None) if race else None
+            lines.append(SummaryLine(
+                code, rows[0], texts[0][4], texts[0][1] if race else format_laptime(rows[0].best),
+                rows[fastest] if fastest is not None else None, texts[fastest][4] if fastest is not None else ()))
+        summaries.append(SessionSummary(scheduled, race, tuple(lines)))
+    return tuple(summaries)

@@ -9,11 +9,11 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .. import steps
-from ..charts import surname
 from ..lapcharts import lap_chart
 from ..laps import analyse
 from ..link import Site
 from ..model import RACES, STATUS_LABELS, Event, SessionInfo
+from ..names import NameParts, person_name_parts, surname
 from ..records import LapRecord
 from ..score import ScoredRow, ScoredSession
 from ..session_scoring import TIMED_SESSIONS
@@ -21,9 +21,10 @@ from ..stints import TimingTable, timing_table
 from ..timing import format_time, parse_time
 
 # The text of a classification row's cells that depend on its status and session: (place, time or
-# gap, laps led, sets the lap record); see ResultTable.classes. A plain tuple: a build makes one per
-# row of every session, and the page cache digests plain tuples fastest.
-ResultLine = tuple[str, str, str, bool]
+# gap, laps led, sets the lap record, crew: (driver slug, *NameParts) per driver); see
+# ResultTable.classes. A plain tuple: a build makes one per row of every session, and the page cache
+# digests plain tuples fastest.
+ResultLine = tuple[str, str, str, bool, tuple[tuple[str, str, str, str], ...]]
 
 
 class ResultTable(NamedTuple):
@@ -45,7 +46,8 @@ class ResultTable(NamedTuple):
     `timing`. `lines[i]`, the text of `rows[i]`'s cells, is (place: the class position, or the status in capitals,
     `DNF`; time or gap: in a race the status in words, the class winner's time, else the gap to the class winner,
     in practice and qualifying the gap to the class's best lap; laps led, in the class when the session counts
-    those, or ""; whether its best lap is the new lap record the session set)"""
+    those, or ""; whether its best lap is the new lap record the session set; the crew, (slug, words before the
+    surname, surname, words after it) per driver, so a phone can put the surname first)"""
 
 
 class ScheduledSession(NamedTuple):
@@ -82,19 +84,29 @@ def place_of(row: ScoredRow) -> str:
     return str(row.class_position) if row.status == "classified" else row.status.upper()
 
 
-def result_table(session: ScoredSession, new_record: LapRecord | None = None) -> ResultTable:
+def result_table(session: ScoredSession, new_record: LapRecord | None = None, people: dict | None = None
+                 ) -> ResultTable:
+    """`people`: the site's drivers by slug (link.Person), whose names the crews are cut from."""
     timed = session.info.type in TIMED_SESSIONS
     in_class = session.shows_class_laps_led
     record_car = new_record.car if new_record is not None else None
+    names = crew_names(session.rows, people or {})
 
     def line(row: ScoredRow) -> ResultLine:
         led = row.class_laps_led if in_class else row.laps_led
         gap = row.class_gap if timed else _race_time_or_gap(row)
         sets_record = record_car is not None and row.car == record_car
-        return (place_of(row), gap, str(led) if led else "", sets_record)
+        return (place_of(row), gap, str(led) if led else "", sets_record,
+                tuple((slug, *names[slug]) for slug in row.drivers))
 
     return ResultTable(session, timed, session.shows_speed, session.shows_laps_led, in_class,
                        tuple((code, rows, tuple(line(row) for row in rows)) for code, rows in session.classes))
+
+
+def crew_names(rows, people: dict) -> dict[str, NameParts]:
+    """Driver slug -> their name cut around the surname, for every driver of `rows`."""
+    return {slug: person_name_parts(people[slug]) if slug in people else ("", slug, "")
+            for row in rows for slug in row.drivers}
 
 
 def _race_time_or_gap(row: ScoredRow) -> str:
@@ -139,7 +151,7 @@ def _with_details(site: Site, event: Event, season_tables, scheduled: ScheduledS
         info, scheduled.local_start, scheduled.zone, result,
         _lap_charts(site, event, season_tables, result, session_laps) if session_laps else (),
         timing_table(result.rows) if info.type in RACES else None, scheduled.from_laps,
-        result_table(result, record), record)
+        result_table(result, record, site.drivers), record)
 
 
 def _lap_charts(site: Site, event: Event, season_tables, result: ScoredSession, session_laps) -> tuple:

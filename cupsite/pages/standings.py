@@ -12,6 +12,7 @@ from ..config import Championship
 from ..drops import counting_parts
 from ..link import Person, Site
 from ..model import RACES, Event, Season
+from ..names import NameParts, person_name_parts
 from ..rules import PointsSystem
 from ..score import SeasonTables
 from ..standings import Standings
@@ -94,6 +95,9 @@ class StandingsPage(NamedTuple):
     """class code or "teams" -> the points adjustments counted in that table"""
     drops_results: bool
     """some results may be dropped (shown in brackets in the grid)"""
+    names: dict[str, NameParts]
+    """driver slug -> (words before the surname, surname, words after it) of every driver in the season's tables,
+    for the `person_name` macro (a phone shows the surname first)"""
 
 
 def standings_pages(site: Site, championship: Championship, season: Season, season_tables, switchers: dict
@@ -136,6 +140,7 @@ def _latest_standings(site: Site, championship: Championship, season: Season, se
         round_links=_round_links(season, season_tables, season_tables.final),
         adjustment_lines=_adjustment_lines(site, season_tables.final),
         drops_results=bool(rules.drop_worst or rules.best_results or rules.best_of_parts),
+        names=_name_parts_in(site, season_tables.final),
     )
 
 
@@ -144,6 +149,13 @@ def _names_in(site: Site, table: Standings | None) -> dict[str, str]:
     if table is None:
         return {}
     return {row.key: site.drivers[row.key].name for _, rows in table.drivers for row in rows if row.key in site.drivers}
+
+
+def _name_parts_in(site: Site, table: Standings | None) -> dict[str, NameParts]:
+    if table is None:
+        return {}
+    rows = [row for _, rows in table.drivers for row in rows] + list(table.rookies)
+    return {row.key: person_name_parts(site.drivers[row.key]) for row in rows if row.key in site.drivers}
 
 
 def _round_links(season: Season, season_tables, shown: Standings | None) -> tuple[tuple[int, str], ...]:
