@@ -31,11 +31,9 @@ BOLD = 1.12  # how much wider a bold label is
 PAD = 6  # top padding, and the space between a line's end and its label
 X_LABEL_ANGLE = -45  # when the race labels do not fit side by side
 
-# Seven colours far apart (no two closer than 40 in CIELAB: ten held two greens and two blues),
-# each with a contrast of at least 3:1 on the light and on the dark background of the theme
-# (#fff / #f4f5f7 and #121417 / #1d2025). Past seven lines the colours come again with dashes,
-# then dots, then dashes and dots (drawn with round caps, which lengthen each dash by the line's
-# width): 28 lines of a chart are each drawn their own way.
+# Seven colours no two closer than 40 in CIELAB (ten held two greens and two blues), each at 3:1 or
+# more on the theme's light and dark backgrounds (#fff / #f4f5f7, #121417 / #1d2025); then again
+# dashed, dotted, dash-dotted (round caps lengthen each dash by the width): 28 lines, each its own.
 PALETTE = ("#2f7fd0", "#e8590c", "#2b9e44", "#d6336c", "#8259d6", "#b5820b", "#0f9b9b")
 DASHES = ("", "8 5", "1 4", "10 5 1 5")
 
@@ -245,13 +243,7 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
     def y_at(value: float) -> float:
         return _round(bottom - (value - y_min) / (y_max - y_min) * (bottom - top))
 
-    # turned labels closer than a line of text would overlap: then every `every`-th race is named,
-    # counted back from the last (the race the table is after)
-    every = math.ceil(TICK_FONT * 1.5 / step_x) if turned else 1
-    named = [label if (races - 1 - i) % every == 0 else "" for i, label in enumerate(race_labels)]
-    x_ticks = tuple(Tick(_round(x_at(i) + TICK_FONT * 0.3), _round(bottom + TICK_FONT - 1), label, x_at(i))
-                    if turned else Tick(x_at(i), _round(bottom + TICK_FONT + 5), label, x_at(i))
-                    for i, label in enumerate(named))
+    x_ticks = _race_ticks(race_labels, [x_at(i) for i in range(races)], bottom, turned)
     y_ticks = tuple(Tick(_round(left - 6), y_at(v), label, y_at(v))
                     for v, label in zip(y_values, y_labels, strict=True))
 
@@ -278,6 +270,18 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
         aria_label=f"Points after each race, top {len(series)} of {class_name}: {finals}",
         caption=f"Points after each race, top {len(series)} of {class_name}",
     )
+
+
+def _race_ticks(labels: Sequence[str], xs: Sequence[float], bottom: float, turned: bool) -> tuple[Tick, ...]:
+    """A tick for each race at `xs`. Turned labels closer than a line of text would overlap: then
+    every few races are named, counted back from the last (the race the table is after)."""
+    step = xs[1] - xs[0] if len(xs) > 1 else 0.0
+    every = math.ceil(TICK_FONT * 1.5 / step) if turned else 1
+    named = [label if (len(labels) - 1 - i) % every == 0 else "" for i, label in enumerate(labels)]
+    if turned:
+        return tuple(Tick(_round(x + TICK_FONT * 0.3), _round(bottom + TICK_FONT - 1), label, x)
+                     for x, label in zip(xs, named, strict=True))
+    return tuple(Tick(x, _round(bottom + TICK_FONT + 5), label, x) for x, label in zip(xs, named, strict=True))
 
 
 def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> tuple[float, ...]:
