@@ -20,20 +20,28 @@ from .names import surname
 from .score import SeasonTables
 
 TOP = 10  # drivers per chart
-WIDTH = 480
-HEIGHT = 330
-FONT = 12  # end-of-line labels
-TICK_FONT = 11  # axis tick labels
-LABEL_GAP = 13  # least vertical distance between two end-of-line labels
+# The chart is as wide as a phone's column (342 px at 390 px), so that its words show there at
+# the size they are given here, not scaled down; the stylesheet keeps it from growing past 28rem.
+WIDTH = 340
+HEIGHT = 320
+FONT = 13  # end-of-line labels
+TICK_FONT = 12  # axis tick labels
+LABEL_GAP = 14  # least vertical distance between two end-of-line labels
 NARROW, SLIM = set("ijlI.,:;'|!"), set("frt -()")  # characters narrower than most
 BOLD = 1.12  # how much wider a bold label is
 PAD = 6  # top padding, and the space between a line's end and its label
 X_LABEL_ANGLE = -45  # when the race labels do not fit side by side
 
-# Ten colours told apart from each other, each with a contrast of at least 3:1 on the light
-# and on the dark background of the theme (#fff / #f4f5f7 and #121417 / #1d2025).
-PALETTE = ("#2f7fd0", "#e8590c", "#2b9e44", "#d6336c", "#8259d6",
-           "#b5820b", "#0f9b9b", "#a05a2c", "#768390", "#7c8f12")
+# Seven colours no two closer than 40 in CIELAB (ten held two greens and two blues), each at 3:1 or
+# more on the theme's light and dark backgrounds (#fff / #f4f5f7, #121417 / #1d2025); then again
+# dashed, dotted, dash-dotted (round caps lengthen each dash by the width): 28 lines, each its own.
+PALETTE = ("#2f7fd0", "#e8590c", "#2b9e44", "#d6336c", "#8259d6", "#b5820b", "#0f9b9b")
+DASHES = ("", "8 5", "1 4", "10 5 1 5")
+
+
+def line_style(index: int) -> tuple[str, str]:
+    """(colour, SVG stroke-dasharray: "" for a solid line) of a chart's line number `index`."""
+    return PALETTE[index % len(PALETTE)], DASHES[index // len(PALETTE) % len(DASHES)]
 
 
 
@@ -51,6 +59,7 @@ class Line:
     name: str  # full name, for the tooltip
     label: str  # shown at the end of the line: the surname
     colour: str
+    dash: str  # the SVG stroke-dasharray, "" for a solid line (line_style)
     total: float  # points after the last race
     points: tuple[tuple[float, float], ...]  # (x, y) after each race
     label_x: float
@@ -220,7 +229,8 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
     widest = max(_width(label, TICK_FONT) for label in race_labels)
     turned = races > 1 and widest + 6 > (right - left) / (races - 1)
     if races > 1:  # the first race's label reaches to the left of its tick (down and left when turned)
-        left = max(left, _width(race_labels[0], TICK_FONT) * (turn if turned else 0.5) + 2)
+        left = max(left, _width(race_labels[0], TICK_FONT) * turn + TICK_FONT * 0.6 if turned
+                   else _width(race_labels[0], TICK_FONT) * 0.5 + 2)
     left = _round(left)
     step_x = (right - left) / (races - 1) if races > 1 else 0.0
     below = (widest * turn + TICK_FONT + 8) if turned else TICK_FONT + 12
@@ -232,9 +242,7 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
     def y_at(value: float) -> float:
         return _round(bottom - (value - y_min) / (y_max - y_min) * (bottom - top))
 
-    x_ticks = tuple(Tick(_round(x_at(i) + TICK_FONT * 0.3), _round(bottom + TICK_FONT - 1), label, x_at(i))
-                    if turned else Tick(x_at(i), _round(bottom + TICK_FONT + 5), label, x_at(i))
-                    for i, label in enumerate(race_labels))
+    x_ticks = _race_ticks(race_labels, [x_at(i) for i in range(races)], bottom, turned)
     y_ticks = tuple(Tick(_round(left - 6), y_at(v), label, y_at(v))
                     for v, label in zip(y_values, y_labels, strict=True))
 
@@ -247,8 +255,7 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
         points = tuple((x_at(i), y_at(v)) for i, v in enumerate(s.totals))
         end_y = points[-1][1]
         connector = ((_round(end_x + 3), end_y), (_round(label_x - 2), label_y)) if abs(label_y - end_y) > 1 else None
-        lines.append(Line(s.slug, s.name, label, PALETTE[index % len(PALETTE)], s.totals[-1], points,
-                          label_x, label_y, connector))
+        lines.append(Line(s.slug, s.name, label, *line_style(index), s.totals[-1], points, label_x, label_y, connector))
 
     finals = ", ".join(f"{s.name} {_points(s.totals[-1])}" for s in series)
     span = f"{race_labels[0]} to {race_labels[-1]}" if races > 1 else race_labels[0]
@@ -262,6 +269,18 @@ def progression_chart(series: Sequence[Series], race_labels: Sequence[str], clas
         aria_label=f"Points after each race, top {len(series)} of {class_name}: {finals}",
         caption=f"Points after each race, top {len(series)} of {class_name}",
     )
+
+
+def _race_ticks(labels: Sequence[str], xs: Sequence[float], bottom: float, turned: bool) -> tuple[Tick, ...]:
+    """A tick for each race at `xs`. Turned labels closer than a line of text would overlap: then
+    every few races are named, counted back from the last (the race the table is after)."""
+    step = xs[1] - xs[0] if len(xs) > 1 else 0.0
+    every = math.ceil(TICK_FONT * 1.5 / step) if turned else 1
+    named = [label if (len(labels) - 1 - i) % every == 0 else "" for i, label in enumerate(labels)]
+    if turned:
+        return tuple(Tick(_round(x + TICK_FONT * 0.3), _round(bottom + TICK_FONT - 1), label, x)
+                     for x, label in zip(xs, named, strict=True))
+    return tuple(Tick(x, _round(bottom + TICK_FONT + 5), label, x) for x, label in zip(xs, named, strict=True))
 
 
 def spread(wanted: Sequence[float], gap: float, low: float, high: float) -> tuple[float, ...]:

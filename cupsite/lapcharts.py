@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from .charts import PALETTE, SvgChart, Tick, _round, _text, _width
+from .charts import SvgChart, Tick, _round, _text, _width, line_style
 from .laps import CarLaps, RaceLaps
 
-WIDTH = 560
+WIDTH = 340  # a phone's column, as charts.py's: the words are drawn at their size there
 ROW = 22  # vertical distance between two positions
-FONT = 11  # car numbers
-TICK_FONT = 11
+FONT = 12  # car numbers
+TICK_FONT = 12
 PAD = 5  # between a line's end and its label
 MARK = 3  # half the size of the end-of-line dot and of the cross where a car stopped
 LABEL_HEIGHT = FONT  # with the halo the theme draws around labels
@@ -47,6 +47,7 @@ class LapLine:
     name: str  # as given, e.g. "#6 Vanier"
     number: str  # "#6", the label at both ends
     colour: str
+    dash: str  # the SVG stroke-dasharray, "" for a solid line (charts.line_style)
     laps: tuple[int, ...]  # the lap of each point (0 = the grid)
     positions: tuple[int, ...]  # the position in class at each point
     points: tuple[tuple[float, float], ...]
@@ -170,8 +171,9 @@ def _line(frame: LapChart, index: int, number: str, name: str, by_lap: dict[int,
     mark = "" if finished else (f"M{_text(end_x - MARK)} {_text(end_y - MARK)}L{_text(end_x + MARK)} "
                                 f"{_text(end_y + MARK)}M{_text(end_x - MARK)} {_text(end_y + MARK)}"
                                 f"L{_text(end_x + MARK)} {_text(end_y - MARK)}")
+    colour, dash = line_style(index)
     return LapLine(
-        car=number, name=name, number=f"#{number}", colour=PALETTE[index % len(PALETTE)],
+        car=number, name=name, number=f"#{number}", colour=colour, dash=dash,
         laps=lap_numbers, positions=positions, points=points, finished=finished,
         start_label=None, end_label=Label(0, 0, "", "start"), mark=mark,
         summary=_summary(name, lap_numbers, positions, finished, frame.laps, _led(by_lap)))

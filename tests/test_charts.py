@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 from bs4 import BeautifulSoup
@@ -212,6 +213,71 @@ def test_many_races_turn_their_labels():
     chart = progression_chart([Series("a", "Ann Able", tuple(float(i) for i in range(24)))], labels, "Long")
     assert chart.x_label_angle == charts.X_LABEL_ANGLE
     assert chart.bottom < chart.height - chart.tick_font * 2
+
+
+def test_turned_race_labels_never_overlap_and_the_last_race_is_named():
+    """Sixteen races on a chart a phone's column wide: a turned label needs a line of text between
+    it and the next, so only some races are named, counted back from the last."""
+    labels = [f"TRK {i}" for i in range(1, 17)]
+    chart = progression_chart([Series("a", "Ann Able", tuple(float(i) for i in range(16)))], labels, "Long")
+    named = [t for t in chart.x_ticks if t.label]
+    assert len(chart.x_ticks) == 16 and 1 < len(named) < 16  # every race keeps its gridline
+    assert named[-1].label == "TRK 16"
+    assert min(b.position - a.position for a, b in itertools.pairwise(named)) >= chart.tick_font * 1.5
+    assert "TRK 1 to TRK 16" in chart.description
+
+
+def srgb_to_lab(colour: str) -> tuple[float, float, float]:
+    """CIELAB (D65) of a #rrggbb colour."""
+    def linear(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (linear(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+    x, y, z = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+               (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    f = [t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in (x, y, z)]
+    return 116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+
+
+def colour_distance(one: str, other: str) -> float:
+    """CIE76 difference: about 2 is just noticeable; the old palette's two greens were 34 apart."""
+    return math.dist(srgb_to_lab(one), srgb_to_lab(other))
+
+
+def contrast(one: str, other: str) -> float:
+    def luminance(colour):
+        lab_free = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in lab_free)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    light, dark = sorted((luminance(one), luminance(other)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+#: the theme's backgrounds a chart is drawn on, light and dark (--paper and --panel)
+BACKGROUNDS = ("#ffffff", "#f4f5f7", "#121417", "#1d2025")
+
+
+def styles_problems(styles) -> list[str]:
+    """Lines of one chart drawn alike: the same (colour, dashes), or colours closer than 40 in
+    CIELAB with the same dashes."""
+    problems = [f"line {i + 1} is drawn as line {styles.index(style) + 1}: {style}"
+                for i, style in enumerate(styles) if styles.index(style) != i]
+    for (i, (colour, dash)), (j, (other, other_dash)) in itertools.combinations(enumerate(styles), 2):
+        if dash == other_dash and colour != other and colour_distance(colour, other) < 40:
+            problems.append(f"lines {i + 1} and {j + 1}: {colour} and {other} are "
+                            f"{colour_distance(colour, other):.0f} apart, both dashed {dash!r}")
+    return problems
+
+
+def test_every_line_of_a_chart_is_drawn_its_own_way():
+    styles = [charts.line_style(i) for i in range(len(charts.PALETTE) * len(charts.DASHES))]
+    assert len(styles) >= 28 and not styles_problems(styles)
+    assert styles[0] == (PALETTE[0], "")  # the leader's line is solid
+    for colour in PALETTE:
+        assert min(contrast(colour, background) for background in BACKGROUNDS) >= 3, colour
+    # the ten colours used before failed this: two greens and two blues in one chart
+    assert styles_problems([(c, "") for c in ("#2f7fd0", "#e8590c", "#2b9e44", "#d6336c", "#8259d6",
+                                                "#b5820b", "#0f9b9b", "#a05a2c", "#768390", "#7c8f12")])
 
 
 def test_a_season_without_results_has_no_charts():

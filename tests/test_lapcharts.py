@@ -11,11 +11,12 @@ import jinja2
 import pytest
 
 from cupsite import lapcharts, model
-from cupsite.charts import PALETTE
+from cupsite.charts import PALETTE, line_style
 from cupsite.lapcharts import ROW
 from cupsite.laps import analyse
 
 from . import test_laps
+from .test_charts import styles_problems
 from .test_laps import CLASSES, RACE
 
 # The charts below write car numbers as small ints for brevity; cupsite's are labels ("7").
@@ -134,11 +135,13 @@ def test_a_caution_on_lap_one_without_a_grid_still_shows():
     assert band.x == chart.left and band.width > 0
 
 
-def test_colours_come_from_the_palette_and_cycle():
+def test_each_car_is_drawn_its_own_way_colours_then_dashes():
     cars = range(1, 13)
     race = analyse([lap for car in cars for lap in car_laps(car, [100 + car] * 3)], {})
     chart = lap_chart(race, [(car, f"#{car}") for car in cars], "All")
-    assert [line.colour for line in chart.lines] == [PALETTE[i % len(PALETTE)] for i in range(12)]
+    assert [(line.colour, line.dash) for line in chart.lines] == [line_style(i) for i in range(12)]
+    assert not styles_problems([(line.colour, line.dash) for line in chart.lines])
+    assert {line.dash for line in chart.lines[:len(PALETTE)]} == {""}
     assert chart.rows == 12 and chart.height > 12 * ROW  # one row per position
 
 
@@ -246,6 +249,7 @@ def test_the_macro_writes_every_line_label_and_band(race):
     # Drawn in reverse classification order, so the class winner's line is on top.
     assert [p.get("points") for p in polylines] == [line.path for line in reversed(chart.lines)]
     assert [p.get("stroke") for p in polylines] == [line.colour for line in reversed(chart.lines)]
+    assert [p.get("stroke-dasharray") for p in polylines] == [line.dash or None for line in reversed(chart.lines)]
     texts = [t.text for t in svg.findall(".//g[@class='series']//text")]
     assert sorted(texts) == ["#10", "#10", "#9", "#9"]
     assert len(svg.findall(".//path[@class='out']")) == 1 and len(svg.findall(".//circle")) == 1
