@@ -13,7 +13,17 @@ import pytest
 from cupsite.build import build
 
 from .conftest import SITES
-from .test_browser import DESKTOP, PHONE, browser, demo_url, lay_everything_out, serve, shared_page, tab  # noqa: F401  (browser, demo_url, shared_page and tab are fixtures)
+from .test_browser import (  # noqa: F401  (browser, demo_url, shared_page and tab are fixtures)
+    DESKTOP,
+    PHONE,
+    axe_script,
+    browser,
+    demo_url,
+    lay_everything_out,
+    serve,
+    shared_page,
+    tab,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +84,26 @@ def test_a_phone_shows_place_number_driver_gap_and_points_of_every_row(site, req
     if site == "endurance":
         crew = page.locator("#race-gt3 tbody tr").first.locator("td.driver a.name")
         assert [name.inner_text().strip() for name in crew.all()] == ["Dubois", "Reed", "Pereira"]
+    assert not watch.problems, watch.problems
+
+
+TARGET_SIZE_JS = """async () => {
+  const results = await axe.run(document, {runOnly: {type: 'rule', values: ['target-size']}});
+  return results.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary));
+}"""
+
+
+@pytest.mark.parametrize("path", [INDY, "carrera-cup/2025/standings/index.html"])
+def test_every_link_of_a_phone_row_is_big_enough_to_tap(demo_url, tab, path):  # noqa: F811
+    """WCAG 2.2's target size (24 px, or that much room around), as axe-core and Lighthouse check it:
+    the team under the driver is small type, its link is not a small target."""
+    page, watch = tab
+    page.set_viewport_size(PHONE)
+    page.goto(demo_url + path, wait_until="load")
+    lay_everything_out(page)
+    page.add_script_tag(path=str(axe_script()))
+    too_small = page.evaluate(TARGET_SIZE_JS)
+    assert not too_small, f"{len(too_small)} links too small to tap, e.g. {too_small[:3]}"
     assert not watch.problems, watch.problems
 
 
