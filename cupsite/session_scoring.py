@@ -202,15 +202,16 @@ def _best_time(rows) -> float | None:
 
 
 def _race_class_gap(row, leader) -> str:
-    """The gap to the class winner: in laps when the car has fewer, else in seconds. A class
-    running laps behind the overall leader has its gaps to the overall leader in laps, so a car
-    on its class leader's lap is timed against that leader directly: from the moments both last
-    crossed the line (a per-lap export), or their total times, or else their gaps to the overall leader."""
+    """The gap to the class winner: in laps when the car has fewer, else in seconds: from the
+    classification's own times first (their total times, or else their gaps to the overall
+    leader), which hold the time penalties given after the flag; then, for a class running laps
+    behind the overall leader (its gaps in laps), from the moments both last crossed the line in
+    a per-lap export."""
     if row.status not in SCORING_STATUSES:
         return ""
     if row.laps is not None and leader.laps is not None and row.laps < leader.laps:
         return format_laps_behind(leader.laps - row.laps)
-    for seconds in (_finished_at, _total_seconds, _seconds_behind):
+    for seconds in (_total_seconds, _seconds_behind, _finished_at):
         mine, theirs = seconds(row), seconds(leader)
         if mine is not None and theirs is not None:
             return format_gap(max(mine - theirs, 0.0))

@@ -353,3 +353,14 @@ def test_season_switchers_link_the_same_page_of_each_season(demo_site):
         link = switcher.find("a", string="2026")
         assert (Path(demo_site) / path.format(2025)).parent.joinpath(link["href"]).resolve() == \
             (Path(demo_site) / path.format(2026)).resolve(), kind
+
+
+def test_a_penalty_given_after_the_flag_counts_in_the_class_gap(demo_site):
+    """Indianapolis race 2: Alan Metni (#99) crossed the line first in Pro-Am, but a 10-second
+    penalty classified him 21st overall, +25.590 behind the winner; the Pro-Am winner, James
+    Sofronas (#14), was 13th, +16.834. The per-lap export still has Metni ahead on the road: his
+    gap to the class winner is the classification's, 25.590 - 16.834 = 8.756 s, not 0."""
+    table = soup(demo_site, "carrera-cup/2025/indianapolis/index.html").select_one("#race-2-proam table")
+    rows = {tr.select_one("td.car").get_text(strip=True): tr for tr in table.select("tbody tr")}
+    assert rows["99"].select_one("td.time-gap").get_text(strip=True) == "+8.756"
+    assert rows["99"].select_one("td.pos").get_text(strip=True) == "6"
