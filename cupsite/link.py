@@ -15,6 +15,7 @@ from .config import SiteConfig
 from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
+from .pictures import checked_photos
 from .model import Article, Content, Profile, Season
 from .publishing import Publishing
 from .slugs import KeysByEnding, slugify
@@ -54,6 +55,7 @@ class Site:
     warnings: tuple = ()  # ContentErrors of severity "warning", found after linking
     next_due: datetime | None = None  # when a story held back for its date comes due
     image_sizes: dict = field(default_factory=dict)  # a story's or a profile's image -> its (width, height) in pixels
+    photos: dict = field(default_factory=dict)  # site path of a photo shown -> photos.PhotoFacts
     laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
     @cached_property
@@ -77,6 +79,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
 
     names = _name_index(drivers, teams, tracks, events)
     article_event, image_sizes = _events_and_image_sizes(articles, content, events, config, problems)
+    photos = checked_photos(articles, content.drivers + content.teams + content.tracks, config, problems)
     article_drivers, article_teams, article_mentions = _linked_stories(
         articles, article_event, events, seasons, config, names, drivers, teams, problems)
     references = _references(articles, article_event, article_drivers, article_teams, article_mentions, events)
@@ -92,6 +95,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         config=config,
         next_due=(publishing or Publishing()).next_due(content.articles, ZoneInfo(config.timezone)),
         image_sizes=image_sizes,
+        photos=photos,
         articles=tuple(articles),
         seasons=seasons,
         events=events,
