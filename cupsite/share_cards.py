@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from . import steps
+from . import steps, urls
 from .link import Site
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
@@ -70,8 +70,8 @@ def share_cards(site: Site) -> tuple[dict[str, bytes], dict[str, str]]:
     card_of: dict[str, str] = {}
     own = 0
     for article in site.articles:  # newest first
-        if article.image:
-            continue
+        if article.image.lstrip("/") in site.photos or urls.is_external(article.image):
+            continue  # its photo is its card
         event = site.events.get(site.article_event.get(article.slug, ""))
         series = config.championship(event.championship) if event else None
         if own < OWN_CARDS:
