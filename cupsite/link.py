@@ -15,8 +15,8 @@ from .config import SiteConfig
 from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
-from .pictures import checked_photos
 from .model import Article, Content, Profile, Season
+from .pictures import checked_photos
 from .publishing import Publishing
 from .slugs import KeysByEnding, slugify
 

@@ -37,12 +37,12 @@ CROPS = {crop.name: crop for crop in (
     Crop("profile", (4, 5), (240, 480, 720), "(min-width: 40rem) 15rem, 40vw"),
     Crop("body", None, (480, 800, 1200, 1600), "(min-width: 52rem) 48rem, calc(100vw - 2rem)"),
     # what the photo's own address serves: the file as delivered is never published
-    Crop("original", None, (2400,), "", ("jpeg",)),
+    Crop("original", None, (1600,), "", ("jpeg",)),
 )}
 MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
 _SAVE_OPTIONS = {
     "jpeg": ("JPEG", {"quality": 80, "progressive": True, "optimize": True}),
-    "webp": ("WEBP", {"quality": 78, "method": 4}),
+    "webp": ("WEBP", {"quality": 78, "method": 3}),
     "avif": ("AVIF", {"quality": 55, "speed": 9, "max_threads": 1}),  # one thread: the same bytes every time
 }
 
@@ -139,33 +139,39 @@ def renditions(site_path: str, facts: PhotoFacts, crop: Crop, focus: tuple[float
     return tuple(files)
 
 
-def encode_photo(job: tuple[str, tuple[float, float], bytes]) -> tuple[bytes, ...]:
-    """A step: the bytes of each of a photo's files for a crop (see `renditions`), from (the crop's
-    name, the focal point, the photo's bytes). The photo is decoded once, at the smallest scale
-    that still covers the largest width, turned upright, cropped, and scaled to each width with
-    Lanczos; nothing of its metadata is written."""
+def encode_photo(job: tuple[tuple[tuple[str, tuple[float, float]], ...], bytes]) -> tuple[tuple[bytes, ...], ...]:
+    """A step: for each use of a photo, (crop name, focal point), the bytes of its files (see
+    `renditions`), from (the uses, the photo's bytes). The photo is decoded once for all its uses,
+    at the smallest scale that still covers the largest width any needs (JPEG decodes at 1/2, 1/4
+    or 1/8), turned upright; each crop is scaled to each width with Lanczos and encoded in each
+    format, with nothing of the file's metadata."""
     from PIL import Image, ImageOps
 
-    crop_name, focus, data = job
-    crop = CROPS[crop_name]
+    uses, data = job
     with Image.open(io.BytesIO(data)) as image:
         full = image.size[::-1] if _swaps_sides(image) else image.size
-        box = crop_box(full, crop.ratio, focus)
-        widths = published_widths(crop, box[2] - box[0])
-        reduction = widths[-1] / (box[2] - box[0])
-        wanted = (round(image.width * reduction) + 1, round(image.height * reduction) + 1)
-        image.draft("RGB", wanted)  # JPEG decodes at 1/2, 1/4 or 1/8 when that still covers it
+        boxes = [crop_box(full, CROPS[name].ratio, focus) for name, focus in uses]
+        reduction = max(published_widths(CROPS[name], box[2] - box[0])[-1] / (box[2] - box[0])
+                        for (name, _), box in zip(uses, boxes, strict=True))
+        image.draft("RGB", (round(image.width * reduction) + 1, round(image.height * reduction) + 1))
         upright = ImageOps.exif_transpose(image).convert("RGB")
     scale = upright.width / full[0]
-    scaled_box = tuple(edge * scale for edge in box)
-    outputs = []
-    for kind in crop.formats:
-        for width in widths:
-            height = max(1, round(width * (box[3] - box[1]) / (box[2] - box[0])))
-            resized = upright.resize((width, height), Image.Resampling.LANCZOS, box=scaled_box)
-            resized.info = {}  # no EXIF, XMP, ICC or comment carried over
-            outputs.append(_encoded(resized, kind))
-    return tuple(outputs)
+    return tuple(_cropped_files(upright, CROPS[name], box, scale) for (name, _), box in zip(uses, boxes, strict=True))
+
+
+def _cropped_files(upright, crop: Crop, box: tuple[int, int, int, int], scale: float) -> tuple[bytes, ...]:
+    from PIL import Image
+
+    kept_width, kept_height = box[2] - box[0], box[3] - box[1]
+    widths = published_widths(crop, kept_width)
+    resized: dict[int, object] = {}
+    source, source_box = upright, tuple(edge * scale for edge in box)
+    for width in reversed(widths):  # each width scaled from the next wider: a fraction of the work
+        resized[width] = source.resize((width, max(1, round(width * kept_height / kept_width))),
+                                       Image.Resampling.LANCZOS, box=source_box)
+        resized[width].info = {}  # no EXIF, XMP, ICC profile or comment carried over
+        source, source_box = resized[width], None
+    return tuple(_encoded(resized[width], kind) for kind in crop.formats for width in widths)
 
 
 def _encoded(image, kind: str) -> bytes:

@@ -83,13 +83,18 @@ def photo_jobs(articles: tuple[Article, ...], profiles: tuple[Profile, ...], pho
 
 
 def photo_files(config: SiteConfig, articles, profiles, photos: dict[str, PhotoFacts]) -> dict[str, bytes]:
-    """Every file of every picture, by site path. Each (photo, crop, focal point) is a step keyed by
-    the photo's bytes: a rebuild encodes only what changed, and the work is shared among the cores."""
-    jobs = photo_jobs(articles, profiles, photos)
-    encoded = steps.each(encode_photo, [(crop, focus, steps.file_bytes(config.static_file(path.removeprefix(
-        "static/")))) for path, crop, focus in jobs], per_worker=1)
+    """Every file of every picture, by site path. Each photo is a step (all its crops at once, so it
+    is decoded once), keyed by its bytes and its crops: a rebuild encodes only the photos whose
+    file, crops or focal points changed, and the photos are shared among the cores."""
+    uses: dict[str, list] = {}
+    for path, crop, focus in photo_jobs(articles, profiles, photos):
+        uses.setdefault(path, []).append((crop, focus))
+    paths = sorted(uses)
+    encoded = steps.each(encode_photo, [(tuple(uses[path]), steps.file_bytes(config.static_file(
+        path.removeprefix("static/")))) for path in paths], per_worker=1)
     files = {}
-    for (path, crop, focus), outputs in zip(jobs, encoded, strict=True):
-        for rendition, data in zip(renditions(path, photos[path], CROPS[crop], focus), outputs, strict=True):
-            files[rendition.path] = data
+    for path, outputs in zip(paths, encoded, strict=True):
+        for (crop, focus), crop_outputs in zip(uses[path], outputs, strict=True):
+            for rendition, data in zip(renditions(path, photos[path], CROPS[crop], focus), crop_outputs, strict=True):
+                files[rendition.path] = data
     return files

@@ -12,7 +12,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from . import article, event, fixed, home, people, season, sessions, standings, stories, track
+from . import article, event, fixed, home, images, people, season, sessions, standings, stories, track
 
 # (templates, the context they receive), in the order the reference lists them
 CONTEXTS = (
@@ -40,7 +40,7 @@ CONTEXTS = (
 VALUES = (
     sessions.ScheduledSession, sessions.ResultTable, article.EmbedView, season.RoundSummary,
     season.Switcher, standings.TitleStatus, standings.RaceColumn, standings.AdjustmentLine, people.Weekend,
-    people.TeamSeason,
+    people.TeamSeason, images.Picture, images.PictureSource,
 )
 
 # what render.py gives every template besides its page's context: (name, meaning)
@@ -57,6 +57,7 @@ GLOBALS = (
              "`urls.season(c, y)`, `urls.standings(c, y)`, `urls.tag(name)`, `urls.static(path)`, ...)"),
     ("nav_season", "the newest season with results (for the main menu), or None"),
     ("article_event", "story slug → the key of the round it is about"),
+    ("story_pictures", "story slug → the small `Picture` of its photo, for the story lists (only stories with a photo)"),
 )
 PER_PAGE = (
     ("page", "the page's plan entry (`path`, `template`)"),
