@@ -57,7 +57,8 @@ GLOBALS = (
              "`urls.season(c, y)`, `urls.standings(c, y)`, `urls.tag(name)`, `urls.static(path)`, ...)"),
     ("nav_season", "the newest season with results (for the main menu), or None"),
     ("article_event", "story slug → the key of the round it is about"),
-    ("story_pictures", "story slug → the small `Picture` of its photo, for the story lists (only stories with a photo)"),
+    ("story_pictures", "story slug → the small `Picture` of its photo, for the story lists (stories with a "
+                       "photo only)"),
 )
 PER_PAGE = (
     ("page", "the page's plan entry (`path`, `template`)"),
