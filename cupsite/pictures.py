@@ -10,7 +10,7 @@ from .model import Article, Profile
 from .photos import CENTRE, CROPS, PHOTO_SUFFIXES, PhotoFacts, encode_photo, inspect_photo, renditions
 
 _HINTS = {
-    "too large": "scale it down (8000 pixels wide is plenty for any screen) and save it again",
+    "decodes safely": "scale it down (8000 pixels wide is plenty for any screen) and save it again",
     "cannot be decoded": "the file is damaged or cut short: export the photo again",
 }
 
