@@ -9,39 +9,63 @@ bytes are the same on every machine with the same Pillow."""
 
 from __future__ import annotations
 
+import functools
 import io
 
 from . import steps, urls
 from .link import Site
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
-OWN_CARDS = 24  # the newest stories without a photo that get a card of their own
+OWN_CARDS = 12  # the newest stories without a photo that get a card of their own
 CARDS_FOLDER = "cards"
-_BACKGROUND, _TEXT, _MUTED = (20, 24, 31), (250, 250, 250), (190, 198, 210)
+_BACKGROUND, _TEXT = (20, 24, 31), (250, 250, 250)
+_RAMP_TOP = 239  # palette levels 0..239 shade the background to the text's white; the class colours follow
 _MARGIN = 72
 _TITLE_LINES = 4
 
 
 def draw_share_card(card: tuple[str, str, str, tuple[str, ...]]) -> bytes:
-    """A step: the PNG of a card of (title, the line above it, the site's name, the class colours)."""
+    """A step: the PNG of a card of (title, the line above it, the site's name, the class colours).
+    It is drawn in grey levels that a palette then colours (text shades from the background to
+    white, the class colours at the top of the palette): a PNG of one byte a pixel encodes in a
+    third of the time of a full-colour one."""
     from PIL import Image, ImageDraw, ImageFont
 
     title, kicker, site_name, colours = card
-    image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), _BACKGROUND)
+    colours = colours[:255 - _RAMP_TOP] or ("#888888",)
+    image = Image.new("L", (CARD_WIDTH, CARD_HEIGHT), 0)
     draw = ImageDraw.Draw(image)
-    stripe = CARD_WIDTH / max(1, len(colours))
-    for index, colour in enumerate(colours or ("#888888",)):
-        draw.rectangle((round(index * stripe), 0, round((index + 1) * stripe), 20), fill=colour)
+    stripe = CARD_WIDTH / len(colours)
+    for index in range(len(colours)):
+        draw.rectangle((round(index * stripe), 0, round((index + 1) * stripe), 20), fill=_RAMP_TOP + 1 + index)
     kicker_font = ImageFont.load_default(size=34)
-    draw.text((_MARGIN, 70), kicker, font=kicker_font, fill=_MUTED)
+    draw.text((_MARGIN, 70), kicker, font=kicker_font, fill=_RAMP_TOP * 3 // 4)
     title_font = ImageFont.load_default(size=68)
     lines = wrapped(title, lambda text: draw.textlength(text, font=title_font), CARD_WIDTH - 2 * _MARGIN)
-    draw.multiline_text((_MARGIN, 150), "\n".join(lines), font=title_font, fill=_TEXT, spacing=14)
-    draw.rectangle((_MARGIN, CARD_HEIGHT - 96, _MARGIN + 10, CARD_HEIGHT - 56), fill=(colours or ("#888888",))[0])
-    draw.text((_MARGIN + 28, CARD_HEIGHT - 96), site_name, font=kicker_font, fill=_TEXT)
+    draw.multiline_text((_MARGIN, 150), "\n".join(lines), font=title_font, fill=_RAMP_TOP, spacing=14)
+    draw.rectangle((_MARGIN, CARD_HEIGHT - 96, _MARGIN + 10, CARD_HEIGHT - 56), fill=_RAMP_TOP + 1)
+    draw.text((_MARGIN + 28, CARD_HEIGHT - 96), site_name, font=kicker_font, fill=_RAMP_TOP)
+    image.putpalette(_palette(colours))
     out = io.BytesIO()
     image.save(out, "PNG", compress_level=3)
     return out.getvalue()
+
+
+@functools.cache
+def _ramp() -> tuple[int, ...]:
+    """Palette levels 0 to _RAMP_TOP: the background shading to the text's white."""
+    return tuple(round(dark + (light - dark) * level / _RAMP_TOP)
+                 for level in range(_RAMP_TOP + 1) for dark, light in zip(_BACKGROUND, _TEXT, strict=True))
+
+
+def _palette(colours: tuple[str, ...]) -> list[int]:
+    """The ramp, then the class colours."""
+    palette = list(_ramp())
+    for colour in colours:
+        digits = colour.lstrip("#")
+        digits = "".join(digit * 2 for digit in digits) if len(digits) == 3 else digits  # #rgb
+        palette += [int(digits[at:at + 2], 16) for at in (0, 2, 4)]
+    return palette
 
 
 def wrapped(text: str, width_of, room: float, most: int = _TITLE_LINES) -> list[str]:
@@ -87,5 +111,5 @@ def share_cards(site: Site) -> tuple[dict[str, bytes], dict[str, str]]:
             wanted[path] = (config.title, config.description, config.title, every)
         card_of[article.slug] = path
     paths = sorted(wanted)
-    drawn = steps.each(draw_share_card, [wanted[path] for path in paths], per_worker=8)
+    drawn = steps.each(draw_share_card, [wanted[path] for path in paths], per_worker=16)
     return dict(zip(paths, drawn, strict=True)), card_of
