@@ -66,8 +66,8 @@ class Rendition(NamedTuple):
 
 def inspect_photo(data: bytes) -> tuple[int, int, str] | str:
     """A step: the photo's facts (width, height, digest: see PhotoFacts), or what is wrong with it
-    (a sentence). It decodes a reduced
-    copy, so a truncated or damaged file is found here and not while the pages are written."""
+    (a sentence). It decodes a reduced copy, so that a damaged or truncated file is found here,
+    with the places that name it, and not while the pages are written."""
     from PIL import Image, UnidentifiedImageError
 
     try:

@@ -3,6 +3,7 @@ problems of bad photos, and the share cards of stories without one."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -230,3 +231,20 @@ def test_bad_photos_and_focal_points_are_reported_with_file_line_and_what_to_do(
         prefix = f"content/articles/2024-06-01-{name}.md:"
         found = [p for p in problems if p.startswith(prefix)]
         assert any(p.removeprefix(prefix).startswith(start) for p in found), (name, found)
+
+
+def test_the_preview_serves_the_photo_copy_at_its_address_not_the_file_as_delivered(tmp_path):
+    from cupsite.build import Mode, Pipeline
+    from cupsite.config import load_config
+
+    site = photo_site(tmp_path)
+    config = dataclasses.replace(load_config(site / "cupsite.toml"), search=False)  # the pages here are not HTML
+    pipeline = Pipeline(config, Mode.SERVE)
+    output = tmp_path / "preview"
+    clean = {"static/img/start.jpg": b"the copy without metadata", "index.html": b"home"}
+    pipeline.write_whole(clean, output)  # the preview's first write: the whole site
+    assert (output / "static/img/start.jpg").read_bytes() == clean["static/img/start.jpg"]
+    pipeline.write_changes({**clean, "index.html": b"home, edited"}, output, clean)
+    assert (output / "static/img/start.jpg").read_bytes() == clean["static/img/start.jpg"]
+    pipeline.write_changes({"index.html": b"home again"}, output, clean, complete=False)  # the page open only
+    assert (output / "static/img/start.jpg").read_bytes() == clean["static/img/start.jpg"]

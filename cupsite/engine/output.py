@@ -263,17 +263,18 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
         os.replace(partial, target)
     for path in sorted(previous.keys() - files.keys()) if complete else ():
         (output / path).unlink(missing_ok=True)
-    static = _sync_static(_not_made(static_files(config), files), output / STATIC_FOLDER, set(files))
+    made = files.keys() | (previous.keys() if not complete else set())  # a partial write leaves the others
+    static = _sync_static(_not_made(static_files(config), made), output / STATIC_FOLDER, made)
     return written + static
 
 
-def _not_made(static: dict[str, Path], files: dict[str, bytes]) -> dict[str, Path]:
+def _not_made(static: dict[str, Path], files) -> dict[str, Path]:
     """The static files the build does not make itself: a photo's address serves the copy the
     build made without its metadata, never the file as delivered."""
     return {name: path for name, path in static.items() if f"{STATIC_FOLDER}/{name}" not in files}
 
 
-def _sync_static(static: dict[str, Path], target: Path, made: set[str] = frozenset()) -> list[str]:
+def _sync_static(static: dict[str, Path], target: Path, made=frozenset()) -> list[str]:
     """Copy the static files that are new or changed and remove those that are gone. A copy keeps
     its source's time, so size and time tell a change without reading every photo again."""
     wanted = {Path(name): path for name, path in static.items()}
