@@ -153,6 +153,9 @@ def photo_site(tmp_path: Path) -> Path:
                      "image: /static/img/start.jpg\nimage_focus: 0.2, 0.8\nimage_credit: A. Lens\n"))
     driver = site / "content/drivers/ann-able.md"
     driver.write_text(driver.read_text().replace("---\n", "---\nimage: /static/img/start.jpg\n", 1))
+    team = site / "content/teams/red-team.md"
+    team.write_text(team.read_text().replace("---\n", "---\nimage: /static/img/start.jpg\nimage_focus: 0.9, 0.5\n"
+                                             "image_credit: Team press office\n", 1))
     return site
 
 
@@ -175,7 +178,13 @@ def test_an_edit_rebuild_encodes_no_photo_and_the_output_stays_byte_identical(tm
     site = photo_site(tmp_path)
     counts = counted_puts(monkeypatch)
     cache = BuildCache()
-    build(site / "cupsite.toml", tmp_path / "out1", cache=cache)
+    first = build(site / "cupsite.toml", tmp_path / "out1", cache=cache).output
+    for path, credit in (("teams/red-team/", "Photo: Team press office"), ("drivers/ann-able/", None)):
+        figure = page(first, path).select_one("figure.profile-image")
+        img = figure.select_one("img")
+        with Image.open(file_of(first, path, img["src"])) as image:
+            assert (int(img["width"]), int(img["height"])) == image.size and image.width * 5 == image.height * 4
+        assert (figure.select_one("figcaption").get_text() if credit else figure.select_one("figcaption")) == credit
     # one photo, all its crops at once; a card for each of the two other stories
     assert counts == {"encode_photo": 1, "draw_share_card": 2, "inspect_photo": 1}
     story = site / "content/articles/2024-04-05-able-wins.md"

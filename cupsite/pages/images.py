@@ -110,7 +110,8 @@ def profile_picture(site: Site, person, crop_name: str = "profile") -> Picture |
     image = fields.get("image")
     if not image:
         return None
-    return photo_picture(site, image, crop_name, fields.get("image_focus", CENTRE), alt=f"{person.name}",
+    # alt="": the name is the heading beside it, which a screen reader would otherwise hear twice
+    return photo_picture(site, image, crop_name, fields.get("image_focus", CENTRE), alt="",
                          credit=fields.get("image_credit", ""))
 
 
