@@ -36,13 +36,16 @@ CROPS = {crop.name: crop for crop in (
     Crop("card", (3, 2), (240, 480), "7.5rem"),
     Crop("profile", (4, 5), (240, 480, 720), "(min-width: 40rem) 15rem, 40vw"),
     Crop("body", None, (480, 800, 1200, 1600), "(min-width: 52rem) 48rem, calc(100vw - 2rem)"),
-    # what the photo's own address serves: the file as delivered is never published
+    # what the photo's own address serves, in the file's own format: the file as delivered is never published
     Crop("original", None, (1600,), "", ("jpeg",)),
+    Crop("original-png", None, (1600,), "", ("png",)),
+    Crop("original-webp", None, (1600,), "", ("webp",)),
 )}
-MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg"}
+MEDIA_TYPES = {"avif": "image/avif", "webp": "image/webp", "jpeg": "image/jpeg", "png": "image/png"}
 _SAVE_OPTIONS = {
     "jpeg": ("JPEG", {"quality": 80, "progressive": True, "optimize": True}),
     "webp": ("WEBP", {"quality": 78, "method": 3}),
+    "png": ("PNG", {"compress_level": 6}),
     "avif": ("AVIF", {"quality": 55, "speed": 9, "max_threads": 1}),  # one thread: the same bytes every time
 }
 
@@ -112,6 +115,12 @@ def crop_box(size: tuple[int, int], ratio: tuple[int, int] | None, focus: tuple[
     return (left, top, left + kept_width, top + kept_height)
 
 
+def original_crop(site_path: str) -> str:
+    """The crop of the copy a photo's own address serves: of the file's own format."""
+    suffix = site_path.rsplit(".", 1)[-1].lower()
+    return {"png": "original-png", "webp": "original-webp"}.get(suffix, "original")
+
+
 def published_widths(crop: Crop, kept_width: int) -> tuple[int, ...]:
     """The widths of a crop's files: its widths no wider than the kept part, and the kept part's own
     width when it is narrower than the crop's largest (never scaled up)."""
@@ -133,7 +142,7 @@ def renditions(site_path: str, facts: PhotoFacts, crop: Crop, focus: tuple[float
     for kind in crop.formats:
         for width in published_widths(crop, kept_width):
             height = max(1, round(width * kept_height / kept_width))
-            path = site_path if crop.name == "original" else \
+            path = site_path if crop.name.startswith("original") else \
                 f"{PHOTOS_FOLDER}/{stem}-{crop.name}-{tag}-{width}.{'jpg' if kind == 'jpeg' else kind}"
             files.append(Rendition(path, MEDIA_TYPES[kind], width, height))
     return tuple(files)

@@ -7,7 +7,16 @@ from . import body_links, steps
 from .config import SiteConfig
 from .errors import Problems
 from .model import Article, Profile
-from .photos import CENTRE, CROPS, PHOTO_SUFFIXES, PhotoFacts, encode_photo, inspect_photo, renditions
+from .photos import (
+    CENTRE,
+    CROPS,
+    PHOTO_SUFFIXES,
+    PhotoFacts,
+    encode_photo,
+    inspect_photo,
+    original_crop,
+    renditions,
+)
 
 _HINTS = {
     "decodes safely": "scale it down (8000 pixels wide is plenty for any screen) and save it again",
@@ -78,7 +87,7 @@ def photo_jobs(articles: tuple[Article, ...], profiles: tuple[Profile, ...], pho
             path = body_links.split_target(link.target)[0]
             if path in photos:
                 jobs.add((path, "body", CENTRE))
-    jobs.update((path, "original", CENTRE) for path in photos)
+    jobs.update((path, original_crop(path), CENTRE) for path in photos)
     return sorted(jobs)
 
 

@@ -257,3 +257,16 @@ def test_the_preview_serves_the_photo_copy_at_its_address_not_the_file_as_delive
     assert (output / "static/img/start.jpg").read_bytes() == clean["static/img/start.jpg"]
     pipeline.write_changes({"index.html": b"home again"}, output, clean, complete=False)  # the page open only
     assert (output / "static/img/start.jpg").read_bytes() == clean["static/img/start.jpg"]
+
+
+def test_a_png_photo_keeps_its_format_at_its_own_address(tmp_path):
+    site = photo_site(tmp_path)
+    Image.open(site / "static/img/start.jpg").save(site / "static/img/start.png",
+                                                   exif=Image.open(GPS_PHOTO).getexif())
+    story = site / "content/articles/2024-04-05-able-wins.md"
+    story.write_text(story.read_text().replace("image: /static/img/start.jpg", "image: /static/img/start.png"))
+    output = build(site / "cupsite.toml", tmp_path / "out").output
+    assert Image.open(site / "static/img/start.png").getexif().get_ifd(0x8825)
+    with Image.open(output / "static/img/start.png") as copy:
+        assert copy.format == "PNG" and copy.width == 1500
+        assert not copy.getexif() and "exif" not in copy.info
