@@ -88,6 +88,7 @@ def _relative_links(context, html: str) -> str:
 _IMAGE = re.compile(r'<img\b([^>]*?)\s?/?>')
 _SITE_SOURCE = re.compile(r'\ssrc="cupsite:site/([^"?#]+)')
 _ALT = re.compile(r'\salt="([^"]*)"')
+_TITLE = re.compile(r'\stitle="[^"]*"')
 
 
 def _sized(match: re.Match, sizes: dict, pictures: dict, url) -> str:
@@ -97,8 +98,8 @@ def _sized(match: re.Match, sizes: dict, pictures: dict, url) -> str:
     source = _SITE_SOURCE.search(attributes)
     picture = pictures.get(html_unescape(source.group(1))) if source else None
     if picture is not None:
-        alt = _ALT.search(attributes)
-        return picture_html(picture, url, html_unescape(alt.group(1)) if alt else "")
+        alt, title = _ALT.search(attributes), _TITLE.search(attributes)
+        return picture_html(picture, url, html_unescape(alt.group(1)) if alt else "", title.group(0) if title else "")
     size = sizes.get(html_unescape(source.group(1))) if source else None
     if size is None or " width=" in attributes or " height=" in attributes:
         return match.group(0)
