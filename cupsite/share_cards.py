@@ -16,7 +16,7 @@ from . import steps, urls
 from .link import Site
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
-OWN_CARDS = 12  # the newest stories without a photo that get a card of their own
+OWN_CARDS = 8  # the newest stories without a photo that get a card of their own
 CARDS_FOLDER = "cards"
 _BACKGROUND, _TEXT = (20, 24, 31), (250, 250, 250)
 _RAMP_TOP = 239  # palette levels 0..239 shade the background to the text's white; the class colours follow
