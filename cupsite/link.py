@@ -16,6 +16,7 @@ from .embeds import extract_embeds
 from .errors import Problems
 from .mentions import NameIndex, link_mentions
 from .model import Article, Content, Profile, Season
+from .pictures import checked_photos
 from .publishing import Publishing
 from .slugs import KeysByEnding, slugify
 from .weekend import next_change
@@ -56,6 +57,7 @@ class Site:
     next_due: datetime | None = None  # when the site changes by itself: a story comes due, a session starts or ends
     now: datetime | None = None  # the build's moment (publishing.py): what the site says is on, or next, is as of then
     image_sizes: dict = field(default_factory=dict)  # a story's or a profile's image -> its (width, height) in pixels
+    photos: dict = field(default_factory=dict)  # site path of a photo shown -> photos.PhotoFacts
     laps: dict = field(default_factory=dict)  # (event key, session slug) -> SessionLaps
 
     @cached_property
@@ -80,6 +82,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
 
     names = _name_index(drivers, teams, tracks, events)
     article_event, image_sizes = _events_and_image_sizes(articles, content, events, config, problems)
+    photos = checked_photos(articles, content.drivers + content.teams + content.tracks, config, problems)
     article_drivers, article_teams, article_mentions = _linked_stories(
         articles, article_event, events, seasons, config, names, drivers, teams, problems)
     references = _references(articles, article_event, article_drivers, article_teams, article_mentions, events)
@@ -98,6 +101,7 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         next_due=min((moment for moment in due if moment is not None), default=None),
         now=now,
         image_sizes=image_sizes,
+        photos=photos,
         articles=tuple(articles),
         seasons=seasons,
         events=events,

@@ -42,6 +42,8 @@ class Article:
     team_refs: tuple[str, ...] = ()
     image: str = ""
     image_alt: str = ""
+    image_focus: tuple[float, float] = (0.5, 0.5)  # the point of the photo its crops keep in view: (x, y) fractions
+    image_credit: str = ""  # who took the photo
     draft: bool = False
     updated: datetime | None = None
     toc: tuple[tuple[int, str, str], ...] = ()  # (level, anchor, title) of each heading

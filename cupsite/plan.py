@@ -22,8 +22,10 @@ from .pages.season import CalendarPage, ChampionshipPage, round_summary, switche
 from .pages.standings import standings_pages
 from .pages.stories import feed, news_pages, tag_pages, tags_page, topic_feeds
 from .pages.track import track_page
+from .pictures import photo_files
 from .records import LapRecords, lap_records
 from .score import Tables
+from .share_cards import share_cards
 
 __all__ = ["Page", "current_season", "plan"]
 
@@ -51,7 +53,9 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     pages += [Page(path, "news.html", context) for path, context in news_pages(site)]
     pages.append(Page(urls.TAGS, "tags.html", tags_page(site)))
     pages += [Page(path, "tag.html", context) for path, context in tag_pages(site)]
-    pages += [Page(urls.article(a.slug), "article.html", context_of=functools.partial(article_page, site, tables, a))
+    cards, card_of = share_cards(site)
+    pages += [Page(urls.article(a.slug), "article.html",
+                   context_of=functools.partial(article_page, site, tables, a, card_of.get(a.slug)))
               for a in site.articles]
     track_records = lap_records(site, tables)
     pages += _results(site, tables, track_records)
@@ -61,6 +65,7 @@ def plan(site: Site, tables: Tables) -> list[Page]:
         pages.append(Page(urls.SEARCH, "search.html", SearchPage("Search")))
     pages += [Page(path, "", in_sitemap=False, raw=body) for path, body in data_files(site, tables).items()]
     pages += [Page(path, "", in_sitemap=False, raw=body) for path, body in calendar_files(site).items()]
+    pages += [Page(path, "", in_sitemap=False, raw=body) for path, body in {**_photos(site), **cards}.items()]
     pages.append(Page(urls.ROBOTS, "", in_sitemap=False, raw=(
         f"User-agent: *\nAllow: /\nSitemap: {urls.absolute(site.config.base_url, urls.SITEMAP)}\n").encode("utf-8")))
     pages.append(Page(urls.FEED, "feed.xml", feed(site.config.title, urls.HOME, site.articles, full_content=True),
@@ -69,6 +74,13 @@ def plan(site: Site, tables: Tables) -> list[Page]:
     sitemap = [p.path for p in pages if p.in_sitemap]
     pages.append(Page(urls.SITEMAP, "sitemap.xml", SitemapPage(tuple(sorted(sitemap))), in_sitemap=False))
     return pages
+
+
+def _photos(site: Site) -> dict[str, bytes]:
+    """The files of every photo the pages show; a photo's own address (static/...) serves a copy
+    without its metadata, in place of the file as delivered."""
+    profiles = [p.profile for p in (*site.drivers.values(), *site.teams.values(), *site.tracks.values()) if p.profile]
+    return photo_files(site.config, site.articles, profiles, site.photos)
 
 
 def _results(site: Site, tables: Tables, track_records: LapRecords) -> list[Page]:

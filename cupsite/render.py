@@ -22,6 +22,7 @@ from .mentions import resolve_links
 from .model import STATUS_LABELS
 from .pages import variables
 from .pages.home import calendar_season
+from .pages.images import picture_html, story_pictures
 from .pages.sessions import format_laptime, result_table
 from .plan import Page, current_season
 from .score import Tables
@@ -72,9 +73,9 @@ _MENTION_PATHS = {"driver": urls.driver, "team": urls.team, "track": urls.track,
 def _relative_links(context, html: str) -> str:
     """A story's or a profile's `cupsite:` links as links relative to the page being rendered."""
     url = context["url"]
-    sizes = context.get("body_image_sizes")
-    if sizes and "<img" in html:
-        html = _IMAGE.sub(lambda match: _sized(match, sizes), html)
+    sizes, pictures = context.get("body_image_sizes"), context.get("body_pictures")
+    if (sizes or pictures) and "<img" in html:
+        html = _IMAGE.sub(lambda match: _sized(match, sizes or {}, pictures or {}, url), html)
 
     def address(kind: str, key: str) -> str:
         if kind == body_links.SITE_KIND:  # a path the writer wrote: the site path, then any ?query#anchor
@@ -87,12 +88,19 @@ def _relative_links(context, html: str) -> str:
 
 _IMAGE = re.compile(r'<img\b([^>]*?)\s?/?>')
 _SITE_SOURCE = re.compile(r'\ssrc="cupsite:site/([^"?#]+)')
+_ALT = re.compile(r'\salt="([^"]*)"')
+_TITLE = re.compile(r'\stitle="[^"]*"')
 
 
-def _sized(match: re.Match, sizes: dict) -> str:
-    """An <img> of the text with its file's width and height, unless the writer gave some."""
+def _sized(match: re.Match, sizes: dict, pictures: dict, url) -> str:
+    """An <img> of the text with its file's width and height, unless the writer gave some; a photo's
+    as a responsive <picture>."""
     attributes = match.group(1)
     source = _SITE_SOURCE.search(attributes)
+    picture = pictures.get(html_unescape(source.group(1))) if source else None
+    if picture is not None:
+        alt, title = _ALT.search(attributes), _TITLE.search(attributes)
+        return picture_html(picture, url, html_unescape(alt.group(1)) if alt else "", title.group(0) if title else "")
     size = sizes.get(html_unescape(source.group(1))) if source else None
     if size is None or " width=" in attributes or " height=" in attributes:
         return match.group(0)
@@ -233,4 +241,5 @@ def site_values(site: Site, tables: Tables) -> dict:
         "nav_season": current_season(site, tables),
         "nav_calendar": calendar_season(site, tables),
         "article_event": site.article_event,
+        "story_pictures": story_pictures(site),
     }

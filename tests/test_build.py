@@ -261,17 +261,18 @@ def test_a_profile_photo_is_shown_with_its_size_and_checked_like_a_storys(tmp_pa
 
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / "static" / "img").mkdir(parents=True)
-    # a 3x2 PNG: the signature, then the IHDR chunk that carries the width and height
-    (site / "static" / "img" / "ann.png").write_bytes(
-        b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + (3).to_bytes(4, "big") + (2).to_bytes(4, "big")
-        + b"\x08\x02\x00\x00\x00" + b"\x00" * 4)
+    from PIL import Image
+
+    Image.new("RGB", (300, 200), (200, 90, 30)).save(site / "static" / "img" / "ann.png")
     profile = site / "content" / "drivers" / "ann-able.md"
     text = profile.read_text(encoding="utf-8")
     profile.write_text(text.replace("name: Ann Able\n", "name: Ann Able\nimage: /static/img/ann.png\n"),
                        encoding="utf-8")
     output = build(site / "cupsite.toml", tmp_path / "output").output
-    photo = page(output, "drivers/ann-able/index.html").select_one("img.profile-image")
-    assert (photo["src"], photo["width"], photo["height"]) == ("../../static/img/ann.png", "3", "2")
+    photo = page(output, "drivers/ann-able/index.html").select_one(".profile-image img")
+    # a photo: cropped to a portrait (4:5, so 160x200 of it), and published no wider than that
+    assert (photo["width"], photo["height"]) == ("160", "200")
+    assert photo["src"].startswith("../../photos/ann-profile-") and photo["src"].endswith("-160.jpg")
     assert (output / "static" / "img" / "ann.png").is_file()
 
     for image, message in (("/static/img/none.png", "the image '/static/img/none.png' does not exist"),

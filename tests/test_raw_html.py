@@ -10,6 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from cupsite.build import build
 from cupsite.errors import ContentErrors
@@ -52,7 +53,7 @@ def story_page(tmp_path: Path, text: str, setting: str | None = None) -> Beautif
     site = copy_site(SITES / "mini", tmp_path / "site")
     (site / "content/articles/2024-05-01-hostile.md").write_text(text, encoding="utf-8")
     (site / "static").mkdir(exist_ok=True)
-    (site / "static/x.png").write_bytes(b"")  # the image the story shows (a missing one is an error)
+    Image.new("RGB", (30, 20)).save(site / "static/x.png")  # the image the story shows (a missing one is an error)
     if setting is not None:
         config = site / "cupsite.toml"
         text = config.read_text(encoding="utf-8")

@@ -56,7 +56,8 @@ def test_the_theme_ships_under_60_kb_of_css_and_js(site, request):
 @pytest.mark.parametrize("site", ["mini", "demo"])
 def test_images_hold_their_place_and_load_late(site, request):
     """Every image has its width and height (no layout shift while it loads); all but the logo in
-    the header load lazily (the logo is in the first screen)."""
+    the header and a page's one lead photo load lazily (both are in the first screen: a lazy lead
+    photo would be fetched late, and it is what the reader looks at first)."""
     output = Path(request.getfixturevalue(f"{site}_site"))
     problems = []
     for page in html_files(output):
@@ -64,8 +65,12 @@ def test_images_hold_their_place_and_load_late(site, request):
             where = f"{page.relative_to(output)}: {img}"
             if not (img.get("width") and img.get("height")):
                 problems.append(f"no width and height: {where}")
-            if img.find_parent("header", class_="site-header") is None and img.get("loading") != "lazy":
+            lead = img.get("fetchpriority") == "high" and img.find_parent("figure", class_="photo") is not None
+            if img.find_parent("header", class_="site-header") is None and img.get("loading") != "lazy" and not lead:
                 problems.append(f"not lazy: {where}")
+        leads = BeautifulSoup(page.read_bytes(), "html.parser").select('img[fetchpriority="high"]')
+        if len(leads) > 1:
+            problems.append(f"{len(leads)} lead photos: {page.relative_to(output)}")
     assert not problems, "\n".join(problems[:20])
 
 

@@ -203,9 +203,9 @@ def _package_files() -> list[tuple[str, str]]:
 
 # The distributions whose behaviour shapes what the cache keeps: the output (Markdown, sanitizer,
 # templates, YAML, front matter, calendars and their time zones, mentions, the name check, image
-# sizes), the keys (xxhash) and the cache's own format (msgpack).
+# sizes, photos and share cards), the keys (xxhash) and the cache's own format (msgpack).
 OUTPUT_SHAPING = ("cmarkgfm", "nh3", "jinja2", "markupsafe", "PyYAML", "python-frontmatter", "icalendar",
-                  "python-dateutil", "tzdata", "pyahocorasick", "rapidfuzz", "imagesize", "xxhash", "msgpack")
+                  "python-dateutil", "tzdata", "pyahocorasick", "rapidfuzz", "imagesize", "pillow", "xxhash", "msgpack")
 
 
 def dependency_versions() -> tuple[tuple[str, str], ...]:

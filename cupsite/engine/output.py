@@ -138,7 +138,7 @@ class Staging:
             self.record(relative, self.write(relative, data))
         staging = self.folder
         count = len(self.manifest)
-        static = static_files(self.config)
+        static = _not_made(static_files(self.config), files)
         count += _copy_static(static, staging / STATIC_FOLDER)
         if self._reused:
             # Exactly the new site's files: whatever else the spare holds goes, whether its manifest
@@ -263,11 +263,18 @@ def update_site(files: dict[str, bytes], output: Path, config: SiteConfig, previ
         os.replace(partial, target)
     for path in sorted(previous.keys() - files.keys()) if complete else ():
         (output / path).unlink(missing_ok=True)
-    static = _sync_static(static_files(config), output / STATIC_FOLDER)
+    made = files.keys() | (previous.keys() if not complete else set())  # a partial write leaves the others
+    static = _sync_static(_not_made(static_files(config), made), output / STATIC_FOLDER, made)
     return written + static
 
 
-def _sync_static(static: dict[str, Path], target: Path) -> list[str]:
+def _not_made(static: dict[str, Path], files) -> dict[str, Path]:
+    """The static files the build does not make itself: a photo's address serves the copy the
+    build made without its metadata, never the file as delivered."""
+    return {name: path for name, path in static.items() if f"{STATIC_FOLDER}/{name}" not in files}
+
+
+def _sync_static(static: dict[str, Path], target: Path, made=frozenset()) -> list[str]:
     """Copy the static files that are new or changed and remove those that are gone. A copy keeps
     its source's time, so size and time tell a change without reading every photo again."""
     wanted = {Path(name): path for name, path in static.items()}
@@ -280,7 +287,8 @@ def _sync_static(static: dict[str, Path], target: Path) -> list[str]:
         shutil.copy2(path, destination)
         copied.append((Path(STATIC_FOLDER) / relative).as_posix())
     if target.is_dir():
-        for stale in sorted(p for p in target.rglob("*") if p.is_file() and p.relative_to(target) not in wanted):
+        for stale in sorted(p for p in target.rglob("*") if p.is_file() and p.relative_to(target) not in wanted
+                            and (Path(STATIC_FOLDER) / p.relative_to(target)).as_posix() not in made):
             stale.unlink()
     return copied
 

@@ -18,7 +18,7 @@ from .fields import Fields
 from .files import listed
 
 ARTICLE_FIELDS = ("title", "date", "author", "summary", "tags", "event", "drivers", "teams",
-                  "image", "image_alt", "draft", "slug", "updated")
+                  "image", "image_alt", "image_focus", "image_credit", "draft", "slug", "updated")
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 
 
@@ -81,6 +81,8 @@ def load_article(path: Path | str, problems: Problems, raw_html: str = "sanitize
         team_refs=fields.names("teams"),
         image=image,
         image_alt=fields.text("image_alt", lines=True),
+        image_focus=focal_point(fields, "image_focus"),
+        image_credit=fields.text("image_credit"),
         draft=fields.boolean("draft"),
         updated=fields.datetime("updated", timezone=timezone) if fields.has("updated") else None,
         toc=headings,
@@ -104,6 +106,25 @@ def localize_paths(body_html: str, page_path: str, path: Path, document, problem
                          "link to a page by its path from the site's root, such as /drivers/<slug>/ "
                          "or /static/img/photo.jpg, or write a full https:// URL")
     return body_html, tuple(link for link in paths if link.target is not None)
+
+
+def focal_point(fields: Fields, key: str) -> tuple[float, float]:
+    """The point of a photo that its crops keep in view, written `0.3, 0.6` (or as a list): how far
+    across and how far down, each from 0 to 1; the centre when not given or wrong (an error)."""
+    if not fields.has(key):
+        return (0.5, 0.5)
+    value = fields.mapping[key]
+    parts = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else [value]
+    try:
+        point = tuple(float(part) for part in parts)
+    except (TypeError, ValueError):
+        point = ()
+    if len(point) != 2 or not all(0 <= number <= 1 for number in point):
+        fields.error(key, f"the focal point {shown(value)} is not two numbers from 0 to 1",
+                     f"write how far across and how far down the subject is, e.g. {key}: 0.3, 0.6 "
+                     "(0, 0 is the top left corner, 1, 1 the bottom right)")
+        return (0.5, 0.5)
+    return point
 
 
 def stays_in_site(link: str) -> bool:

@@ -14,14 +14,15 @@ from ..slugs import slugify
 from ..steps import read_file
 from ..timing import parse_time
 from ..yamlio import shown
-from .articles import localize_paths, stays_in_site
+from .articles import focal_point, localize_paths, stays_in_site
 from .documents import read_document
 from .fields import Fields
 from .files import listed
 
 PROFILE_FIELDS = {
-    "driver": ("name", "nationality", "born", "hometown", "image", "aliases", "number", "website", "surname"),
-    "team": ("name", "base", "founded", "principal", "website", "image", "aliases"),
+    "driver": ("name", "nationality", "born", "hometown", "image", "image_focus", "image_credit", "aliases",
+               "number", "website", "surname"),
+    "team": ("name", "base", "founded", "principal", "website", "image", "image_focus", "image_credit", "aliases"),
     "track": ("name", "location", "country", "length_miles", "length_km", "turns", "map", "image",
               "aliases", "lap_record", "timezone", "website"),
 }
@@ -78,6 +79,10 @@ def load_profile(path: Path, kind: str, problems: Problems, raw_html: str = "san
         problems.add(path, fields.line_of("image"), f"the image path {shown(extra['image'])} leaves the site",
                      "use a path under the site such as /static/img/photo.jpg, or a full https:// URL")
         del extra["image"]
+    if "image_focus" in extra:
+        extra["image_focus"] = focal_point(fields, "image_focus")
+    if "image_credit" in extra:
+        extra["image_credit"] = fields.text("image_credit")
     body_html, _ = markdown_to_html(document.body, raw_html)
     body_html, paths = localize_paths(body_html, PAGE_OF[kind](path.stem), path, document, problems)
     return Profile(kind, path.stem, name, body_html, extra, Source(problems.relative(path), 1),

@@ -9,7 +9,7 @@ from ..embeds import split_body
 from ..link import Person, Site
 from ..model import Article, Event, car_sort_key
 from ..score import Tables
-from .images import body_image_sizes
+from .images import Picture, body_image_sizes, body_pictures, photo_picture
 from .sessions import ScheduledSession, schedule, summary_line
 
 
@@ -58,10 +58,14 @@ class ArticlePage(NamedTuple):
     body_image_sizes: dict[str, tuple[int, int]]
     """(width, height) of each image of the site the text shows, by site path (used by the `links` filter)"""
     share_image: str | None
-    """the absolute address of the story's image, for social cards"""
+    """the absolute address of the story's image, for social cards (its share card when it has no image)"""
+    hero: Picture | None
+    """the story's photo, cropped wide, with its credit (None for an image that is not a photo: `article.image`)"""
+    body_pictures: dict[str, Picture]
+    """the picture of each photo the text shows, by site path (used by the `links` filter)"""
 
 
-def article_page(site: Site, tables: Tables, article: Article) -> ArticlePage:
+def article_page(site: Site, tables: Tables, article: Article, share_card: str | None = None) -> ArticlePage:
     by_slug = site.article_by_slug
     event_key = site.article_event.get(article.slug)
     return ArticlePage(
@@ -77,9 +81,25 @@ def article_page(site: Site, tables: Tables, article: Article) -> ArticlePage:
         description=article.summary,
         image_size=site.image_sizes.get(article.image),
         body_image_sizes=body_image_sizes(site, article.paths),
-        share_image=(article.image if urls.is_external(article.image)
-                     else urls.absolute(site.config.base_url, article.image.lstrip("/"))) if article.image else None,
+        share_image=_share_image(site, article, share_card),
+        hero=photo_picture(site, article.image, "hero", article.image_focus, article.image_alt,
+                           article.image_credit) if article.image else None,
+        body_pictures=body_pictures(site, article.paths),
     )
+
+
+def _share_image(site: Site, article: Article, share_card: str | None) -> str | None:
+    """The absolute address of the picture a link to the story shows: its photo's largest hero file
+    (a wide picture is what social sites show), the image as given, or its share card."""
+    base = site.config.base_url
+    if share_card:  # no photo: an SVG or other drawing is not an image social sites show
+        return urls.absolute(base, share_card)
+    if not article.image:
+        return None
+    if urls.is_external(article.image):
+        return article.image
+    hero = photo_picture(site, article.image, "hero", article.image_focus)
+    return urls.absolute(base, hero.jpeg[-1][0] if hero else article.image.lstrip("/"))
 
 
 def _embed_view(site: Site, tables: Tables, embed) -> EmbedView:

@@ -10,7 +10,7 @@ from ..model import Article, Entry, Event, Season
 from ..score import ScoredRow, ScoredSession, Tables
 from ..stats import SeasonRecord, Stats
 from . import PageContext
-from .images import body_image_sizes, profile_image_size
+from .images import Picture, body_image_sizes, body_pictures, profile_image_size, profile_picture
 from .sessions import place_of
 
 
@@ -59,7 +59,11 @@ class DriverPage(NamedTuple):
     image_size: tuple[int, int] | None
     """(width, height) of the profile's image, when its file tells"""
     body_image_sizes: dict[str, tuple[int, int]]
-    """(width, height) of each image of the site the biography shows, by site path"""
+    """(width, height) of each image of the site the biography shows, by site path (used by the `links` filter)"""
+    photo: Picture | None
+    """the profile's photo cropped to a portrait, with its credit (None for an image that is not a photo)"""
+    body_pictures: dict[str, Picture]
+    """the picture of each photo the biography shows, by site path (used by the `links` filter)"""
     records: tuple[tuple[SeasonRecord, tuple[Weekend, ...]], ...]
     """per season, newest first: (record: `championship`, `year`, `car_class`, `numbers`, `teams`, `standing`,
     `stats`; the rounds)"""
@@ -93,7 +97,11 @@ class TeamPage(NamedTuple):
     image_size: tuple[int, int] | None
     """(width, height) of the profile's image, when its file tells"""
     body_image_sizes: dict[str, tuple[int, int]]
-    """(width, height) of each image of the site the profile's text shows, by site path"""
+    """(width, height) of each image of the site the biography shows, by site path (used by the `links` filter)"""
+    photo: Picture | None
+    """the profile's photo cropped to a portrait, with its credit (None for an image that is not a photo)"""
+    body_pictures: dict[str, Picture]
+    """the picture of each photo the biography shows, by site path (used by the `links` filter)"""
     person: Person
     """the team: `slug`, `name`, `profile`"""
     profile_fields: dict
@@ -131,6 +139,8 @@ def driver_page(site: Site, tables: Tables, slug: str, person: Person) -> Driver
         profile_fields=person.profile.fields if person.profile else {},
         image_size=profile_image_size(site, person),
         body_image_sizes=body_image_sizes(site, person.profile.paths) if person.profile else {},
+        photo=profile_picture(site, person),
+        body_pictures=body_pictures(site, person.profile.paths) if person.profile else {},
         records=records,
         latest_record=records[0][0] if records else None,
         career=tables.driver_career.get(slug),
@@ -147,6 +157,8 @@ def team_page(site: Site, tables: Tables, slug: str, person: Person) -> TeamPage
         title=person.name,
         image_size=profile_image_size(site, person),
         body_image_sizes=body_image_sizes(site, person.profile.paths) if person.profile else {},
+        photo=profile_picture(site, person),
+        body_pictures=body_pictures(site, person.profile.paths) if person.profile else {},
         person=person,
         profile_fields=person.profile.fields if person.profile else {},
         records=records,

@@ -13,7 +13,7 @@ import textwrap
 from pathlib import Path
 
 from .. import weekend
-from . import article, event, fixed, home, people, season, sessions, standings, stories, track
+from . import article, event, fixed, home, images, people, season, sessions, standings, stories, track
 
 # (templates, the context they receive), in the order the reference lists them
 CONTEXTS = (
@@ -41,7 +41,7 @@ CONTEXTS = (
 VALUES = (
     sessions.ScheduledSession, sessions.ResultTable, article.EmbedView, season.RoundSummary,
     season.Switcher, standings.TitleStatus, standings.RaceColumn, standings.AdjustmentLine, people.Weekend,
-    people.TeamSeason, weekend.WeekendNow, weekend.SessionTimes,
+    people.TeamSeason, weekend.WeekendNow, weekend.SessionTimes, images.Picture, images.PictureSource,
 )
 
 # what render.py gives every template besides its page's context: (name, meaning)
@@ -60,6 +60,8 @@ GLOBALS = (
     ("nav_calendar", "the season of the round under way or next at the build's moment, else of the latest round "
                      "(the main menu's calendar), or None"),
     ("article_event", "story slug → the key of the round it is about"),
+    ("story_pictures", "story slug → the small `Picture` of its photo, for the story lists (stories with a "
+                       "photo only)"),
 )
 PER_PAGE = (
     ("page", "the page's plan entry (`path`, `template`)"),
