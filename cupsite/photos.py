@@ -9,6 +9,8 @@ changed. Pillow is imported inside the steps: a build whose photos are all cache
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import io
 from typing import NamedTuple
 
@@ -139,7 +141,7 @@ def renditions(site_path: str, facts: PhotoFacts, crop: Crop, focus: tuple[float
     stem = site_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     tag = xxhash.xxh3_64_hexdigest(f"{facts.digest}/{crop.name}/{focus[0]}/{focus[1]}".encode())[:10]
     files = []
-    for kind in crop.formats:
+    for kind in formats_of(crop):
         for width in published_widths(crop, kept_width):
             height = max(1, round(width * kept_height / kept_width))
             path = site_path if crop.name.startswith("original") else \
@@ -180,7 +182,20 @@ def _cropped_files(upright, crop: Crop, box: tuple[int, int, int, int], scale: f
                                        Image.Resampling.LANCZOS, box=source_box)
         resized[width].info = {}  # no EXIF, XMP, ICC profile or comment carried over
         source, source_box = resized[width], None
-    return tuple(_encoded(resized[width], kind) for kind in crop.formats for width in widths)
+    return tuple(_encoded(resized[width], kind) for kind in formats_of(crop) for width in widths)
+
+
+def formats_of(crop: Crop) -> tuple[str, ...]:
+    """The crop's formats this Pillow can write: AVIF only where it was built with libavif (PyPI's
+    wheels are; a Pillow built from source may not be), the others always."""
+    return crop.formats if avif_available() else tuple(kind for kind in crop.formats if kind != "avif")
+
+
+@functools.cache
+def avif_available() -> bool:
+    """Whether Pillow's AVIF plugin is installed, found without importing Pillow (a build whose
+    photos are all cached never needs it)."""
+    return importlib.util.find_spec("PIL._avif") is not None
 
 
 def _encoded(image, kind: str) -> bytes:

@@ -270,3 +270,15 @@ def test_a_png_photo_keeps_its_format_at_its_own_address(tmp_path):
     with Image.open(output / "static/img/start.png") as copy:
         assert copy.format == "PNG" and copy.width == 1500
         assert not copy.getexif() and "exif" not in copy.info
+
+
+def test_a_pillow_without_avif_publishes_webp_and_jpeg_without_a_word_of_avif(tmp_path, monkeypatch):
+    """A Pillow built without libavif (from source, say) cannot write AVIF: the photos are
+    published in WebP and JPEG, and no page offers an AVIF source."""
+    monkeypatch.setattr(photos, "avif_available", lambda: False)
+    site = photo_site(tmp_path)
+    output = build(site / "cupsite.toml", tmp_path / "out").output
+    assert not list(output.rglob("*.avif"))
+    assert list(output.rglob("*.webp")) and list(output.rglob("*.jpg"))
+    html = "\n".join(p.read_text(encoding="utf-8") for p in output.rglob("*.html"))
+    assert "image/avif" not in html and "image/webp" in html

@@ -138,6 +138,19 @@ def test_each_result_shows_its_kind_and_its_own_words_around_the_match(demo_site
     assert not problems + watch.problems, _problems("search results:", problems + watch.problems)
 
 
+def test_a_team_is_shown_by_its_own_words_not_by_the_pages_furniture(demo_site, demo_url, tab):  # noqa: F811
+    """The breadcrumb, the feed link, the labels of its facts and its statistics are not what a team
+    is about: the excerpt starts from its facts and biography (Kellymoss: based in Milwaukee)."""
+    page, watch = tab
+    page.goto(demo_url + "search/index.html?q=Kellymoss")
+    page.locator("#search-results > li").first.wait_for()
+    team = next(r for r in every_result(page) if r["url"] == "/teams/kellymoss/")
+    for furniture in ("Teams.", "Follow these stories", "Atom feed", "BaseMilwaukee", "Starts"):
+        assert furniture not in team["excerpt"], team["excerpt"]
+    assert "Milwaukee" in team["excerpt"], team["excerpt"]
+    assert not watch.problems, watch.problems
+
+
 def test_show_more_draws_the_results_past_the_first_20(demo_site, demo_url, tab):  # noqa: F811
     page, watch = tab
     page.goto(demo_url + "search/index.html?q=Jeansonne")
