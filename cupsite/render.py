@@ -55,6 +55,7 @@ def environment_for(templates_dir: Path | None, zone: ZoneInfo, base_url: str,
         "isodate": lambda value: _aware(value, zone).isoformat(),
         "points": format_points,
         "ordinal": ordinal,
+        "counted": counted,
         "laptime": format_laptime,
         "result_table": result_table,  # for templates that pass a session's result to `classification`
         "seconds": lambda seconds: format_time(seconds) if seconds is not None else "",  # 325.0 -> "5:25.000"
@@ -151,6 +152,12 @@ def format_points(value) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def counted(number: int, noun: str) -> str:
+    """`{{ n|counted("win") }}`: "1 win", "2 wins", "0 fastest laps" (the nouns a results page counts
+    all take an s)."""
+    return f"{number} {noun if number == 1 else noun + 's'}"
 
 
 def ordinal(number: int) -> str:

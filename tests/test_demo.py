@@ -364,3 +364,10 @@ def test_a_penalty_given_after_the_flag_counts_in_the_class_gap(demo_site):
     rows = {tr.select_one("td.car").get_text(strip=True): tr for tr in table.select("tbody tr")}
     assert rows["99"].select_one("td.time-gap").get_text(strip=True) == "+8.756"
     assert rows["99"].select_one("td.pos").get_text(strip=True) == "6"
+
+
+def test_a_season_line_counts_in_words_a_reader_expects(demo_site):
+    """Jeansonne's 2025: 16 starts, one win, five podiums, one pole, no fastest lap."""
+    line = soup(demo_site, "drivers/aaron-jeansonne/index.html").find(
+        string=lambda text: text and "starts," in text).parent.get_text(" ", strip=True)
+    assert "16 starts, 1 win, 5 podiums, 1 pole, 0 fastest laps" in line, line
