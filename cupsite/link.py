@@ -76,6 +76,8 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
     laps = {(f"{r.championship}/{r.season}/{r.event}", r.session): r for r in content.laps}
 
     publishing = publishing or Publishing()
+    now = publishing.moment()  # once: the stories published and what is on are of the same moment
+    publishing = replace(publishing, now=now)
     articles = publishing.select(content.articles, ZoneInfo(config.timezone))
     _unique_slugs(articles, problems)
     articles.sort(key=lambda a: (a.date, a.slug), reverse=True)
@@ -94,7 +96,6 @@ def link(content: Content, config: SiteConfig, problems: Problems, publishing: P
         for entry in season.entries:
             team_entries[entry.team].append((season, entry))
 
-    now = publishing.moment()
     due = [publishing.next_due(content.articles, ZoneInfo(config.timezone)), next_change(events.values(), now)]
     return Site(
         config=config,
