@@ -1,7 +1,7 @@
 """cupsite's benchmark: builds generated sites with cupsite, Pelican and Hugo on this machine and
 prints one table of medians and ratios, all measured in the same run.
 
-    .venv/bin/python bench/run.py            # the full run (about 20 minutes on 2 cores)
+    .venv/bin/python bench/run.py            # the full run: 5 rounds of every size, the archive, the peers
     .venv/bin/python bench/run.py --quick    # smaller corpora, one run each (--runs N for more), a first look
 
 Corpora are generated (deterministically) into bench/.corpus/, the peers are installed into
@@ -12,6 +12,7 @@ bench/.peers/. Each build runs as its own process: wall time and that process's 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import shutil
 import statistics
@@ -40,6 +41,7 @@ class Measure:
     tool: str
     seconds: list[float] = field(default_factory=list)
     peak_mb: list[float] = field(default_factory=list)
+    rounds: int = 0  # the measures of one call of `interleaved` share it: their runs were taken in turn
 
     @property
     def median(self) -> float:
@@ -108,7 +110,8 @@ def interleaved(jobs: list[Job], runs: int) -> list[Measure]:
     Hugo), taken in rounds, one run of each job per round. This machine's speed drifts by up to
     a half over minutes; run one after another, the three runs of one tool could all fall in a
     slow spell and the next tool's in a fast one, and their ratio would measure the spells."""
-    measures = [Measure(job.label, job.tool) for job in jobs]
+    rounds = next(_rounds)
+    measures = [Measure(job.label, job.tool, rounds=rounds) for job in jobs]
     for _ in range(runs):
         for job, result in zip(jobs, measures, strict=True):
             job.before()
@@ -121,6 +124,17 @@ def interleaved(jobs: list[Job], runs: int) -> list[Measure]:
     return measures
 
 
+_rounds = itertools.count(1)
+
+
+def ratio(measure: Measure, other: Measure) -> float:
+    """How many times `other`'s time `measure` takes: the median of the ratios of the runs taken
+    in the same round when both were measured in turn, else the ratio of their medians."""
+    if measure.rounds == other.rounds and len(measure.seconds) == len(other.seconds):
+        return statistics.median(ours / theirs for ours, theirs in zip(measure.seconds, other.seconds, strict=True))
+    return measure.median / other.median
+
+
 def peer_projects(site: Path) -> dict[str, Path]:
     projects = {}
     for peer, maker in (("pelican", peers.make_pelican_site), ("hugo", peers.make_hugo_site)):
@@ -131,10 +145,10 @@ def peer_projects(site: Path) -> dict[str, Path]:
     return projects
 
 
-def peer_jobs(site: Path, label: str) -> list[Job]:
+def peer_jobs(site: Path, label: str, only: tuple[str, ...] = peers.PEERS) -> list[Job]:
     return [Job(f"{label}: clean build", peer, partial(timed, peers.build_command(peer, project, PEERS_VENV), project),
                 partial(shutil.rmtree, project / "output", ignore_errors=True))
-            for peer, project in peer_projects(site).items()]
+            for peer, project in peer_projects(site).items() if peer in only]
 
 
 def peer_rebuilds(site: Path, label: str, runs: int) -> list[Measure]:
@@ -173,12 +187,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="cupsite's benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="small corpora, one run each")
     parser.add_argument("--runs", type=int, default=None,
-                        help="runs of each scenario, whose median is reported [default: 3, or 1 with --quick]")
+                        help="runs (rounds) of each scenario, whose median is reported [default: 5, or 1 with --quick]")
     parser.add_argument("--no-peers", action="store_true", help="skip Pelican and Hugo")
     parser.add_argument("--no-archive", action="store_true", help="skip the 20-season archive")
     options = parser.parse_args()
-    runs = options.runs if options.runs is not None else 1 if options.quick else 3
+    runs = options.runs if options.runs is not None else 1 if options.quick else 5
     sizes = (250, 500) if options.quick else (1000, 2000, 4000, 8000)
+    # growth is the cost per story added between sizes; fixed costs cancel out
+    growth_steps = ((250, 500),) if options.quick else ((1000, 4000), (4000, 8000))
     compared = sizes[1]
     CORPUS_DIR.mkdir(exist_ok=True)
     compile_cupsite()
@@ -193,6 +209,9 @@ def main() -> None:
                     partial(clean, searched)))
     if not options.no_peers:
         jobs += peer_jobs(sites[compared], f"news {compared}")
+        # Hugo at every size too, for the growth per story measured the same way for both
+        jobs += [job for stories, site in sites.items() if stories != compared
+                 for job in peer_jobs(site, f"news {stories}", only=("hugo",))]
     results = interleaved(jobs, runs)
     results += cupsite_scenarios(sites[compared], f"news {compared}", runs, with_clean=False)
     if not options.no_peers:
@@ -206,26 +225,45 @@ def main() -> None:
                 corpus.archive_site(archive)
         results += cupsite_scenarios(archive, "archive", runs, with_results=True)
     print()
-    print(report(results, sizes, compared))
+    print(report(results, growth_steps, compared))
 
 
-def report(results: list[Measure], sizes, compared: int) -> str:
+def report(results: list[Measure], growth_steps, compared: int) -> str:
     by = {(m.label, m.tool): m for m in results}
     lines = ["| scenario | tool | median s | peak MB | vs Hugo | vs Pelican |", "|---|---|---:|---:|---:|---:|"]
     hugo = by.get((f"news {compared}: clean build", "hugo"))
     pelican = by.get((f"news {compared}: clean build", "pelican"))
     for m in results:
-        versus_hugo = f"{m.median / hugo.median:.2f}x" if hugo and m.label.startswith(f"news {compared}:") else ""
-        faster = f"{pelican.median / m.median:.1f}x faster" if pelican and m.label.startswith(f"news {compared}:") \
+        versus_hugo = f"{ratio(m, hugo):.2f}x" if hugo and m.label.startswith(f"news {compared}:") else ""
+        faster = f"{ratio(pelican, m):.1f}x faster" if pelican and m.label.startswith(f"news {compared}:") \
             and m.tool != "pelican" else ""
         lines.append(f"| {m.label} | {m.tool} | {m.median:.2f} | {max(m.peak_mb):.0f} | {versus_hugo} | {faster} |")
-    growth = [(n, by[(f"news {n}: clean build", "cupsite")].median / n * 1000) for n in sizes
-              if (f"news {n}: clean build", "cupsite") in by]
-    if growth:
-        lines.append("")
-        lines.append("Clean build time per story (ms): " + ", ".join(f"{n}: {ms:.2f}" for n, ms in growth)
-                     + f"; largest / smallest: {max(g for _, g in growth) / min(g for _, g in growth):.2f}")
+    lines += growth_lines(by, growth_steps)
     return "\n".join(lines)
+
+
+def marginal_ms_per_story(by: dict, tool: str, smaller: int, larger: int) -> float | None:
+    """What each story between two sizes adds to a clean build, in ms: the difference of the two
+    medians over the difference of the sizes. What a build costs whatever its size (starting the
+    program, the theme, the index pages) cancels out, so this is the growth alone."""
+    low, high = by.get((f"news {smaller}: clean build", tool)), by.get((f"news {larger}: clean build", tool))
+    if low is None or high is None:
+        return None
+    return (high.median - low.median) / (larger - smaller) * 1000
+
+
+def growth_lines(by: dict, steps) -> list[str]:
+    lines = []
+    for smaller, larger in steps:
+        ours = marginal_ms_per_story(by, "cupsite", smaller, larger)
+        hugo = marginal_ms_per_story(by, "hugo", smaller, larger)
+        if ours is None:
+            continue
+        line = f"Growth {smaller:,} -> {larger:,} stories, ms per story added: cupsite {ours:.2f}"
+        if hugo is not None:
+            line += f", Hugo {hugo:.2f}" + (f" ({ours / hugo:.1f}x Hugo's)" if hugo > 0 else "")
+        lines.append(line)
+    return [""] + lines if lines else []
 
 
 if __name__ == "__main__":
