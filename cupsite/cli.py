@@ -277,7 +277,7 @@ def _reported(request_error: type[Exception], exit_code: int):
         sys.exit(EXIT_CONTENT)
     except request_error as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(exit_code)
+        sys.exit(getattr(error, "exit_code", exit_code))  # a refusal may carry its own status
 
 
 @new.command("article")
@@ -286,14 +286,29 @@ def _reported(request_error: type[Exception], exit_code: int):
               default=Path("cupsite.toml"), show_default=True)
 @click.option("--event", help="The event, e.g. 2025/indianapolis.")
 @click.option("--driver", "drivers", multiple=True, help="A driver the story is about (repeatable).")
-def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...]) -> None:
-    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft."""
+@click.option("--team", "teams", multiple=True, help="A team the story is about (repeatable).")
+@click.option("--new-name", "new_names", is_flag=True,
+              help="Write a driver or team the site does not know as a new one, even when its name is close "
+                   "to a known one (which is otherwise refused as a likely typo).")
+def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...],
+                        teams: tuple[str, ...], new_names: bool) -> None:
+    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft.
+
+    The drivers, teams and event are checked against the site first: one close to a known name
+    is refused as a likely typo (exit 2, nothing written); one the site does not know at all is
+    written, and you are told what to add before the story is published."""
     from .config import load_config
-    from .scaffold import new_article
+    from .references import linked_site
+    from .scaffold import checked_names, new_article
 
     with _scaffolding():
-        path = new_article(load_config(config_path), title, event, drivers)
+        config = load_config(config_path)
+        site = linked_site(config) if drivers or teams or event else None
+        told = checked_names(site, drivers, teams, event, new_names) if site is not None else []
+        path = new_article(config, title, event, drivers, teams=teams)
     click.echo(f"Started {path}")
+    for line in told:
+        click.echo(f"note: {line}")
 
 
 @new.command("results")
@@ -302,7 +317,10 @@ def new_article_command(title: str, config_path: Path, event: str | None, driver
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True)
 def new_results_command(event: str, session: str, config_path: Path) -> None:
-    """Write a classification for SESSION of EVENT, pre-filled from the entry list."""
+    """Write a classification for SESSION of EVENT, pre-filled from the entry list.
+
+    Refused (exit 2, nothing written) when the season has no entry list yet, when the session
+    has a classification already (an official export, say), or when EVENT is not one of the site's."""
     from .config import load_config
     from .scaffold import new_results, site_to_scaffold
 
