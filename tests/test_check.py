@@ -153,3 +153,39 @@ def test_the_name_check_compares_a_phrase_only_with_names_that_could_be_close_en
         assert judge(phrase) == every_name(phrase)
 
     same_verdict()
+
+
+def test_the_preview_counts_pages_files_and_warnings_in_words(capsys):
+    """`serve`'s lines after a rebuild: "1 file changed", "1 warning", and the plurals for more;
+    a note (normal) is not told at each rebuild."""
+    from types import SimpleNamespace
+
+    from cupsite.console import PreviewConsole
+    from cupsite.errors import ContentError
+
+    warning = ContentError(STORY, 12, "'Ann Abel' looks like a misspelling of 'Ann Able'", "", "warning")
+    note = ContentError("content/results/cup/2024/entries.yaml", 2, "Bob Baker has no profile", "", "note")
+    console = PreviewConsole()
+    console.rebuilt(SimpleNamespace(problems=(), left=False, pages=1, seconds=0.1, written=("index.html",),
+                                    warnings=(warning, note)))
+    one = capsys.readouterr()
+    assert one.out == "Rebuilt 1 page in 0.10 s; 1 file changed.\n"
+    assert one.err.splitlines()[-1] == "1 warning (1 new); `cupsite check` lists them all."
+    assert "no profile" not in one.err
+    console.rebuilt(SimpleNamespace(problems=(), left=True, pages=2, seconds=0.2, written=("a", "b"), warnings=()))
+    assert capsys.readouterr().out == "Rebuilt the 2 open pages in 0.20 s; 2 files changed.\n"
+
+
+def test_a_build_counts_its_notes_in_one_line_and_lists_them_when_verbose(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    story = site / STORY
+    story.write_text(story.read_text(encoding="utf-8") + "\nAnn Abel was second.\n", encoding="utf-8")
+    args = ["build", "--no-cache", "--config", str(site / "cupsite.toml")]
+    quiet = CliRunner().invoke(main, args)
+    assert quiet.exit_code == 0, quiet.output
+    assert "warning: 'Ann Abel' looks like a misspelling of 'Ann Able'" in quiet.output
+    assert "has no profile" not in quiet.output
+    assert ", with 1 warning.\n" in quiet.output
+    assert "5 notes; `cupsite check --verbose` lists them." in quiet.output  # the draft is left out
+    verbose = CliRunner().invoke(main, [*args, "--verbose"])
+    assert "note: Bob Baker has no profile" in verbose.output and "5 notes;" not in verbose.output
