@@ -170,6 +170,10 @@ def test_an_array_of_tables_written_with_one_pair_of_brackets_is_told_so(tmp_pat
     assert hint.startswith("write [[championships.classes]], twice the brackets")
     text = MINI.replace("[[championships]]", "[championships]").split("[[championships.classes]]")[0]
     assert problems(tmp_path, text)[0][1] == "[[championships]] is written with one pair of brackets"
+    text = MINI.replace("  [championships.points]", "  [[championships.points]]")
+    assert problems(tmp_path, text) == [(line_with(text, "[[championships.points]]"), "[championships.points] is "
+                                         "written with two pairs of brackets", "write [championships.points], with "
+                                         "one: there is one such table (see docs/config.md#championshipspoints)")]
     assert problems(tmp_path, 'championships = 5\n' + MINI.split("[[championships]]")[0])[0][1:] == (
         "`championships` should be [[championships]] tables, not 5", "add a [[championships]] table with name and "
         "classes, each class a [[championships.classes]] table with code and colour (see "
