@@ -183,8 +183,8 @@ class _Reader:
         path = path_of(key)
         items = NESTED.get(tuple(part for part in path if isinstance(part, str)))
         if items is not None and option.kind is dict and isinstance(value, list):  # [[site]] for [site]
-            self.say(f"{key}[0]", f"{items.header} is written with two pairs of brackets", f"write {items.header}, with one: "
-                     f"there is one such table (see {anchor(items)})")
+            self.say(f"{key}[0]", f"{items.header} is written with two pairs of brackets",
+                     f"write {items.header}, with one: there is one such table (see {anchor(items)})")
         elif items is None or not items.header.startswith("[["):
             self.fault(key, f"should be {option.type_name}, not {value!r}")
         elif isinstance(value, dict):  # [championships] written for [[championships]]

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from .config_schema import CAR_CLASS, CHAMPIONSHIP, NESTED, SITE, Table
+from .config_schema import CAR_CLASS, CHAMPIONSHIP, NESTED, Table
+from .words import ordinal
 
 DOCS = "docs/config.md"
 
@@ -56,21 +57,13 @@ def anchor(table: Table) -> str:
     return f"{DOCS}#{re.sub(r'[^a-z0-9 _-]', '', table.header.lower())}"
 
 
-def how_to_start(table: Table, noun: str = "table") -> str:
+def how_to_start(table: Table) -> str:
     """'add a [[championships]] table with name and classes, each class a [[championships.classes]]
     table with code and colour (see docs/config.md#championships)': from the schema."""
-    text = f"add {'an' if noun[0] in 'aeiou' else 'a'} {table.header} {noun} with {_and(_required(table))}"
+    text = f"add a {table.header} table with {_and(_required(table))}"
     if table is CHAMPIONSHIP:
         text += f", each class a {CAR_CLASS.header} table with {_and(_required(CAR_CLASS))}"
     return f"{text} (see {anchor(table)})"
-
-
-#: what a missing table of the file is called, and how to start it
-MISSING_TABLES = {
-    "site": ("there is no [site] table", SITE),
-    "championships": ("no championship is defined", CHAMPIONSHIP),
-    "classes": ("has no classes", CAR_CLASS),
-}
 
 
 def _required(table: Table) -> list[str]:
@@ -90,6 +83,4 @@ def _named(noun: str, table: dict, keys: tuple[str, ...], index: int) -> str:
     name = next((table[key] for key in keys if isinstance(table.get(key), str) and table[key].strip()), None)
     if name is not None:
         return f"{noun} {name!r}"
-    number = index + 1
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"the {number}{suffix} {noun}"
+    return f"the {ordinal(index + 1)} {noun}"
