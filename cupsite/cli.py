@@ -19,12 +19,14 @@ from .console import (
     SYSTEM_ERRORS,
     PreviewConsole,
     format_problems,
+    notes_line,
     report,
     system_failure,
     what_became_of_the_output,
 )
-from .errors import ContentErrors
+from .errors import ContentErrors, warnings_and_notes
 from .publishing import Publishing, parse_build_date
+from .words import counted
 
 CACHE_FOLDER = ".cupsite-cache"
 EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 2, 3, 130
@@ -61,8 +63,9 @@ def _date_option(context, parameter, text: str | None):
                    "offset follows [default: SOURCE_DATE_EPOCH when set, else the clock].")
 @click.option("--no-cache", is_flag=True,
               help=f"Build everything afresh, without reading or writing the cache in {CACHE_FOLDER}/.")
+@click.option("--verbose", is_flag=True, help="List the notes too (a story of no event, a driver without a profile).")
 def build(config_path: Path, output: Path | None, drafts: bool, future: bool, build_date: datetime | None,
-          no_cache: bool) -> None:
+          no_cache: bool, verbose: bool) -> None:
     """Build the site of the current folder into output/.
 
     What earlier builds computed is kept in .cupsite-cache/ beside the configuration, so a build
@@ -94,18 +97,22 @@ def build(config_path: Path, output: Path | None, drafts: bool, future: bool, bu
                    f"report it. {what_became_of_the_output(progress).capitalize()}", err=True)
         sys.exit(EXIT_BUG)
     elapsed = time.perf_counter() - started
-    for warning in result.warnings:
-        click.echo(warning.format(), err=True)
+    warnings, notes = warnings_and_notes(result.warnings)
+    for finding in result.warnings if verbose else warnings:
+        click.echo(finding.format(), err=True)
     if result.up_to_date:
         summary = f"Nothing changed since the last build: {result.output} is up to date (checked in {elapsed:.2f} s)"
     else:
-        summary = f"Built {result.pages} pages ({result.files} files) into {result.output} in {elapsed:.2f} s"
-    click.echo(summary + (f", with {len(result.warnings)} warnings." if result.warnings else "."))
+        summary = (f"Built {counted(result.pages, 'page')} ({counted(result.files, 'file')}) into {result.output} "
+                   f"in {elapsed:.2f} s")
+    click.echo(summary + (f", with {counted(len(warnings), 'warning')}." if warnings else "."))
+    if notes and not verbose:
+        click.echo(notes_line(notes), err=True)
     again = result.cache.last_build.rendered_again if result.cache is not None else 0
     if again:
-        click.echo(f"{again} pages unchanged since the last build were rendered again, since the previous "
-                   f"output was not there to take them from.\n    hint: in CI, keep {result.output.name}/ "
-                   "between runs as well as .cupsite-cache/", err=True)
+        click.echo(f"{counted(again, 'page')} unchanged since the last build {'was' if again == 1 else 'were'} "
+                   "rendered again, since the previous output was not there to take them from.\n    hint: in CI, "
+                   f"keep {result.output.name}/ between runs as well as .cupsite-cache/", err=True)
     _end_now(result)
 
 
@@ -228,18 +235,23 @@ def standings(config_path: Path, championship: str | None, season: str | None, c
 @main.command()
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True, help="The site's configuration file.")
-@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too (never on notes).")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="github prints workflow annotations that mark the lines in a CI run.")
 @click.option("--drafts/--no-drafts", default=True, show_default=True, help="Check drafts too.")
-def check(config_path: Path, strict: bool, output_format: str, drafts: bool) -> None:
+@click.option("--verbose", is_flag=True, help="List the notes too (the json and github formats always do).")
+def check(config_path: Path, strict: bool, output_format: str, drafts: bool, verbose: bool) -> None:
     """Run every check of a build without writing anything.
+
+    Problems are errors (the site does not build), warnings (likely mistakes, such as a misspelled
+    name) and notes (normal but worth knowing, such as a driver without a profile).
 
     Exit status: 0 nothing wrong; 1 errors (or, with --strict, warnings); 2 a bug or bad usage."""
     from .build import check_site
 
-    errors, warnings = check_site(config_path, Publishing(drafts=drafts, future=True))
-    click.echo(format_problems(errors, warnings, output_format), nl=False)
+    errors, found = check_site(config_path, Publishing(drafts=drafts, future=True))
+    click.echo(format_problems(errors, found, output_format, verbose), nl=False)
+    warnings, _ = warnings_and_notes(found)
     sys.exit(EXIT_CONTENT if errors or (strict and warnings) else EXIT_OK)
 
 
@@ -265,7 +277,7 @@ def _reported(request_error: type[Exception], exit_code: int):
         sys.exit(EXIT_CONTENT)
     except request_error as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(exit_code)
+        sys.exit(getattr(error, "exit_code", exit_code))  # a refusal may carry its own status
 
 
 @new.command("article")
@@ -274,14 +286,29 @@ def _reported(request_error: type[Exception], exit_code: int):
               default=Path("cupsite.toml"), show_default=True)
 @click.option("--event", help="The event, e.g. 2025/indianapolis.")
 @click.option("--driver", "drivers", multiple=True, help="A driver the story is about (repeatable).")
-def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...]) -> None:
-    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft."""
+@click.option("--team", "teams", multiple=True, help="A team the story is about (repeatable).")
+@click.option("--new-name", "new_names", is_flag=True,
+              help="Write a driver or team the site does not know as a new one, even when its name is close "
+                   "to a known one (which is otherwise refused as a likely typo).")
+def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...],
+                        teams: tuple[str, ...], new_names: bool) -> None:
+    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft.
+
+    The drivers, teams and event are checked against the site first: one close to a known name
+    is refused as a likely typo (exit 2, nothing written); one the site does not know at all is
+    written, and you are told what to add before the story is published."""
     from .config import load_config
-    from .scaffold import new_article
+    from .references import linked_site
+    from .scaffold import checked_names, new_article
 
     with _scaffolding():
-        path = new_article(load_config(config_path), title, event, drivers)
+        config = load_config(config_path)
+        site = linked_site(config) if drivers or teams or event else None
+        told = checked_names(site, drivers, teams, event, new_names) if site is not None else []
+        path = new_article(config, title, event, drivers, teams=teams)
     click.echo(f"Started {path}")
+    for line in told:
+        click.echo(f"note: {line}")
 
 
 @new.command("results")
@@ -290,7 +317,10 @@ def new_article_command(title: str, config_path: Path, event: str | None, driver
 @click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("cupsite.toml"), show_default=True)
 def new_results_command(event: str, session: str, config_path: Path) -> None:
-    """Write a classification for SESSION of EVENT, pre-filled from the entry list."""
+    """Write a classification for SESSION of EVENT, pre-filled from the entry list.
+
+    Refused (exit 2, nothing written) when the season has no entry list yet, when the session
+    has a classification already (an official export, say), or when EVENT is not one of the site's."""
     from .config import load_config
     from .scaffold import new_results, site_to_scaffold
 

@@ -12,6 +12,7 @@ from .config_schema import (
     CAR_CLASS,
     CHAMPIONSHIP,
     NEARBY,
+    NESTED,
     RAW_HTML,
     SITE,
     TOP,
@@ -20,7 +21,9 @@ from .config_schema import (
     article,
     key_lines,
     line_of,
+    path_of,
 )
+from .config_words import anchor, header, how_to_start, place, subject
 from .errors import ContentError, ContentErrors
 from .rules import PointsSystem, parse_rules, rule_path
 from .slugs import slugify
@@ -129,15 +132,26 @@ class SiteConfig:
 
 class _Reader:
     """Reads typed values out of the TOML tables by their declarations, recording every problem
-    with the line of its key."""
+    with the line of its key, and the key and its table in the words of the file's writer."""
 
-    def __init__(self, shown: str, text: str):
+    def __init__(self, shown: str, text: str, data: dict):
         self.shown = shown
         self.lines = key_lines(text)
+        self.data = data
         self.errors: list[ContentError] = []
 
-    def error(self, key: str, message: str, hint: str = "") -> None:
-        self.errors.append(ContentError(self.shown, line_of(self.lines, key), f"[{key}] {message}", hint))
+    def error(self, key: str, message: str, hint: str = "", table: str | None = None) -> None:
+        """A problem of `key` (a dotted path): "`timezone` in [site]: unknown time zone 'X'"; with
+        `table`, of that table as a whole (a points rule's message names its own key)."""
+        where = place(path_of(table), self.data) if table is not None else subject(path_of(key), self.data)
+        self.say(key, f"{where}: {message}", hint)
+
+    def fault(self, key: str, predicate: str, hint: str = "") -> None:
+        """`key` as the subject of `predicate`: "`title` in [site] is missing"."""
+        self.say(key, f"{subject(path_of(key), self.data)} {predicate}", hint)
+
+    def say(self, key: str, sentence: str, hint: str = "") -> None:
+        self.errors.append(ContentError(self.shown, line_of(self.lines, key), sentence, hint))
 
     def get(self, mapping: dict, option: Option, where: str, default=None):
         """The option's value in `mapping`, else `default` (when given: one that follows from other
@@ -146,23 +160,49 @@ class _Reader:
         key = f"{where}.{option.key}" if where else option.key
         if option.key not in mapping:
             if option.required:
-                self.error(key, "is missing", f"add `{option.key} = ...` under [{where}]" if where else
-                           f"add a [{option.key}] table")
+                self._missing(key, option, where)
             return default
         value = mapping[option.key]
         if not option.accepts(value):
-            self.error(key, f"should be {option.type_name}, not {value!r}")
+            self._wrong_type(key, option, value)
             return default
         return value
+
+    def _missing(self, key: str, option: Option, where: str) -> None:
+        if option.key == "site":
+            self.say(key, "there is no [site] table", how_to_start(SITE))
+        elif option.key == "championships":
+            self.say(key, "no championship is defined", how_to_start(CHAMPIONSHIP))
+        elif option.key == "classes":
+            self.say(key, f"{place(path_of(where), self.data)} has no classes", how_to_start(CAR_CLASS))
+        else:
+            self.fault(key, "is missing", f"add `{option.key} = ...` to {place(path_of(where), self.data)} "
+                       f"({option.doc})")
+
+    def _wrong_type(self, key: str, option: Option, value) -> None:
+        path = path_of(key)
+        items = NESTED.get(tuple(part for part in path if isinstance(part, str)))
+        if items is not None and option.kind is dict and isinstance(value, list):  # [[site]] for [site]
+            self.say(f"{key}[0]", f"{items.header} is written with two pairs of brackets",
+                     f"write {items.header}, with one: there is one such table (see {anchor(items)})")
+        elif items is None or not items.header.startswith("[["):
+            self.fault(key, f"should be {option.type_name}, not {value!r}")
+        elif isinstance(value, dict):  # [championships] written for [[championships]]
+            self.say(key, f"{header(path)} is written with one pair of brackets", f"write {items.header}, twice "
+                     "the brackets: a table of its own for each one (see " + anchor(items) + ")")
+        else:
+            named = f"`{key}`" if len(path) == 1 else subject(path, self.data)
+            self.say(key, f"{named} should be {items.header} tables, not {value!r}", how_to_start(items))
 
     def table(self, mapping, schema: Table, where: str, hint: str) -> dict:
         """`mapping` as a table of `schema`, each key it does not declare reported."""
         if not isinstance(mapping, dict):
-            self.error(where, "should be a table", hint)
+            self.fault(where, "should be a table", hint)
             return {}
         for key in schema.unknown(mapping):
-            self.error(f"{where}.{key}" if where else key, f"is not {article(schema.what)} {schema.what} of "
-                       f"{schema.header}", schema.hint_for(key, NEARBY[schema.header]))
+            named = header((key,)) if not where else f"`{key}`"
+            self.say(f"{where}.{key}" if where else key, f"{named} is not {article(schema.what)} {schema.what} of "
+                     f"{place(path_of(where), self.data)}", schema.hint_for(key, NEARBY[schema.header]))
         return mapping
 
 
@@ -177,13 +217,15 @@ def load_config(path: Path) -> SiteConfig:
         line = int(match.group(1)) if match else None
         raise ContentErrors([ContentError(shown, line, f"invalid TOML: {error}",
                                           "check quotes, brackets and `key = value` syntax")]) from None
-    read = _Reader(shown, text)
+    read = _Reader(shown, text, data)
     read.table(data, TOP, "", "")
     site = read.table(read.get(data, TOP["site"], ""), SITE, "site", "")
     championships = tuple(
         _championship(read, table, index)
         for index, table in enumerate(read.get(data, TOP["championships"], ""))
     )
+    if not championships and "championships" in data and isinstance(data["championships"], list):
+        read.say("championships", "no championship is defined", how_to_start(CHAMPIONSHIP))
     slugs = [c.slug for c in championships]
     for slug in sorted({s for s in slugs if slugs.count(s) > 1}):
         read.error("championships", f"the slug {slug!r} is used twice", "give each championship its own slug")
@@ -220,7 +262,7 @@ def _site(read: _Reader, site: dict, path: Path, championships: tuple[Championsh
         raw_html = SITE["raw_html"].default
     per_page = value("articles_per_page")
     if per_page < 1:
-        read.error("site.articles_per_page", "must be at least 1")
+        read.fault("site.articles_per_page", "must be at least 1")
         per_page = SITE["articles_per_page"].default
     return SiteConfig(
         root=path.parent.resolve(),
@@ -251,17 +293,18 @@ def _championship(read: _Reader, table, index: int) -> Championship:
     codes = [c.code for c in classes]
     for code in sorted({c for c in codes if codes.count(c) > 1}):
         read.error(f"{where}.classes", f"the class code {code!r} is used twice")
-    if not classes:
-        read.error(f"{where}.classes", "no classes are defined", "add at least one [[championships.classes]]")
+    if not classes and "classes" in table:
+        read.say(f"{where}.classes", f"{place(path_of(where), read.data)} has no classes", how_to_start(CAR_CLASS))
     points = parse_rules(read.get(table, CHAMPIONSHIP["points"], where),
-                         lambda key, message, hint: read.error(f"{where}.points.{rule_path(key)}", message, hint))
+                         lambda key, message, hint: read.error(f"{where}.points.{rule_path(key)}", message, hint,
+                                                             table=f"{where}.points"))
     rookie_classes = tuple(read.get(table, CHAMPIONSHIP["rookie_classes"], where, codes))
     for code in rookie_classes:
         if code not in codes:
             read.error(f"{where}.rookie_classes", f"unknown class code {code!r}", f"use one of: {', '.join(codes)}")
     cars = read.get(table, CHAMPIONSHIP["team_cars_per_race"], where)
     if cars < 0:
-        read.error(f"{where}.team_cars_per_race", "cannot be negative", "use 0 to count every car")
+        read.fault(f"{where}.team_cars_per_race", "cannot be negative", "use 0 to count every car")
     return Championship(
         slug=slug,
         name=name,
@@ -275,7 +318,7 @@ def _championship(read: _Reader, table, index: int) -> Championship:
 
 def _car_class(read: _Reader, item, where: str) -> CarClass | None:
     if not isinstance(item, dict):
-        read.error(where, "should be a table", "write it as [[championships.classes]]")
+        read.fault(where, "should be a table", "write it as [[championships.classes]]")
         return None
     read.table(item, CAR_CLASS, where, "")
     code = read.get(item, CAR_CLASS["code"], where)
@@ -285,6 +328,6 @@ def _car_class(read: _Reader, item, where: str) -> CarClass | None:
         colour = CAR_CLASS["colour"].default
     timing_names = read.get(item, CAR_CLASS["timing_names"], where)
     if not all(isinstance(name, str) for name in timing_names):
-        read.error(f"{where}.timing_names", "should be a list of names", 'write it as ["PRO AM", "PA"]')
+        read.fault(f"{where}.timing_names", "should be a list of names", 'write it as ["PRO AM", "PA"]')
         timing_names = []
     return CarClass(code, read.get(item, CAR_CLASS["name"], where, code), colour, tuple(timing_names))

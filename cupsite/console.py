@@ -9,7 +9,8 @@ from collections import Counter
 import click
 
 from .build import BuildProgress
-from .errors import ContentErrors
+from .errors import NOTE, ContentErrors, warnings_and_notes
+from .words import counted
 
 MAX_WARNINGS_AT_START = 20  # `serve` lists at most this many at its first build; later, only new ones
 
@@ -44,10 +45,9 @@ def what_became_of_the_output(progress: BuildProgress) -> str:
 
 
 def report(failure: ContentErrors) -> None:
-    count = len(failure.errors)
     for line in shown_by_file(failure.errors):
         click.echo(line, err=True)
-    click.echo(f"\n{count:,} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    click.echo(f"\n{counted(len(failure.errors), 'problem')} found; nothing was written.", err=True)
 
 
 #: problems shown of one file, in the text a person reads (the JSON and GitHub formats list all):
@@ -64,13 +64,20 @@ def shown_by_file(problems) -> list[str]:
             lines.append(problem.format())
         else:
             left[problem.path] += 1
-    lines += [f"{path}: {count:,} more problem{'s' if count != 1 else ''} like these, not shown"
-              for path, count in sorted(left.items())]
+    lines += [f"{path}: {counted(count, 'more problem')} like these, not shown" for path, count in sorted(left.items())]
     return lines
 
 
-def format_problems(errors, warnings, output_format: str) -> str:
-    problems = sorted(errors + warnings, key=lambda p: p.sort_key())
+def notes_line(notes) -> str:
+    """The one line that stands for the notes a report leaves out."""
+    return f"{counted(len(notes), 'note')}; `cupsite check --verbose` lists them."
+
+
+def format_problems(errors, found, output_format: str, verbose: bool = False) -> str:
+    """The errors and what else a check `found` (warnings and notes): every one in JSON and as
+    GitHub annotations; in text, the notes only when `verbose`, else a line counting them."""
+    warnings, notes = warnings_and_notes(found)
+    problems = sorted(errors + found, key=lambda p: p.sort_key())
     if output_format == "json":
         from .data import dumps
 
@@ -78,10 +85,17 @@ def format_problems(errors, warnings, output_format: str) -> str:
                        "hint": p.hint} for p in problems], pretty=True).decode("utf-8")
     if output_format == "github":
         return "".join(_annotation(p) for p in problems)
-    lines = shown_by_file(problems)
-    lines.append(f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
-                 f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
+    lines = shown_by_file(problems if verbose else [p for p in problems if p.severity != NOTE])
+    summary = f"{counted(len(errors), 'error')}, {counted(len(warnings), 'warning')}"
+    if verbose or not notes:
+        lines.append(f"{summary}, {counted(len(notes), 'note')}.")
+    else:
+        lines.append(f"{summary}, {notes_line(notes)}")
     return "\n".join(lines) + "\n"
+
+
+#: the GitHub Actions workflow command of each severity (a note is a "notice" there)
+ANNOTATION_COMMANDS = {"error": "error", "warning": "warning", NOTE: "notice"}
 
 
 def _annotation(problem) -> str:
@@ -92,7 +106,7 @@ def _annotation(problem) -> str:
     if problem.line:
         where += f",line={problem.line}"
     message = problem.message + (f" ({problem.hint})" if problem.hint else "")
-    return f"::{problem.severity} {where}::{escape(message)}\n"
+    return f"::{ANNOTATION_COMMANDS[problem.severity]} {where}::{escape(message)}\n"
 
 
 class PreviewConsole:
@@ -102,14 +116,16 @@ class PreviewConsole:
     def __init__(self) -> None:
         self.shown_warnings: set = set()
 
-    def tell_warnings(self, warnings) -> None:
-        """The new warnings; all of them at first, unless there are so many that a count says more."""
+    def tell_warnings(self, found) -> None:
+        """The new warnings; all of them at first, unless there are so many that a count says more.
+        The notes are left to `cupsite check --verbose`: an edit makes none worth interrupting for."""
+        warnings, _ = warnings_and_notes(found)
         new = [warning for warning in warnings if warning not in self.shown_warnings]
         if self.shown_warnings or len(new) <= MAX_WARNINGS_AT_START:
             for warning in new:
                 click.echo(warning.format(), err=True)
         if warnings:
-            click.echo(f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''} ({len(new)} new); "
+            click.echo(f"{counted(len(warnings), 'warning')} ({len(new)} new); "
                        "`cupsite check` lists them all.", err=True)
         self.shown_warnings.clear()
         self.shown_warnings.update(warnings)
@@ -119,11 +135,11 @@ class PreviewConsole:
         if outcome.problems:
             report(ContentErrors(list(outcome.problems)))
         elif outcome.left:
-            click.echo(f"Rebuilt the {outcome.pages} open page{'s' if outcome.pages != 1 else ''} in "
-                       f"{outcome.seconds:.2f} s; {len(outcome.written)} files changed.")
+            click.echo(f"Rebuilt the {counted(outcome.pages, 'open page')} in {outcome.seconds:.2f} s; "
+                       f"{_files_changed(outcome)}.")
         else:
-            click.echo(f"Rebuilt {outcome.pages} pages in {outcome.seconds:.2f} s; "
-                       f"{len(outcome.written)} files changed.")
+            click.echo(f"Rebuilt {counted(outcome.pages, 'page')} in {outcome.seconds:.2f} s; "
+                       f"{_files_changed(outcome)}.")
             self.tell_warnings(outcome.warnings)
 
     def finished(self, outcome) -> bool:
@@ -131,7 +147,11 @@ class PreviewConsole:
         if outcome.problems:
             report(ContentErrors(list(outcome.problems)))
             return True
-        click.echo(f"Rebuilt the other {outcome.pages} pages in {outcome.seconds:.2f} s; "
-                   f"{len(outcome.written)} files changed.")
+        click.echo(f"Rebuilt the other {counted(outcome.pages, 'page')} in {outcome.seconds:.2f} s; "
+                   f"{_files_changed(outcome)}.")
         self.tell_warnings(outcome.warnings)
         return False
+
+
+def _files_changed(outcome) -> str:
+    return f"{counted(len(outcome.written), 'file')} changed"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+NOTE = "note"  # the severity of a finding that is normal: listed on request, never failing a check
 Item = TypeVar("Item")
 
 
@@ -28,6 +29,15 @@ class ContentError:
         if self.hint:
             text += f"\n    hint: {self.hint}"
         return text
+
+
+def warnings_and_notes(found) -> tuple[list[ContentError], list[ContentError]]:
+    """What a build found beyond its errors, parted into the warnings (likely mistakes) and the
+    notes (normal, listed only on request)."""
+    warnings, notes = [], []
+    for finding in found:
+        (notes if finding.severity == NOTE else warnings).append(finding)
+    return warnings, notes
 
 
 class ContentErrors(Exception):
@@ -73,6 +83,11 @@ class Problems:
     def warn(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
         """Something that builds but is probably not what the writer meant."""
         self.warnings.append(ContentError(self.relative(path), line, message, hint, "warning"))
+
+    def note(self, path: Path | str, line: int | None, message: str, hint: str = "") -> None:
+        """Something normal that a writer may still want to hear of (a story of no event, a driver
+        without a profile): kept with the warnings, shown only when asked, never fatal."""
+        self.warnings.append(ContentError(self.relative(path), line, message, hint, NOTE))
 
     # A season's calendar or entry list that could not be read at all: references into it are
     # not judged, since "unknown driver" in every story would only bury the one error that matters.

@@ -20,6 +20,7 @@ from .load.readers.registry import classification_readers, reader_recognising
 from .load.results import load_season
 from .model import RACES, Event, Season
 from .slugs import one_key_ending_with
+from .words import counted
 
 SHOWN_NAMES = 3  # examples of names matched though written otherwise; a whole field would bury the report
 
@@ -77,8 +78,9 @@ def import_export(config: SiteConfig, source: Path, event_ref: str, session: str
     else:
         laps = read_laps(file, cars, problems)
         problems.raise_if_any()
-        counted = {lap.car for lap in laps.laps}
-        report_lines.append(f"{len(laps.laps)} laps of {len(counted)} cars, every car in the entry list")
+        cars_lapping = {lap.car for lap in laps.laps}
+        report_lines.append(f"{counted(len(laps.laps), 'lap')} of {counted(len(cars_lapping), 'car')}, every car in "
+                            "the entry list")
         hand_written = []
         if not classifications:
             report_lines.append(_no_classification_note(event, session))
@@ -134,14 +136,15 @@ def _unread_seasons(seasons: list[_SeasonRead]) -> str:
 
 
 def _matching_lines(matching: Matching, names: dict) -> list[str]:
-    lines = [f"{matching.cars} cars matched to the entry list, {matching.drivers} driver names to their crews"]
+    lines = [f"{counted(matching.cars, 'car')} matched to the entry list, {counted(matching.drivers, 'driver name')} "
+             "to their crews"]
     for (written, code), count in sorted(matching.classes.items()):
-        lines.append(f"class {written!r} read as {code} ({count} car{'s' if count != 1 else ''})")
+        lines.append(f"class {written!r} read as {code} ({counted(count, 'car')})")
     different = sorted(matching.spelt_differently.items())
     if different:
         shown = ", ".join(f"{written!r} as {names.get(slug, slug)}" for written, slug in different[:SHOWN_NAMES])
         more = f" and {len(different) - SHOWN_NAMES} more" if len(different) > SHOWN_NAMES else ""
-        lines.append(f"{len(different)} driver name{'s' if len(different) != 1 else ''} written otherwise than in "
+        lines.append(f"{counted(len(different), 'driver name')} written otherwise than in "
                      f"the entry list (case, accents or order) read as the entry list's: {shown}{more}")
     return lines
 

@@ -312,9 +312,22 @@ def _unique_slugs(articles: list[Article], problems: Problems) -> None:
 
 
 def _suggest(name: str, known: dict) -> str:
+    close = closest_name(name, known)
+    return f"did you mean {close!r}?" if close else ""
+
+
+def closest_name(name: str, known: dict) -> str | None:
+    """The known name or slug (of `known`, slug -> Person) that an unknown one is most likely a
+    misspelling of: what a story's `drivers:` or `teams:` is told, and `cupsite new` refuses."""
     names = {person.name: slug for slug, person in known.items()}
     close = difflib.get_close_matches(name, list(names) + list(known), n=1, cutoff=0.75)
-    return f"did you mean {close[0]!r}?" if close else ""
+    return close[0] if close else None
+
+
+def closest_event(reference: str, events) -> str | None:
+    """The event key an unknown `event:` is most likely a misspelling of."""
+    close = difflib.get_close_matches(reference, list(events), n=1, cutoff=0.5)
+    return close[0] if close else None
 
 
 def _resolve_all(article: Article, what: str, refs: tuple[str, ...], known: dict, problems: Problems):
@@ -342,8 +355,8 @@ def _resolve_event(article: Article, events: dict, event_keys: KeysByEnding, pro
     if not matches and problems.unreadable(Problems.CALENDAR):
         return None  # the calendar that may hold it could not be read; that error is reported
     if not matches:
-        close = difflib.get_close_matches(article.event_ref, list(events), n=1, cutoff=0.5)
-        hint = f"did you mean {close[0]!r}?" if close else "write it as <season>/<round slug>, e.g. 2025/indianapolis"
+        close = closest_event(article.event_ref, events)
+        hint = f"did you mean {close!r}?" if close else "write it as <season>/<round slug>, e.g. 2025/indianapolis"
         problems.add(article.source.path, _line(article, "event"), f"unknown event {article.event_ref!r}", hint)
     else:
         problems.add(article.source.path, _line(article, "event"), f"the event {article.event_ref!r} is ambiguous",

@@ -1,5 +1,7 @@
-"""Checks for content that builds but is probably not what its writer meant: warnings, which
-`cupsite check --strict` (and CI) can turn into failures."""
+"""Checks for content that builds but may not be what its writer meant: warnings for likely
+mistakes (a misspelled name, a class colour nobody can read), which `cupsite check --strict` (and
+CI) turns into failures, and notes for what is normal but worth knowing (a story of no event, a
+driver without a profile), listed only on request."""
 
 from __future__ import annotations
 
@@ -40,8 +42,9 @@ def _faint_class_colours(site: Site, problems: Problems) -> None:
 def _stories_without_event(site: Site, problems: Problems) -> None:
     for article in site.articles:
         if article.slug not in site.article_event and not article.event_ref:
-            problems.warn(article.source.path, article.source.line, "the story belongs to no event",
-                          "add `event: <season>/<round>` so that it shows on the event's page")
+            problems.note(article.source.path, article.source.line, "the story belongs to no event",
+                          "if it reports on a round, add `event: <season>/<round>` so that it shows on "
+                          "the event's page")
 
 
 def _drivers_without_profile(content: Content, site: Site, problems: Problems) -> None:
@@ -52,7 +55,7 @@ def _drivers_without_profile(content: Content, site: Site, problems: Problems) -
                 if slug in seen or site.drivers[slug].profile is not None:
                     continue
                 seen.add(slug)
-                problems.warn(entry.source.path, entry.source.line, f"{site.drivers[slug].name} has no profile",
+                problems.note(entry.source.path, entry.source.line, f"{site.drivers[slug].name} has no profile",
                               f"add content/drivers/{slug}.md with a short biography")
 
 

@@ -19,6 +19,7 @@ from tornado.httpserver import HTTPServer
 from tornado.netutil import bind_sockets
 
 from .errors import ContentError
+from .words import counted
 
 # How long the watcher waits for more changes once one has come: a save is one or two file
 # events within a millisecond (write, or write then rename), so 5 ms gathers them.
@@ -134,8 +135,8 @@ class PreviewApp:
             f"{'<br><small>' + html.escape(p.hint) + '</small>' if p.hint else ''}</li>"
             for p in self.problems)
         count = len(self.problems)
-        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{count} problem"
-                f"{'s' if count != 1 else ''} in the content</title><style>body{{font-family:system-ui,sans-serif;"
+        return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{counted(count, 'problem')}"
+                f" in the content</title><style>body{{font-family:system-ui,sans-serif;"
                 f"margin:2rem;line-height:1.5}}li{{margin:.5rem 0}}code{{background:#f1f1f1;padding:0 .25rem}}"
                 f"</style></head><body><h1>The site cannot be built</h1><p>Fix {'these' if count != 1 else 'this'}"
                 f" and save: the page reloads by itself.</p><ol>{items}</ol></body></html>").encode("utf-8")

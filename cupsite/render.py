@@ -27,6 +27,7 @@ from .pages.sessions import format_laptime, result_table
 from .plan import Page, current_season
 from .score import Tables
 from .timing import format_time
+from .words import counted, ordinal
 
 
 def make_environment(config: SiteConfig, compiled: jinja2.BytecodeCache | None = None) -> jinja2.Environment:
@@ -152,19 +153,6 @@ def format_points(value) -> str:
     if value is None:
         return ""
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def counted(number: int, noun: str) -> str:
-    """`{{ n|counted("win") }}`: "1 win", "2 wins", "0 fastest laps" (the nouns a results page counts
-    all take an s)."""
-    return f"{number} {noun if number == 1 else noun + 's'}"
-
-
-def ordinal(number: int) -> str:
-    if number is None:
-        return ""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
 
 
 class Linker:

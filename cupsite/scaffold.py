@@ -13,15 +13,26 @@ from .errors import ContentErrors, Problems
 from .link import Site
 from .model import RACES, car_sort_key
 from .publishing import Publishing
-from .slugs import one_key_ending_with, slugify
+from .references import event_key, judge_names
+from .slugs import slugify
 
 
 class ScaffoldError(Exception):
     """The file cannot be started; the message says why and what to do."""
 
+    exit_code = 1
+
+
+class ScaffoldRefused(ScaffoldError):
+    """The file is refused as asked for: it would break the build (a season with no entry list,
+    a session already classified) or it names what is most likely a typo. Nothing is written;
+    the command exits with 2, as for a bad option."""
+
+    exit_code = 2
+
 
 def new_article(config: SiteConfig, title: str, event: str | None, drivers: tuple[str, ...],
-                now: datetime | None = None) -> Path:
+                now: datetime | None = None, teams: tuple[str, ...] = ()) -> Path:
     moment = (now or Publishing().moment()).astimezone(ZoneInfo(config.timezone))
     slug = slugify(title)
     if not slug:
@@ -34,12 +45,23 @@ def new_article(config: SiteConfig, title: str, event: str | None, drivers: tupl
         meta["event"] = event
     if drivers:
         meta["drivers"] = list(drivers)
+    if teams:
+        meta["teams"] = list(teams)
     meta["draft"] = True
     front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(f"---\n{front}---\n\nWrite the story here. Remove `draft: true` to publish it.\n",
                     encoding="utf-8")
     return path
+
+
+def checked_names(site: Site, drivers=(), teams=(), event: str | None = None, new_names: bool = False) -> list[str]:
+    """What a new story is given, judged against the site: the lines to tell of the names it does
+    not know yet; a likely typo is refused before anything is written."""
+    likely_typos, newcomers = judge_names(site, drivers, teams, event, new_names)
+    if likely_typos:
+        raise ScaffoldRefused("; ".join(likely_typos) + ". Nothing was written")
+    return newcomers
 
 
 def site_to_scaffold(config: SiteConfig) -> Site:
@@ -52,10 +74,16 @@ def site_to_scaffold(config: SiteConfig) -> Site:
 
     problems = Problems(config.root)
     site = link(load_content(config, problems), config, problems, Publishing(drafts=True, future=True))
-    others = [error for error in problems.items if not _is_classification(error.path)]
+    others = [error for error in problems.items if not _is_classification(error.path) and not _is_story(error.path)]
     if others:
         raise ContentErrors(problems.items, problems.warnings)
     return site
+
+
+def _is_story(path: str) -> bool:
+    """A story's problem (a draft naming a driver not in the entry list yet) is not the results
+    office's to wait on: a classification is started from the calendar and the entry list."""
+    return path.startswith("content/articles/")
 
 
 def _is_classification(path: str) -> bool:
@@ -66,17 +94,31 @@ def _is_classification(path: str) -> bool:
 
 def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) -> Path:
     """A classification for a session, pre-filled with the entry list in car-number order."""
-    key, problem = one_key_ending_with(event_ref, site.events, "event")
+    key, refusal = event_key(site, event_ref)
+    if refusal:
+        raise ScaffoldRefused(refusal)
     if key is None:
-        raise ScaffoldError(problem)
+        raise ScaffoldRefused(f"no event {event_ref!r}; events: {', '.join(sorted(site.events)) or 'none'} (a round "
+                              "is added with `cupsite new event`)")
     event = site.events[key]
     if session not in {s.slug for s in event.sessions}:
-        raise ScaffoldError(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
+        raise ScaffoldRefused(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
                             f"{', '.join(s.slug for s in event.sessions)}")
-    path = config.content_dir / "results" / event.championship / event.season / event.slug / f"{session}.yaml"
+    folder = config.content_dir / "results" / event.championship / event.season
+    path = folder / event.slug / f"{session}.yaml"
     if path.exists():
         raise ScaffoldError(f"{path.relative_to(config.root)} already exists; edit it instead")
     season = next(s for s in site.seasons if (s.championship, s.year) == (event.championship, event.season))
+    if not season.entries:
+        # with no cars the file would hold an empty `results:`, which stops every later build
+        raise ScaffoldRefused(
+            f"the season {event.championship}/{event.season} has no entry list yet, so there are no cars to "
+            f"classify; nothing was written. Add {(folder / 'entries.yaml').relative_to(config.root)} with each "
+            "car's number, class, team and drivers (docs/formats.md, 'The entry list'), then run this again")
+    existing = _classifications_of(path.parent, session)
+    if existing:
+        raise ScaffoldRefused(f"{existing[0].relative_to(config.root)} is the classification of {session} already; "
+                              "a second one would stop the build. Nothing was written")
     race = next(s.type for s in event.sessions if s.slug == session) in RACES
     # The measurements are left blank, not 0 or "": the file builds only once timing's figures are
     # in (see load/classifications.py, _measured), so a skeleton in car-number order is never scored.
@@ -91,6 +133,20 @@ def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) ->
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def _classifications_of(folder: Path, session: str) -> list[Path]:
+    """The files of a round's folder that the build reads as the session's classification (an
+    official timing export, say), whatever their suffix."""
+    from .load.readers.base import CLASSIFICATION
+    from .load.readers.registry import reader_for
+
+    found = []
+    for path in sorted(folder.iterdir()) if folder.is_dir() else ():
+        claim = reader_for(path, Problems(folder)) if path.is_file() else None
+        if claim is not None and claim.reader.kind == CLASSIFICATION and claim.session(path) == session:
+            found.append(path)
+    return found
 
 
 def new_event(config: SiteConfig, season_ref: str, number: int, name: str, track: str, start: str, end: str,

@@ -15,7 +15,8 @@ from .standings import StandingRow, Standings, standings_after
 from .stats import SeasonRecord, Stats, season_records, total_stats
 
 __all__ = ["RACES", "TIMED_SESSIONS", "ScoredRow", "ScoredSession", "Standings", "StandingRow", "SeasonRecord",
-           "SeasonTables", "Stats", "Tables", "score", "score_season", "score_session", "standings_after"]
+           "SeasonTables", "Stats", "Tables", "after_label", "score", "score_season", "score_session",
+           "standings_after"]
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,7 @@ class SeasonTables:
     sessions: dict  # (event key, session slug) -> ScoredSession
     final: Standings | None  # after the last round with results
     by_round: dict  # round number -> Standings
-    complete: bool  # every round has its race results
+    complete: bool  # every race of every round has its results
 
 
 @dataclass(frozen=True)
@@ -86,19 +87,37 @@ def score_season(season: Season, championship: Championship, results: dict) -> S
     rounds_with_results = sorted({event.round for event, _ in scoring})
     by_round = {
         number: standings_after(number, [s for e, s in scoring if e.round <= number], season, championship,
-                                _still_to_score(season, rules, number))
+                                _still_to_score(season, rules, number, sessions))
         for number in rounds_with_results
     }
     final = by_round[rounds_with_results[-1]] if rounds_with_results else None
+    # every race of the calendar has its results: a round whose race 2 is still to come is not the end
     complete = bool(season.events) and all(
         any(e.round == event.round and s.info.type in RACES for e, s in races) for event in season.events
-    )
+    ) and all((event.key, info.slug) in sessions for event in season.events for info in event.sessions
+              if info.type in RACES)
     return SeasonTables(season.championship, season.year, tuple(s.key for _, s in races), sessions, final,
                         by_round, complete)
 
 
-def _still_to_score(season: Season, rules: PointsSystem, after_round: int) -> tuple[tuple[bool, float, int], ...]:
-    """The most one car can still score in each session after a round: (is a race, points, round)."""
+def after_label(season: Season, season_tables: SeasonTables, table: Standings) -> str:
+    """What a table is after: "after round 8 (final)" once every race of the season has results;
+    "after round 8, Race 1" while a race of its round has none yet; else "after round 8"."""
+    if table is season_tables.final and season_tables.complete:
+        return f"after round {table.after_round} (final)"
+    event = next((e for e in season.events if e.round == table.after_round), None)
+    races = [info for info in event.sessions if info.type in RACES] if event is not None else []
+    run = [info.name for info in races if (event.key, info.slug) in season_tables.sessions]
+    if run and len(run) < len(races):
+        return f"after round {table.after_round}, {' and '.join(run)}"
+    return f"after round {table.after_round}"
+
+
+def _still_to_score(season: Season, rules: PointsSystem, after_round: int, scored: dict
+                    ) -> tuple[tuple[bool, float, int], ...]:
+    """The most one car can still score in each session after a round: (is a race, points, round).
+    The round's own sessions without results count too: its race 2 may still be to come."""
     return tuple((info.type in RACES, rules.max_points(info.type, info.points_factor, info.slug), event.round)
-                 for event in season.events if event.round > after_round for info in event.sessions
-                 if info.type in RACES or rules.scores(info.type, info.slug))
+                 for event in season.events if event.round >= after_round for info in event.sessions
+                 if (event.round > after_round or (event.key, info.slug) not in scored)
+                 and (info.type in RACES or rules.scores(info.type, info.slug)))

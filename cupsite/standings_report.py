@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .link import Site
 from .render import format_points
-from .score import SeasonTables, StandingRow, Standings, Tables
+from .score import SeasonTables, StandingRow, Standings, Tables, after_label
 
 
 class StandingsRequestError(Exception):
@@ -38,8 +38,9 @@ def select_standings(site: Site, tables: Tables, championship: str | None, seaso
 
 def text_report(site: Site, season_tables: SeasonTables, table: Standings, car_class: str | None) -> str:
     championship = site.config.championship(season_tables.championship)
-    final = " (final)" if season_tables.complete and table is season_tables.final else ""
-    lines = [f"{championship.name} {season_tables.year}, after round {table.after_round}{final}"]
+    season = next(s for s in site.seasons if (s.championship, s.year) == (season_tables.championship,
+                                                                         season_tables.year))
+    lines = [f"{championship.name} {season_tables.year}, {after_label(season, season_tables, table)}"]
     for code, rows in table.drivers:
         if car_class in (None, code):
             lines += ["", f"{championship.car_class(code).name} ({code})", *_driver_lines(site, rows)]

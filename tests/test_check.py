@@ -53,10 +53,62 @@ def test_template_errors_are_found_without_writing(tmp_path):
     assert result.exit_code == 1 and "404.html" in result.output
 
 
-def test_the_demo_site_has_no_errors():
-    result = CliRunner().invoke(main, ["check", "--config", str(ROOT / "cupsite.toml")])
+def test_the_demo_site_passes_the_strict_check():
+    """The demo's feature stories (of no event) are notes, which --strict does not fail on."""
+    result = CliRunner().invoke(main, ["check", "--strict", "--config", str(ROOT / "cupsite.toml")])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1].startswith("0 errors")
+    assert result.output.strip().splitlines()[-1].startswith("0 errors, 0 warnings, ")
+
+
+def test_normal_findings_are_notes_listed_only_on_request(tmp_path):
+    """The mini site has a draft of no event and five drivers without a profile: normal, so notes.
+    The text counts them in one line, --verbose lists them, JSON and GitHub annotations carry
+    them as notes ("notice" is GitHub's word), and --strict passes."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    quiet = check(site, "--strict")
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output == "0 errors, 0 warnings, 6 notes; `cupsite check --verbose` lists them.\n"
+    verbose = check(site, "--verbose")
+    assert "content/results/cup/2024/entries.yaml:2: note: Bob Baker has no profile" in verbose.output
+    assert "content/articles/2024-05-20-draft.md:2: note: the story belongs to no event" in verbose.output
+    assert verbose.output.splitlines()[-1] == "0 errors, 0 warnings, 6 notes."
+    problems = json.loads(check(site, "--format", "json").output)
+    assert {(p["severity"], p["message"]) for p in problems} >= {("note", "Cyd Cole has no profile"),
+                                                                ("note", "the story belongs to no event")}
+    github = check(site, "--format", "github").output.splitlines()
+    assert "::notice file=content/results/cup/2024/entries.yaml,line=3::Cyd Cole has no profile " \
+           "(add content/drivers/cyd-cole.md with a short biography)" in github
+    assert all(line.startswith("::notice ") for line in github)
+
+
+def test_counts_are_worded_for_one_and_for_more(tmp_path):
+    """"1 warning", not "1 warnings"; "2 warnings"; "1 note" (the one rule of words.counted)."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    def profile(name: str) -> None:
+        slug = name.lower().replace(" ", "-").replace("é", "e").replace("á", "a")
+        (site / f"content/drivers/{slug}.md").write_text(f"---\nname: {name}\n---\nA profile.\n", encoding="utf-8")
+
+    for name in ("Bob Baker", "Cyd Cole", "Dee Dunn", "Eve Ernst"):
+        profile(name)
+    story = site / STORY
+    story.write_text(story.read_text(encoding="utf-8") + "\nAnn Abel was second.\n", encoding="utf-8")
+    one = check(site).output.splitlines()[-1]
+    assert one == "0 errors, 1 warning, 2 notes; `cupsite check --verbose` lists them.", one
+    profile("José Fábregas")
+    story.write_text(story.read_text(encoding="utf-8") + "\nBob Bakker was third.\n", encoding="utf-8")
+    two = check(site).output.splitlines()[-1]
+    assert two == "0 errors, 2 warnings, 1 note; `cupsite check --verbose` lists them.", two
+
+
+def test_counted_is_the_one_rule_for_counts():
+    from cupsite.render import counted as template_filter
+    from cupsite.words import counted
+
+    assert template_filter is counted
+    assert [counted(n, "warning") for n in (0, 1, 2, 1204)] == ["0 warnings", "1 warning", "2 warnings",
+                                                               "1,204 warnings"]
+    assert counted(1, "file") + " changed" == "1 file changed"
+    assert counted(3, "person", "people") == "3 people"
 
 
 def test_the_name_check_compares_a_phrase_only_with_names_that_could_be_close_enough():
@@ -101,3 +153,39 @@ def test_the_name_check_compares_a_phrase_only_with_names_that_could_be_close_en
         assert judge(phrase) == every_name(phrase)
 
     same_verdict()
+
+
+def test_the_preview_counts_pages_files_and_warnings_in_words(capsys):
+    """`serve`'s lines after a rebuild: "1 file changed", "1 warning", and the plurals for more;
+    a note (normal) is not told at each rebuild."""
+    from types import SimpleNamespace
+
+    from cupsite.console import PreviewConsole
+    from cupsite.errors import ContentError
+
+    warning = ContentError(STORY, 12, "'Ann Abel' looks like a misspelling of 'Ann Able'", "", "warning")
+    note = ContentError("content/results/cup/2024/entries.yaml", 2, "Bob Baker has no profile", "", "note")
+    console = PreviewConsole()
+    console.rebuilt(SimpleNamespace(problems=(), left=False, pages=1, seconds=0.1, written=("index.html",),
+                                    warnings=(warning, note)))
+    one = capsys.readouterr()
+    assert one.out == "Rebuilt 1 page in 0.10 s; 1 file changed.\n"
+    assert one.err.splitlines()[-1] == "1 warning (1 new); `cupsite check` lists them all."
+    assert "no profile" not in one.err
+    console.rebuilt(SimpleNamespace(problems=(), left=True, pages=2, seconds=0.2, written=("a", "b"), warnings=()))
+    assert capsys.readouterr().out == "Rebuilt the 2 open pages in 0.20 s; 2 files changed.\n"
+
+
+def test_a_build_counts_its_notes_in_one_line_and_lists_them_when_verbose(tmp_path):
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    story = site / STORY
+    story.write_text(story.read_text(encoding="utf-8") + "\nAnn Abel was second.\n", encoding="utf-8")
+    args = ["build", "--no-cache", "--config", str(site / "cupsite.toml")]
+    quiet = CliRunner().invoke(main, args)
+    assert quiet.exit_code == 0, quiet.output
+    assert "warning: 'Ann Abel' looks like a misspelling of 'Ann Able'" in quiet.output
+    assert "has no profile" not in quiet.output
+    assert ", with 1 warning.\n" in quiet.output
+    assert "5 notes; `cupsite check --verbose` lists them." in quiet.output  # the draft is left out
+    verbose = CliRunner().invoke(main, [*args, "--verbose"])
+    assert "note: Bob Baker has no profile" in verbose.output and "5 notes;" not in verbose.output

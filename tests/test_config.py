@@ -41,15 +41,15 @@ def line_with(text: str, words: str) -> int:
 def test_a_misspelt_site_option_is_an_error_with_its_line_and_the_option_meant(tmp_path):
     text = MINI.replace("articles_per_page = 2", "articles_per_pge = 3\nserch = false")
     assert problems(tmp_path, text) == [
-        (line_with(text, "articles_per_pge"), "[site.articles_per_pge] is not an option of [site]",
+        (line_with(text, "articles_per_pge"), "`articles_per_pge` is not an option of [site]",
          "did you mean `articles_per_page`?"),
-        (line_with(text, "serch"), "[site.serch] is not an option of [site]", "did you mean `search`?"),
+        (line_with(text, "serch"), "`serch` is not an option of [site]", "did you mean `search`?"),
     ]
 
 
 def test_an_unknown_key_far_from_any_known_one_lists_the_known_keys(tmp_path):
     [(line, message, hint)] = problems(tmp_path, MINI.replace('language = "en"', 'xyzzy = "en"'))
-    assert (line, message) == (4, "[site.xyzzy] is not an option of [site]")
+    assert (line, message) == (4, "`xyzzy` is not an option of [site]")
     assert hint == "the options of [site]: " + ", ".join(SITE.keys)
 
 
@@ -63,10 +63,10 @@ def test_unknown_keys_in_a_championship_and_in_a_class_name_their_item(tmp_path)
     text = MINI.replace("team_cars_per_race = 1", "team_cars_per_race = 1\nshortname = \"MC\"").replace(
         '  code = "B"', '  code = "B"\n  color = "#22aa44"')
     assert problems(tmp_path, text) == [
-        (line_with(text, "shortname"), "[championships[0].shortname] is not an option of [[championships]]",
+        (line_with(text, "shortname"), "`shortname` is not an option of championship 'cup'",
          "did you mean `short_name`?"),
-        (line_with(text, "color ="), "[championships[0].classes[1].color] is not an option of "
-         "[[championships.classes]]", "did you mean `colour`?"),
+        (line_with(text, "color ="), "`color` is not an option of class 'B' of championship 'cup'",
+         "did you mean `colour`?"),
     ]
 
 
@@ -74,12 +74,12 @@ def test_unknown_keys_in_the_rules_bonuses_and_season_parts_name_their_whole_key
     text = MINI + ("  classified_onyl = false\n\n  [[championships.points.bonus]]\n  award = \"pole\"\n  points = 1\n"
                    "  tpo = 3\n\n  [[championships.points.best_of_parts]]\n  rounds = \"1-2\"\n  bets = 1\n")
     assert problems(tmp_path, text) == [
-        (line_with(text, "classified_onyl"), "[championships[0].points.classified_onyl] unknown points rule "
-         "'classified_onyl'", "did you mean `classified_only`?"),
-        (line_with(text, "tpo"), "[championships[0].points.bonus[0].tpo] bonus[0] has an unknown key 'tpo'",
+        (line_with(text, "classified_onyl"), "[championships.points] of championship 'cup': unknown "
+         "points rule 'classified_onyl'", "did you mean `classified_only`?"),
+        (line_with(text, "tpo"), "[championships.points] of championship 'cup': bonus[0] has an unknown key 'tpo'",
          "did you mean `top`?"),
-        (line_with(text, "bets"), "[championships[0].points.best_of_parts[0].bets] best_of_parts[0] should hold "
-         "exactly `rounds` and `best`", 'did you mean `best`? e.g. {rounds = "1-7", best = 4}'),
+        (line_with(text, "bets"), "[championships.points] of championship 'cup': best_of_parts[0] "
+         "should hold exactly `rounds` and `best`", 'did you mean `best`? e.g. {rounds = "1-7", best = 4}'),
     ]
 
 
@@ -90,8 +90,8 @@ def test_a_key_written_in_the_table_opened_after_its_own_is_pointed_home(tmp_pat
     assert problems(tmp_path, text) == [
         (1, "[description] is not a table of cupsite.toml",
          "`description` is an option of [site]: write it in that table"),
-        (line_with(text, "rookie_classes"), "[championships[0].classes[1].rookie_classes] is not an option of "
-         "[[championships.classes]]", "`rookie_classes` is an option of [[championships]]: write it in that table"),
+        (line_with(text, "rookie_classes"), "`rookie_classes` is not an option of class 'B' of "
+         "championship 'cup'", "`rookie_classes` is an option of [[championships]]: write it in that table"),
     ]
 
 
@@ -99,8 +99,9 @@ def test_a_value_of_the_wrong_type_is_an_error_on_its_line(tmp_path):
     text = MINI.replace("articles_per_page = 2", 'articles_per_page = "two"').replace(
         "team_cars_per_race = 1", "team_cars_per_race = true")
     assert problems(tmp_path, text) == [
-        (6, "[site.articles_per_page] should be a whole number, not 'two'", ""),
-        (line_with(text, "team_cars"), "[championships[0].team_cars_per_race] should be a whole number, not True",
+        (6, "`articles_per_page` in [site] should be a whole number, not 'two'", ""),
+        (line_with(text, "team_cars"), "`team_cars_per_race` in championship 'cup' should be a whole "
+         "number, not True",
          ""),
     ]
 
@@ -111,8 +112,8 @@ def test_options_read_after_the_others_are_checked_too(tmp_path):
     text = MINI.replace('title = "Mini Cup"\n', "").replace('language = "en"', "language = 5")
     text = text.replace("[site]\n", "[site]\nsearch = \"no\"\n")
     assert [message for _, message, _ in problems(tmp_path, text)] == [
-        "[site.title] is missing", "[site.search] should be true or false, not 'no'",
-        "[site.language] should be a string, not 5"]
+        "`title` in [site] is missing", "`search` in [site] should be true or false, not 'no'",
+        "`language` in [site] should be a string, not 5"]
 
 
 def test_every_mistake_of_the_file_is_reported_at_once(tmp_path):
@@ -120,14 +121,63 @@ def test_every_mistake_of_the_file_is_reported_at_once(tmp_path):
             .replace('timezone = "Europe/London"', 'timezone = "Mars/Olympus"') + "  drop_worst = -1\n  tie = 1\n")
     found = problems(tmp_path, text)
     assert [line for line, _, _ in found] == sorted(line for line, _, _ in found)
-    assert [message.split("] ")[0] + "]" for _, message, _ in found] == [
-        "[site.timezone]", "[site.articles_per_pge]", "[championships[0].classes[0].colour]",
-        "[championships[0].points.drop_worst]", "[championships[0].points.tie]"]
+    assert [message.split(":")[0].split(" is not")[0] for _, message, _ in found] == [
+        "`timezone` in [site]", "`articles_per_pge`", "`colour` in class 'A' of championship 'cup'",
+        "[championships.points] of championship 'cup'", "[championships.points] of championship 'cup'"]
 
 
 def test_a_missing_table_says_what_to_add(tmp_path):
+    """A configuration of only [site] (what a writer starts with) is told what a championship
+    needs, in words and with the section of docs/config.md, not "[.championships] is missing"."""
     assert problems(tmp_path, MINI.split("[[championships]]")[0]) == [
-        (None, "[championships] is missing", "add a [championships] table")]
+        (None, "no championship is defined", "add a [[championships]] table with name and classes, each class "
+         "a [[championships.classes]] table with code and colour (see docs/config.md#championships)")]
+    assert problems(tmp_path, 'championships = []\n[site]\ntitle = "x"\nbase_url = "https://x.org/"\n')[0][1] == \
+        "no championship is defined"
+    assert (None, "there is no [site] table", "add a [site] table with title and base_url (see "
+            "docs/config.md#site)") in problems(tmp_path, "")
+
+
+def test_the_anchors_named_in_hints_are_headings_of_docs_config_md():
+    from cupsite.config_schema import TABLES
+    from cupsite.config_words import anchor
+
+    headings = [line for line in (ROOT / "docs" / "config.md").read_text(encoding="utf-8").splitlines()
+                if line.startswith("## ")]
+    github_ids = {re.sub(r"[^a-z0-9 _-]", "", line[3:].lower()).strip().replace(" ", "-") for line in headings}
+    for table in TABLES[1:]:
+        assert anchor(table).split("#")[1] in github_ids
+
+
+def test_a_missing_key_names_its_table_and_what_it_is_for(tmp_path):
+    assert problems(tmp_path, MINI.replace('title = "Mini Cup"\n', "")) == [
+        (1, "`title` in [site] is missing", "add `title = ...` to [site] (the site's name, in every page's title "
+         "and header)")]
+    text = MINI.replace('  code = "B"\n', "")
+    assert problems(tmp_path, text) == [
+        (line_with(text, "Class B") - 1, "`code` in the 2nd class of championship 'cup' is missing",
+         "add `code = ...` to the 2nd class of championship 'cup' (the short code, used in entry lists and shown "
+         "on the class chip)")]
+
+
+def test_an_array_of_tables_written_with_one_pair_of_brackets_is_told_so(tmp_path):
+    """[championships] and [championships.classes] make a table where TOML needs an array of
+    tables: the message says so rather than "should be a list, not {'name': ...}"."""
+    text = MINI.replace("[[championships.classes]]", "[championships.classes]", 1).split("[[championships.classes]]")[0]
+    [(line, message, hint), *_] = problems(tmp_path, text)
+    assert (line, message) == (line_with(text, "[championships.classes]"),
+                               "[[championships.classes]] is written with one pair of brackets")
+    assert hint.startswith("write [[championships.classes]], twice the brackets")
+    text = MINI.replace("[[championships]]", "[championships]").split("[[championships.classes]]")[0]
+    assert problems(tmp_path, text)[0][1] == "[[championships]] is written with one pair of brackets"
+    text = MINI.replace("  [championships.points]", "  [[championships.points]]")
+    assert problems(tmp_path, text) == [(line_with(text, "[[championships.points]]"), "[championships.points] is "
+                                         "written with two pairs of brackets", "write [championships.points], with "
+                                         "one: there is one such table (see docs/config.md#championshipspoints)")]
+    assert problems(tmp_path, 'championships = 5\n' + MINI.split("[[championships]]")[0])[0][1:] == (
+        "`championships` should be [[championships]] tables, not 5", "add a [[championships]] table with name and "
+        "classes, each class a [[championships.classes]] table with code and colour (see "
+        "docs/config.md#championships)")
 
 
 def test_every_site_configuration_of_the_repository_still_loads():

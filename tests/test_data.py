@@ -72,3 +72,47 @@ def test_the_cli_and_the_published_file_agree(demo_site):
     published = json.loads((demo_site / "data/carrera-cup/2025/standings.json").read_text(encoding="utf-8"))
     published.pop("by_round")
     assert printed == published
+
+
+def test_the_table_is_final_only_once_every_race_of_the_season_has_results(tmp_path):
+    """The mini site without its round 3, its round 2 given a race 2 with no results yet: the table
+    is after round 2's Race 1, not final (the command, the JSON and the page), and the title
+    stays open, since race 2 can still pay 10 points; with race 2 off the calendar it is final."""
+    from bs4 import BeautifulSoup
+
+    from cupsite.build import build
+
+    from .conftest import copy_site
+
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    season = site / "content/results/cup/2024/season.yaml"
+    calendar = season.read_text(encoding="utf-8").split("  - round: 3")[0]
+    season.write_text(calendar.replace(
+        "      - {slug: race-1, name: Race 1, type: race, start: 2024-05-10 15:00, points_factor: 0.5}\n",
+        "      - {slug: race-1, name: Race 1, type: race, start: 2024-05-10 15:00, points_factor: 0.5}\n"
+        "      - {slug: race-2, name: Race 2, type: race, start: 2024-05-11 11:00}\n"), encoding="utf-8")
+    for story in (site / "content/articles").iterdir():
+        story.write_text(story.read_text(encoding="utf-8").replace("event: 2024/gamma\n", ""), encoding="utf-8")
+    config = str(site / "cupsite.toml")
+
+    def told(*args):
+        result = CliRunner().invoke(main, ["standings", "--config", config, *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def page_says(output):
+        soup = BeautifulSoup((output / "cup/2024/standings/index.html").read_text(encoding="utf-8"), "html.parser")
+        return [p.get_text(" ", strip=True) for p in soup.select("main p")]
+
+    assert told().splitlines()[0] == "Mini Cup 2024, after round 2, Race 1"
+    assert json.loads(told("--json"))["final"] is False
+    output = build(site / "cupsite.toml", output=tmp_path / "open").output
+    says = page_says(output)
+    assert "After round 2, Race 1: 3 races." in says
+    assert "Can still win the title: Bob Baker , Ann Able" in says  # 20 and 18 points: race 2 decides
+
+    season.write_text(calendar, encoding="utf-8")
+    assert told().splitlines()[0] == "Mini Cup 2024, after round 2 (final)"
+    assert json.loads(told("--json"))["final"] is True
+    final = build(site / "cupsite.toml", output=tmp_path / "final").output
+    assert "After round 2 (final): 3 races." in page_says(final)

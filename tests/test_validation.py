@@ -157,7 +157,7 @@ def test_bad_config_names_the_key(site):
     replace(site, "cupsite.toml", 'colour = "#ff8800"', 'colour = "orange"')
     result = run_build(site)
     assert result.exit_code == 1
-    assert "[championships[0].classes[0].colour] 'orange' is not a colour" in result.output
+    assert "`colour` in class 'A' of championship 'cup': 'orange' is not a colour" in result.output
 
 
 def test_binary_and_non_utf8_files_are_reported(site):

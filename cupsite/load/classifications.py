@@ -17,6 +17,7 @@ from ..model import RACES, Event, ResultRow, Season, SessionLaps, SessionResult,
 from ..steps import file_bytes, read_file
 from ..stints import car_timings
 from ..timing import format_time, parse_gap
+from ..words import counted
 from ..yamlio import shown
 from .fields import report_duplicates
 from .files import listed
@@ -255,7 +256,7 @@ def read_classification(file: SessionFile, championship: Championship, cars: dic
     missing = sorted(set(range(1, len(rows) + 1)) - positions)
     if missing and len(positions) == len(rows):
         problems.add(path, None, f"positions are missing: {', '.join(map(str, missing))}",
-                     f"number the {len(rows)} rows 1 to {len(rows)} without gaps")
+                     f"number the {counted(len(rows), 'row')} 1 to {len(rows)} without gaps")
     ordered = tuple(sorted(rows, key=lambda r: r.position))
     _check_drivers_once(path, ordered, cars, problems)
     if event is None:

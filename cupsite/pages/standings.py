@@ -14,8 +14,9 @@ from ..link import Person, Site
 from ..model import RACES, Event, Season
 from ..names import NameParts, person_name_parts
 from ..rules import PointsSystem
-from ..score import SeasonTables
+from ..score import SeasonTables, after_label
 from ..standings import Standings
+from ..words import counted
 from .season import Switcher, switcher
 
 
@@ -93,6 +94,10 @@ class StandingsPage(NamedTuple):
     """(round number, site path of the tables after it; "" for this page's own) of each round with results"""
     adjustment_lines: dict[str, tuple[AdjustmentLine, ...]]
     """class code or "teams" -> the points adjustments counted in that table"""
+    after: str
+    """what the tables are after, as a sentence: "After round 8 (final): 16 races." once every race has
+    results, "After round 8, Race 1: 15 races." while a race of the round has none yet, "After round 3."
+    for an earlier table; "" before any results"""
     drops_results: bool
     """some results may be dropped (shown in brackets in the grid)"""
     names: dict[str, NameParts]
@@ -111,6 +116,7 @@ def standings_pages(site: Site, championship: Championship, season: Season, seas
                 standings=table, latest=False, title=f"{latest.title} after round {number}",
                 titles=_title_status(season_tables, number), moves=_moves(season_tables, table),
                 round_links=_round_links(season, season_tables, table), adjustment_lines=_adjustment_lines(site, table),
+                after=_after(season, season_tables, table, None),
             )))
     return pages
 
@@ -141,7 +147,16 @@ def _latest_standings(site: Site, championship: Championship, season: Season, se
         adjustment_lines=_adjustment_lines(site, season_tables.final),
         drops_results=bool(rules.drop_worst or rules.best_results or rules.best_of_parts),
         names=_name_parts_in(site, season_tables.final),
+        after=_after(season, season_tables, season_tables.final, columns),
     )
+
+
+def _after(season: Season, season_tables: SeasonTables, table: Standings | None, races) -> str:
+    """The sentence of what a table is after; with `races` (the latest table), how many it counts."""
+    if table is None:
+        return ""
+    label = after_label(season, season_tables, table)
+    return label[0].upper() + label[1:] + (f": {counted(len(races), 'race')}." if races is not None else ".")
 
 
 def _names_in(site: Site, table: Standings | None) -> dict[str, str]:
