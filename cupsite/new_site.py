@@ -25,6 +25,7 @@ COMMON = "common"
 ABOUT = "preset.toml"
 DOT = "dot-"
 GITIGNORE = ".gitignore"
+_NOT_ZONES = {"localtime", "posixrules", "Factory"}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -90,7 +91,8 @@ def checked_timezone(text: str) -> str:
     zone = text.strip()
     try:
         ZoneInfo(zone)
-        known = zone in available_timezones() or zone == "UTC"
+        # a name of the IANA database: not the system's files beside it (`localtime` is this machine's)
+        known = zone in available_timezones() - _NOT_ZONES or zone == "UTC"
     except (ZoneInfoNotFoundError, ValueError):
         known = False
     if not known:
