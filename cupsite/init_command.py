@@ -99,7 +99,9 @@ def _this_year(moment, zone: str) -> int:
 
 
 def _say_what_next(folder: Path, answers, count: int) -> None:
-    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {folder}\n  "
+    import shlex
+
+    go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))}\n  "
     click.echo(f"Wrote the site of {answers.name} ({count} files, the {answers.preset!r} preset) into {folder}.\n"
                f"Next:\n  {go}cupsite serve    # see it on http://127.0.0.1:8000/ as you edit\n"
                "  cupsite build    # the site, into output/\n"

@@ -128,7 +128,7 @@ def site_files(answers: Answers, moment: datetime, version: str) -> dict[str, st
     files = {}
     for folder in (PRESETS / COMMON, PRESETS / preset.name):
         for source in sorted(folder.rglob("*")):
-            if source.is_file() and source.relative_to(folder).as_posix() != ABOUT and "__pycache__" not in source.parts:
+            if source.is_file() and source.relative_to(folder).as_posix() != ABOUT:
                 path = "/".join("." + part[len(DOT):] if part.startswith(DOT) else part
                                 for part in source.relative_to(folder).parts)
                 files[_Placeholders(path).substitute(values)] = \
