@@ -15,6 +15,7 @@ from .new_site import (
     checked_name,
     checked_timezone,
     cupsite_version,
+    preset_names,
     presets,
     refuse_unless_empty,
     site_files,
@@ -27,7 +28,7 @@ DEFAULT_URL = "https://example.org/"
 
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path), default=Path("."))
-@click.option("--preset", type=click.Choice(sorted(presets())),
+@click.option("--preset", type=click.Choice(preset_names()),
               help="The kind of series: its classes, points, sessions and entries [default: cup].")
 @click.option("--name", help="The series' name, the site's title.")
 @click.option("--base-url", help=f"The address the site is published at [default: {DEFAULT_URL}].")
@@ -78,7 +79,7 @@ class _Questions:
         click.echo("Presets:")
         for preset in presets().values():
             click.echo(f"  {preset.name}: {preset.summary}")
-        return click.prompt("Preset", default="cup", type=click.Choice(sorted(presets())))
+        return click.prompt("Preset", default="cup", type=click.Choice(preset_names()))
 
     def __call__(self, question: str, given: str | None, option: str, default: str, check) -> str:
         def checked(text: str) -> str:

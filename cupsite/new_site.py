@@ -59,6 +59,11 @@ class _Placeholders(string.Template):
     pattern = r"\$(?:(?P<escaped>(?!))|(?P<named>(?!))|\{(?P<braced>[a-z_]+)\}|(?P<invalid>(?!)))"
 
 
+def preset_names() -> list[str]:
+    """The presets' names, without reading them (every `cupsite` command lists them for its options)."""
+    return sorted(about.parent.name for about in PRESETS.glob(f"*/{ABOUT}"))
+
+
 def presets() -> dict[str, Preset]:
     """The presets of the package, by name."""
     found = {}
