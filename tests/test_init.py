@@ -82,7 +82,7 @@ def test_the_presets_differ_as_their_series_do(tmp_path):
 
 def test_the_questions_ask_again_until_an_answer_is_right(tmp_path):
     site = tmp_path / "site"
-    answers = "\n".join(["rally", "endurance", "", "not a url", "https://news.example.org/gt",
+    answers = "\n".join(["rally", "endurance", 'The "Long" Cup', "not a url", "https://news.example.org/gt",
                          "Mars/Olympus", "Europe/Paris"]) + "\n"
     result = init(site, input=answers)
     assert result.exit_code == 0, result.output
@@ -90,8 +90,20 @@ def test_the_questions_ask_again_until_an_answer_is_right(tmp_path):
     assert "'not a url' is not the full web address" in result.output
     assert "unknown time zone 'Mars/Olympus'" in result.output
     config = (site / "cupsite.toml").read_text(encoding="utf-8")
-    assert 'title = "Endurance Series"' in config  # the preset's name, taken by pressing Enter
+    assert 'title = "The \\"Long\\" Cup"' in config  # quoted for TOML
+    assert "America/New_York" not in config  # the preset's zone, offered, was not taken
     assert 'base_url = "https://news.example.org/gt/"' in config and 'timezone = "Europe/Paris"' in config
+    build_and_check(site)
+    assert page(site, "").title.get_text().endswith('The "Long" Cup')
+
+
+def test_enter_takes_what_is_offered_and_the_season_can_be_chosen(tmp_path):
+    site = tmp_path / "site"
+    result = init(site, "--season", "2031", input="\n\n\n\n")
+    assert result.exit_code == 0, result.output
+    config = (site / "cupsite.toml").read_text(encoding="utf-8")
+    assert 'title = "Sprint Cup"' in config and 'timezone = "America/Chicago"' in config
+    assert (site / "content/results/sprint-cup/2031/season.yaml").is_file()
     build_and_check(site)
 
 
@@ -132,6 +144,12 @@ def test_a_cloned_repository_is_a_folder_to_start_in(tmp_path):
     ignored = (repo / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ignored[:2] == ["*.log", "/output/"] and ignored.count("/output/") == 1
     assert "/.cupsite-cache/" in ignored and ".venv/" in ignored
+    other = tmp_path / "other"
+    (other / ".github/workflows").mkdir(parents=True)
+    (other / ".github/workflows/site.yml").write_text("name: theirs\n", encoding="utf-8")
+    refused = init(other, "--yes")
+    assert refused.exit_code == 1 and "site.yml already exists; nothing was written" in refused.output
+    assert sorted(p.name for p in other.rglob("*")) == [".github", "site.yml", "workflows"]
 
 
 def workflow_of(site: Path) -> dict:
