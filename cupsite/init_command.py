@@ -22,7 +22,7 @@ from .new_site import (
     write_site,
 )
 
-EXIT_REFUSED = 1
+EXIT_REFUSED, EXIT_SYSTEM = 1, 3  # as the other commands: 3 when the system refused
 DEFAULT_URL = "https://example.org/"
 
 
@@ -63,6 +63,9 @@ def init(folder: Path, preset: str | None, name: str | None, base_url: str | Non
     except InitRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(EXIT_REFUSED)
+    except OSError as error:  # a folder that may not be written to, a full disk
+        click.echo(f"error: the site could not be written into {folder}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_SYSTEM)
     _say_what_next(folder, answers, len(written))
 
 

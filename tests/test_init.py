@@ -265,3 +265,13 @@ def test_no_file_of_the_presets_is_hidden():
     folder = Path(new_site.PRESETS)
     assert [p for p in folder.rglob(".*")] == []
     assert (folder / "common/dot-github/workflows/site.yml").is_file()
+
+
+def test_a_folder_the_system_will_not_write_to_is_said_plainly(tmp_path, monkeypatch):
+    def full_disk(folder, files):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("cupsite.init_command.write_site", full_disk)
+    result = init(tmp_path / "site", "--yes")
+    assert result.exit_code == 3 and "could not be written into" in result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
