@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -156,8 +157,11 @@ def new_season(config: SiteConfig, season_ref: str, entries_from: str | None = N
     written = [calendar]
     if source is not None:
         copy = folder / "entries.yaml"
-        copy.write_text(f"# Copied from the {entries_from} entry list: change it to this season's\n"
-                        + source.read_text(encoding="utf-8"), encoding="utf-8")
+        text = source.read_text(encoding="utf-8")
+        # an entry's `rounds:` names rounds of the earlier calendar, which this one may not have
+        rounds = f"; its `rounds:` are those of {entries_from}" if re.search(r"^\s*-?\s*rounds\s*:", text, re.M) else ""
+        copy.write_text(f"# Copied from the {entries_from} entry list: change it to this season's{rounds}\n" + text,
+                        encoding="utf-8")
         written.append(copy)
     return written
 
