@@ -25,6 +25,7 @@ from .console import (
     what_became_of_the_output,
 )
 from .errors import ContentErrors, warnings_and_notes
+from .init_command import init
 from .publishing import Publishing, parse_build_date
 from .words import counted
 
@@ -39,6 +40,9 @@ FINISH_AFTER_RELOAD = 0.4
 @click.version_option(package_name="cupsite")
 def main() -> None:
     """cupsite: the newsroom and the results office of a racing series, as one static site."""
+
+
+main.add_command(init)
 
 
 def _date_option(context, parameter, text: str | None):
@@ -257,7 +261,7 @@ def check(config_path: Path, strict: bool, output_format: str, drafts: bool, ver
 
 @main.group()
 def new() -> None:
-    """Start a new story, round or session's classification."""
+    """Start a new story, season, round or session's classification."""
 
 
 def _scaffolding():
@@ -349,6 +353,25 @@ def new_event_command(season: str, config_path: Path, number: int, name: str, tr
     with _scaffolding():
         path = new_event(load_config(config_path), season, number, name, track, start, end, zone)
     click.echo(f"Added round {number} to {path}; add its sessions there.")
+
+
+@new.command("season")
+@click.argument("season")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("cupsite.toml"), show_default=True)
+@click.option("--from", "entries_from", metavar="YEAR", help="Start from this earlier season's entry list.")
+def new_season_command(season: str, config_path: Path, entries_from: str | None) -> None:
+    """Start SEASON (e.g. carrera-cup/2026): its calendar, with no rounds yet, for `new event` to add to."""
+    from .config import load_config
+    from .scaffold import new_season
+
+    with _scaffolding():
+        config = load_config(config_path)
+        written = new_season(config, season, entries_from)
+    for path in written:
+        click.echo(f"Started {path.relative_to(config.root)}")
+    if len(written) == 1:
+        click.echo("Add its rounds with `cupsite new event`, and its entry list as entries.yaml (docs/formats.md).")
 
 
 @main.command("import")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,7 +160,8 @@ def new_event(config: SiteConfig, season_ref: str, number: int, name: str, track
         raise ScaffoldError(f"write the season as <championship>/<year>, not {season_ref!r}")
     path = config.content_dir / "results" / parts[0] / parts[1] / "season.yaml"
     if not path.is_file():
-        raise ScaffoldError(f"{path.relative_to(config.root)} does not exist; start the season first")
+        raise ScaffoldError(f"{path.relative_to(config.root)} does not exist; start the season with "
+                            f"`cupsite new season {parts[0]}/{parts[1]}`")
     text = path.read_text(encoding="utf-8")
     data = yaml.safe_load(text) or {}
     if list(data)[-1:] != ["rounds"]:
@@ -188,3 +190,56 @@ def new_event(config: SiteConfig, season_ref: str, number: int, name: str, track
         text = text.replace("rounds: []", "rounds:", 1)
     path.write_text(text.rstrip("\n") + "\n" + block, encoding="utf-8")
     return path
+
+
+def new_season(config: SiteConfig, season_ref: str, entries_from: str | None = None) -> list[Path]:
+    """Start a season: its calendar with no rounds yet (`new event` adds them) and, when asked,
+    the entry list of an earlier season of the championship to start from."""
+    championship, year = _season_parts(config, season_ref)
+    folder = config.content_dir / "results" / championship / year
+    if (folder / "season.yaml").exists():
+        raise ScaffoldError(f"{(folder / 'season.yaml').relative_to(config.root)} already exists; "
+                            "add rounds with `cupsite new event`")
+    source = None
+    if entries_from is not None:
+        source = config.content_dir / "results" / championship / _year(entries_from) / "entries.yaml"
+        if not source.is_file():
+            raise ScaffoldError(f"there is no entry list to copy: {source.relative_to(config.root)} does not exist")
+    folder.mkdir(parents=True, exist_ok=True)
+    calendar = folder / "season.yaml"
+    calendar.write_text(f"# The {year} calendar: add each round with `cupsite new event {championship}/{year} ...`,\n"
+                        "# then write its sessions under it (docs/formats.md)\n"
+                        f"name: {year} season\nrounds: []\n", encoding="utf-8")
+    written = [calendar]
+    if source is not None:
+        copy = folder / "entries.yaml"
+        text = source.read_text(encoding="utf-8")
+        # an entry's `rounds:` names rounds of the earlier calendar, which this one may not have
+        rounds = f"; its `rounds:` are those of {entries_from}" if re.search(r"^\s*-?\s*rounds\s*:", text, re.M) else ""
+        copy.write_text(f"# Copied from the {entries_from} entry list: change it to this season's{rounds}\n" + text,
+                        encoding="utf-8")
+        written.append(copy)
+    return written
+
+
+def _season_parts(config: SiteConfig, season_ref: str) -> tuple[str, str]:
+    """<championship>/<year> (or only <year> on a site of one championship), checked."""
+    from .config_schema import did_you_mean
+
+    parts = [p for p in season_ref.strip("/").split("/") if p]
+    if len(parts) == 1 and len(config.championships) == 1:
+        parts = [config.championships[0].slug, parts[0]]
+    if len(parts) != 2:
+        raise ScaffoldError(f"write the season as <championship>/<year>, such as "
+                            f"{config.championships[0].slug}/2026, not {season_ref!r}")
+    slugs = [c.slug for c in config.championships]
+    if parts[0] not in slugs:
+        raise ScaffoldError(f"cupsite.toml has no championship {parts[0]!r}; "
+                            + (did_you_mean(parts[0], slugs) or f"its championships: {', '.join(slugs)}"))
+    return parts[0], _year(parts[1])
+
+
+def _year(text: str) -> str:
+    if not (text.isascii() and text.isdigit() and len(text) == 4 and 1800 <= int(text) <= 2999):
+        raise ScaffoldError(f"{text!r} is not a season's year; write the year, such as 2026")
+    return text
