@@ -57,7 +57,9 @@ class Venv(NamedTuple):
     env: dict[str, str]
 
     def run(self, *command: str, cwd: Path) -> subprocess.CompletedProcess:
-        finished = subprocess.run(command, cwd=cwd, env=self.env, capture_output=True, text=True, timeout=300)
+        # no standard input, as in CI: a command that asks a question fails here instead of waiting
+        finished = subprocess.run(command, cwd=cwd, env=self.env, stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=True, timeout=300)
         assert finished.returncode == 0, f"{' '.join(command)} in {cwd}:\n{finished.stdout}\n{finished.stderr}"
         return finished
 
