@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def init(folder: Path, preset: str | None, name: str | None, base_url: str | Non
     except InitRefused as refusal:
         click.echo(f"error: {refusal}", err=True)
         sys.exit(EXIT_REFUSED)
-    ask = _Questions(use_defaults)
+    ask = _Questions(use_defaults or not _can_ask())
     preset = preset or ask.preset()
     chosen = presets()[preset]
     name = ask("Series name", name, "--name", chosen.series, checked_name)
@@ -67,6 +68,9 @@ def init(folder: Path, preset: str | None, name: str | None, base_url: str | Non
         click.echo(f"error: the site could not be written into {folder}: {error.strerror or error}", err=True)
         sys.exit(EXIT_SYSTEM)
     _say_what_next(folder, answers, len(written))
+    if ask.defaulted and not use_defaults:
+        click.echo(f"No terminal to ask in, so these are the defaults: {', '.join(ask.defaulted)}. "
+                   "Change them in cupsite.toml, or start again with the options.", err=True)
 
 
 class _Questions:
@@ -75,9 +79,11 @@ class _Questions:
 
     def __init__(self, use_defaults: bool):
         self.use_defaults = use_defaults
+        self.defaulted: list[str] = []  # "--name 'Endurance Series'", for each default taken
 
     def preset(self) -> str:
         if self.use_defaults:
+            self.defaulted.append("--preset cup")
             return "cup"
         click.echo("Presets:")
         for preset in presets().values():
@@ -91,9 +97,17 @@ class _Questions:
             except ValueError as error:
                 raise click.BadParameter(str(error), param_hint=option if given is not None else None) from None
 
+        if given is None and self.use_defaults:
+            self.defaulted.append(f"{option} {shlex.quote(default)}")
         if given is not None or self.use_defaults:
             return checked(given if given is not None else default)
         return click.prompt(question, default=default, value_proc=checked)
+
+
+def _can_ask() -> bool:
+    """Questions need someone at a terminal: run from a script or CI, with nothing to read them,
+    `init` takes the defaults (and says which) rather than stopping at the first question."""
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 def _this_year(moment, zone: str) -> int:
@@ -103,8 +117,6 @@ def _this_year(moment, zone: str) -> int:
 
 
 def _say_what_next(folder: Path, answers, count: int) -> None:
-    import shlex
-
     go = "" if folder.resolve() == Path.cwd().resolve() else f"cd {shlex.quote(str(folder))}\n  "
     click.echo(f"Wrote the site of {answers.name} ({count} files, the {answers.preset!r} preset) into {folder}.\n"
                f"Next:\n  {go}cupsite serve    # see it on http://127.0.0.1:8000/ as you edit\n"

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import yaml
@@ -34,7 +35,11 @@ def cupsite(*args, input=None):
 
 
 def init(folder, *args, input=None):
-    return cupsite("init", folder, *args, input=input)
+    """`cupsite init`; answers given as `input` are typed at a terminal (CliRunner's stdin is none)."""
+    if input is None:
+        return cupsite("init", folder, *args)
+    with mock.patch("cupsite.init_command._can_ask", return_value=True):
+        return cupsite("init", folder, *args, input=input)
 
 
 def build_and_check(site: Path):
@@ -105,6 +110,19 @@ def test_enter_takes_what_is_offered_and_the_season_can_be_chosen(tmp_path):
     assert 'title = "Sprint Cup"' in config and 'timezone = "America/Chicago"' in config
     assert (site / "content/results/sprint-cup/2031/season.yaml").is_file()
     build_and_check(site)
+
+
+def test_without_a_terminal_init_takes_the_defaults_and_says_which(tmp_path):
+    # as a script or CI runs it: nothing to answer the questions (stdin is /dev/null, not a terminal)
+    done = subprocess.run([sys.executable, "-c", "from cupsite.cli import main; main()", "init", "series",
+                           "--preset", "endurance", "--name", "GT Endurance"], cwd=tmp_path,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "--base-url https://example.org/" in done.stderr and "--timezone" in done.stderr
+    assert "--name" not in done.stderr  # given, not a default
+    config = (tmp_path / "series" / "cupsite.toml").read_text(encoding="utf-8")
+    assert 'title = "GT Endurance"' in config
+    build_and_check(tmp_path / "series")
 
 
 @pytest.mark.parametrize("args, exit_code, message", [

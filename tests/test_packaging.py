@@ -30,7 +30,7 @@ import yaml
 
 from cupsite import __version__
 
-from .conftest import ROOT, SITES
+from .conftest import ROOT
 from .test_browser import in_ci
 
 pytestmark = pytest.mark.packaging
@@ -104,13 +104,9 @@ def installed(dists, tmp_path_factory) -> Venv:
 
 
 def start_series(venv: Venv, parent: Path) -> Path:
-    """What a new user types first: `cupsite init myseries --preset endurance`, in `parent`.
-
-    STAND-IN until `cupsite init` is merged (issue 24's "init" branch): copies tests/sites/endurance
-    instead. Once it is merged, the body of this function is the two lines marked `with init:`."""
-    # with init: venv.run("cupsite", "init", "myseries", "--preset", "endurance", cwd=parent)
-    # with init: return parent / "myseries"
-    return shutil.copytree(SITES / "endurance", parent / "myseries")
+    """What a new user types first: `cupsite init myseries --preset endurance`, in `parent`."""
+    venv.run("cupsite", "init", "myseries", "--preset", "endurance", cwd=parent)
+    return parent / "myseries"
 
 
 def expected_pages(site: Path) -> list[str]:
