@@ -7,7 +7,6 @@ import os
 import signal
 import sys
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -16,8 +15,15 @@ import click
 from .build import BuildProgress
 from .build import build as build_site
 from .console import (
+    EXIT_BUG,
+    EXIT_CONTENT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_SYSTEM,
+    EXIT_USAGE,
     SYSTEM_ERRORS,
     PreviewConsole,
+    ended_cleanly,
     format_problems,
     notes_line,
     report,
@@ -26,11 +32,11 @@ from .console import (
 )
 from .errors import ContentErrors, warnings_and_notes
 from .init_command import init
+from .new_commands import new
 from .publishing import Publishing, parse_build_date
 from .words import counted
 
 CACHE_FOLDER = ".cupsite-cache"
-EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 2, 3, 130
 # After a change, `serve` renders the pages open in a browser, has them reload, and renders the
 # rest this long after: by then the reloaded pages have been asked for, with what they load.
 FINISH_AFTER_RELOAD = 0.4
@@ -43,6 +49,7 @@ def main() -> None:
 
 
 main.add_command(init)
+main.add_command(new)
 
 
 def _date_option(context, parameter, text: str | None):
@@ -205,7 +212,7 @@ def _check_preview_output(config_path: Path, output: Path) -> None:
     from .build import Mode, Pipeline
     from .config import load_config
 
-    with _reported(ContentErrors, EXIT_CONTENT):
+    with ended_cleanly(ContentErrors, EXIT_CONTENT):
         Pipeline(load_config(config_path), Mode.SERVE).output_folder(output)
 
 
@@ -224,7 +231,7 @@ def standings(config_path: Path, championship: str | None, season: str | None, c
     from .config import load_config
     from .standings_report import StandingsRequestError, select_standings, text_report
 
-    with _reported(StandingsRequestError, EXIT_USAGE):
+    with ended_cleanly(StandingsRequestError, EXIT_USAGE):
         site, tables = prepare(load_config(config_path))
         season_tables, table = select_standings(site, tables, championship, season, car_class, after_round)
     if as_json:
@@ -259,121 +266,6 @@ def check(config_path: Path, strict: bool, output_format: str, drafts: bool, ver
     sys.exit(EXIT_CONTENT if errors or (strict and warnings) else EXIT_OK)
 
 
-@main.group()
-def new() -> None:
-    """Start a new story, season, round or session's classification."""
-
-
-def _scaffolding():
-    """Content problems and files that cannot be started end the command with a clear message."""
-    from .scaffold import ScaffoldError
-
-    return _reported(ScaffoldError, EXIT_CONTENT)
-
-
-@contextmanager
-def _reported(request_error: type[Exception], exit_code: int):
-    """End a command cleanly on content problems or on a request that cannot be met."""
-    try:
-        yield
-    except ContentErrors as failure:
-        report(failure)
-        sys.exit(EXIT_CONTENT)
-    except request_error as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(getattr(error, "exit_code", exit_code))  # a refusal may carry its own status
-
-
-@new.command("article")
-@click.argument("title")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("cupsite.toml"), show_default=True)
-@click.option("--event", help="The event, e.g. 2025/indianapolis.")
-@click.option("--driver", "drivers", multiple=True, help="A driver the story is about (repeatable).")
-@click.option("--team", "teams", multiple=True, help="A team the story is about (repeatable).")
-@click.option("--new-name", "new_names", is_flag=True,
-              help="Write a driver or team the site does not know as a new one, even when its name is close "
-                   "to a known one (which is otherwise refused as a likely typo).")
-def new_article_command(title: str, config_path: Path, event: str | None, drivers: tuple[str, ...],
-                        teams: tuple[str, ...], new_names: bool) -> None:
-    """Write content/articles/<date>-<slug>.md with its front matter filled in, as a draft.
-
-    The drivers, teams and event are checked against the site first: one close to a known name
-    is refused as a likely typo (exit 2, nothing written); one the site does not know at all is
-    written, and you are told what to add before the story is published."""
-    from .config import load_config
-    from .references import linked_site
-    from .scaffold import checked_names, new_article
-
-    with _scaffolding():
-        config = load_config(config_path)
-        site = linked_site(config) if drivers or teams or event else None
-        told = checked_names(site, drivers, teams, event, new_names) if site is not None else []
-        path = new_article(config, title, event, drivers, teams=teams)
-    click.echo(f"Started {path}")
-    for line in told:
-        click.echo(f"note: {line}")
-
-
-@new.command("results")
-@click.argument("event")
-@click.argument("session")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("cupsite.toml"), show_default=True)
-def new_results_command(event: str, session: str, config_path: Path) -> None:
-    """Write a classification for SESSION of EVENT, pre-filled from the entry list.
-
-    Refused (exit 2, nothing written) when the season has no entry list yet, when the session
-    has a classification already (an official export, say), or when EVENT is not one of the site's."""
-    from .config import load_config
-    from .scaffold import new_results, site_to_scaffold
-
-    with _scaffolding():
-        config = load_config(config_path)
-        path = new_results(config, site_to_scaffold(config), event, session)
-    click.echo(f"Started {path}")
-
-
-@new.command("event")
-@click.argument("season")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("cupsite.toml"), show_default=True)
-@click.option("--round", "number", type=int, required=True)
-@click.option("--name", required=True)
-@click.option("--track", required=True, help="The track's name or slug.")
-@click.option("--start", required=True, help="YYYY-MM-DD")
-@click.option("--end", required=True, help="YYYY-MM-DD")
-@click.option("--timezone", "zone", required=True, help="The track's IANA time zone, e.g. America/Chicago.")
-def new_event_command(season: str, config_path: Path, number: int, name: str, track: str, start: str, end: str,
-                      zone: str) -> None:
-    """Add a round to SEASON's calendar (e.g. carrera-cup/2026); its sessions are then added by hand."""
-    from .config import load_config
-    from .scaffold import new_event
-
-    with _scaffolding():
-        path = new_event(load_config(config_path), season, number, name, track, start, end, zone)
-    click.echo(f"Added round {number} to {path}; add its sessions there.")
-
-
-@new.command("season")
-@click.argument("season")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("cupsite.toml"), show_default=True)
-@click.option("--from", "entries_from", metavar="YEAR", help="Start from this earlier season's entry list.")
-def new_season_command(season: str, config_path: Path, entries_from: str | None) -> None:
-    """Start SEASON (e.g. carrera-cup/2026): its calendar, with no rounds yet, for `new event` to add to."""
-    from .config import load_config
-    from .scaffold import new_season
-
-    with _scaffolding():
-        config = load_config(config_path)
-        written = new_season(config, season, entries_from)
-    for path in written:
-        click.echo(f"Started {path.relative_to(config.root)}")
-    if len(written) == 1:
-        click.echo("Add its rounds with `cupsite new event`, and its entry list as entries.yaml (docs/formats.md).")
-
-
 @main.command("import")
 @click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--event", "event_ref", required=True, help="The event, e.g. 2025/indianapolis.")
@@ -389,7 +281,7 @@ def import_command(export: Path, event_ref: str, session: str, replace_hand_writ
     from .config import load_config
     from .importing import ImportRefused, import_export
 
-    with _reported(ImportRefused, EXIT_CONTENT):
+    with ended_cleanly(ImportRefused, EXIT_CONTENT):
         config = load_config(config_path)
         result = import_export(config, export, event_ref, session, replace_hand_written)
     for warning in result.warnings:

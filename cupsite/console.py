@@ -4,7 +4,9 @@ annotations), what the system stopped a build with, and what `serve` did after e
 from __future__ import annotations
 
 import errno
+import sys
 from collections import Counter
+from contextlib import contextmanager
 
 import click
 
@@ -12,6 +14,7 @@ from .build import BuildProgress
 from .errors import NOTE, ContentErrors, warnings_and_notes
 from .words import counted
 
+EXIT_OK, EXIT_CONTENT, EXIT_BUG, EXIT_USAGE, EXIT_SYSTEM, EXIT_INTERRUPTED = 0, 1, 2, 2, 3, 130
 MAX_WARNINGS_AT_START = 20  # `serve` lists at most this many at its first build; later, only new ones
 
 
@@ -155,3 +158,16 @@ class PreviewConsole:
 
 def _files_changed(outcome) -> str:
     return f"{counted(len(outcome.written), 'file')} changed"
+
+
+@contextmanager
+def ended_cleanly(request_error: type[Exception], exit_code: int):
+    """End a command cleanly on content problems or on a request that cannot be met."""
+    try:
+        yield
+    except ContentErrors as failure:
+        report(failure)
+        sys.exit(EXIT_CONTENT)
+    except request_error as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(getattr(error, "exit_code", exit_code))  # a refusal may carry its own status

@@ -18,6 +18,11 @@ from .references import event_key, judge_names
 from .slugs import slugify
 
 
+def _season_file(config: SiteConfig, event) -> str:
+    path = config.content_dir / "results" / event.championship / event.season / "season.yaml"
+    return path.relative_to(config.root).as_posix()
+
+
 class ScaffoldError(Exception):
     """The file cannot be started; the message says why and what to do."""
 
@@ -102,9 +107,12 @@ def new_results(config: SiteConfig, site: Site, event_ref: str, session: str) ->
         raise ScaffoldRefused(f"no event {event_ref!r}; events: {', '.join(sorted(site.events)) or 'none'} (a round "
                               "is added with `cupsite new event`)")
     event = site.events[key]
+    if not event.sessions:
+        raise ScaffoldRefused(f"round {event.round} ({event.name}) has no sessions yet: add them under its "
+                              f"`sessions:` in {_season_file(config, event)} (docs/formats.md, season.yaml)")
     if session not in {s.slug for s in event.sessions}:
         raise ScaffoldRefused(f"round {event.round} ({event.name}) has no session {session!r}; sessions: "
-                            f"{', '.join(s.slug for s in event.sessions)}")
+                              f"{', '.join(s.slug for s in event.sessions)}")
     folder = config.content_dir / "results" / event.championship / event.season
     path = folder / event.slug / f"{session}.yaml"
     if path.exists():

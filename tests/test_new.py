@@ -59,6 +59,20 @@ def test_new_event_adds_a_round_that_builds(tmp_path):
     assert bad.exit_code == 1 and "YYYY-MM-DD" in bad.output
 
 
+def test_new_results_for_a_round_without_sessions_says_where_to_add_them(tmp_path):
+    """`new event` writes a round without sessions; its results could only be refused with an
+    empty list of the sessions there are ("sessions: ")."""
+    site = copy_site(SITES / "mini", tmp_path / "site")
+    added = run(site, "event", "cup/2024", "--round", "4", "--name", "Delta", "--track", "Delta Downs",
+                "--start", "2024-07-05", "--end", "2024-07-06", "--timezone", "Europe/Paris")
+    assert added.exit_code == 0, added.output
+    result = run(site, "results", "cup/2024/delta", "race-1")
+    assert result.exit_code == 2, result.output
+    assert "round 4 (Delta) has no sessions yet" in result.output
+    assert "`sessions:` in content/results/cup/2024/season.yaml" in result.output
+    assert not (site / "content/results/cup/2024/delta").exists()
+
+
 def articles(site):
     return sorted(path.name for path in (site / "content/articles").iterdir())
 
