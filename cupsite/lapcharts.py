@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 from .charts import SvgChart, Tick, _round, _text, _width, line_style
 from .laps import CarLaps, RaceLaps
+from .words import ordinal
 
 WIDTH = 340  # a phone's column, as charts.py's: the words are drawn at their size there
 ROW = 22  # vertical distance between two positions
@@ -349,15 +350,15 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
 def _summary(name: str, laps: Sequence[int], positions: Sequence[int], finished: bool, class_laps: int,
              led: int) -> str:
     first_lap, last_lap = laps[0], laps[-1]
-    start = (f"started {_ordinal(positions[0])}" if first_lap == 0 else
-             f"was {_ordinal(positions[0])} after lap {first_lap}")
+    start = (f"started {ordinal(positions[0])}" if first_lap == 0 else
+             f"was {ordinal(positions[0])} after lap {first_lap}")
     if finished:
         down = class_laps - last_lap
-        end = f"finished {_ordinal(positions[-1])}" + (f", {down} lap{'s' if down > 1 else ''} down" if down else "")
+        end = f"finished {ordinal(positions[-1])}" + (f", {down} lap{'s' if down > 1 else ''} down" if down else "")
     elif last_lap == 0:
         end = "stopped on the first lap"
     else:
-        end = f"stopped after lap {last_lap}, running {_ordinal(positions[-1])}"
+        end = f"stopped after lap {last_lap}, running {ordinal(positions[-1])}"
     text = f"{name} {start}, {end}"
     if led:
         text += ", led every lap" if led == class_laps else f", led {led} lap{'s' if led > 1 else ''}"
@@ -391,7 +392,3 @@ def _caution_sentence(neutralised: Sequence[int]) -> str:
     plural = len(neutralised) > 1
     return f"Lap{'s' if plural else ''} {listed} {'were' if plural else 'was'} run under caution."
 
-
-def _ordinal(number: int) -> str:
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
