@@ -206,6 +206,30 @@ def test_the_workflow_is_valid_for_github_actions(tmp_path):
     assert check_jsonschema(broken).returncode != 0
 
 
+def test_the_workflows_install_step_takes_a_wheel_kept_in_the_repository_or_pypis_release(tmp_path):
+    """cupsite may not be on PyPI: a wheel kept in wheels/ is installed instead (pip stood in for)."""
+    site = tmp_path / "site"
+    assert init(site, "--yes").exit_code == 0
+    step = next(step for step in workflow_of(site)["jobs"]["build"]["steps"] if step.get("name") == "Install cupsite")
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "pip").write_text('#!/bin/sh\necho "$@" > "$PIP_ASKED"\n', encoding="utf-8")
+    (fake_bin / "pip").chmod(0o755)
+    asked = tmp_path / "asked"
+    environment = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PIP_ASKED": str(asked)}
+
+    def install() -> str:
+        ran = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], cwd=site,
+                             env=environment, capture_output=True, text=True, timeout=60)
+        assert ran.returncode == 0, ran.stderr
+        return asked.read_text(encoding="utf-8").strip()
+
+    assert install() == f"install cupsite=={version('cupsite')}"
+    (site / "wheels").mkdir()
+    (site / "wheels" / "cupsite-0.1.0-py3-none-any.whl").write_bytes(b"")
+    assert install() == "install wheels/cupsite-0.1.0-py3-none-any.whl"
+
+
 def test_the_workflows_build_step_builds_the_site(tmp_path, monkeypatch):
     """Its `run:` as GitHub runs it (bash -eo pipefail) in the fresh site, with this venv's cupsite."""
     site = tmp_path / "site"
