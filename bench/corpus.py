@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, timedelta
+import tomllib
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 WORDS = ("the car pace tyre lap stint pit wall gap lead class podium corner brake rain track "
          "strategy crew engineer start restart caution flag points title round grid front rear "
@@ -63,6 +65,7 @@ short_name = "Bench Cup"
   [championships.points]
   race = [25, 20, 18, 16, 14, 12, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1]
 """
+SITE_ZONE = ZoneInfo(tomllib.loads(CONFIG)["site"]["timezone"])  # the stories' times are read in it
 
 
 def people(count: int, seed: str) -> list[str]:
@@ -105,6 +108,13 @@ def story_body(rng: random.Random, drivers: list[str], size: int = 8000) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def existing(when: datetime) -> datetime:
+    """A time the site's clocks show: one in the hour skipped when they go forward in spring is
+    moved an hour on (cupsite refuses a local time that does not exist, as it should)."""
+    shown = when.replace(tzinfo=SITE_ZONE).astimezone(UTC).astimezone(SITE_ZONE).replace(tzinfo=None)
+    return when if shown == when else when + timedelta(hours=1)
+
+
 def story(rng: random.Random, when: datetime, title: str, drivers: list[str], tags: list[str],
           event: str | None = None) -> str:
     front = [f'title: "{title}"', f"date: {when:%Y-%m-%d %H:%M}", f"tags: [{', '.join(tags)}]",
@@ -132,7 +142,7 @@ def news_site(folder: Path, stories: int) -> Path:
     articles.mkdir(parents=True)
     start = datetime(2015, 1, 1, 9, 0)
     for number in range(stories):
-        when = start + timedelta(hours=number * 24 * 3650 // stories, minutes=number % 60)
+        when = existing(start + timedelta(hours=number * 24 * 3650 // stories, minutes=number % 60))
         named = rng.sample(drivers, rng.randint(1, 3))
         title = f"{named[0]} {rng.choice(('wins', 'leads', 'fights back', 'sets the pace'))} in story {number}"
         (articles / f"{when:%Y-%m-%d}-story-{number}.md").write_text(
@@ -175,7 +185,8 @@ def archive_site(folder: Path, seasons: int = 20, stories: int = 5000, drivers: 
     for number in range(stories):
         key, first_day, field = events[number * len(events) // stories]
         named = rng.sample(field, 2)
-        when = datetime(first_day.year, first_day.month, first_day.day, 18, 0) + timedelta(minutes=number % 600)
+        evening = datetime(first_day.year, first_day.month, first_day.day, 18, 0)
+        when = existing(evening + timedelta(minutes=number % 600))
         (articles / f"{when:%Y-%m-%d}-story-{number}.md").write_text(
             story(rng, when, f"{named[0]} and {named[1]} in story {number}", named, rng.sample(TAGS, 2), key),
             encoding="utf-8")
